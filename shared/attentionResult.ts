@@ -1,0 +1,64 @@
+// Runs everywhere (host, worker, webview): the result of one attention run, as plain data.
+
+/** Facts about the model that produced a result. */
+export interface ModelFacts {
+  /** What the user asked for: "embedded", a hub id such as "Xenova/gpt2", or a folder path. */
+  readonly id: string;
+  /** config.json `model_type`, e.g. "gpt2" or "bert". */
+  readonly architecture: string;
+  readonly layers: number;
+  readonly heads: number;
+  readonly headDim: number;
+  /** Width of the residual stream (d_model). */
+  readonly hiddenSize: number;
+  /** A causal model attends only to earlier tokens: its attention matrices are lower-triangular. */
+  readonly causal: boolean;
+  /** Longest input the model's position embeddings allow, if known. */
+  readonly maxPositions: number | null;
+  /** Q·Kᵀ is computed on 8-bit integers (dynamically quantized): probabilities differ from a float recompute by ~1e-3. */
+  readonly quantizedScores: boolean;
+}
+
+/** One token as the model saw it. Offsets are UTF-16 code units into the input text, like VS Code's. */
+export interface Token {
+  readonly id: number;
+  /** The vocabulary entry, e.g. "Ġpizza" or "##za". */
+  readonly piece: string;
+  /** How to show it: "␣pizza", "##za", "[CLS]", or the bytes "F0 9F" of a partial character. */
+  readonly display: string;
+  /** Half-open [start, end) range in the input text; empty (start === end) for special tokens. */
+  readonly start: number;
+  readonly end: number;
+  /** [CLS], [SEP], BOS and other tokens the tokenizer added rather than read from the text. */
+  readonly special: boolean;
+}
+
+/**
+ * Tensors of one layer, batch dimension dropped, row-major:
+ * probs [heads, n, n], q/k/v [heads, n, headDim].
+ */
+export interface LayerTensors {
+  readonly probs: Float32Array;
+  readonly q: Float32Array;
+  readonly k: Float32Array;
+  readonly v: Float32Array;
+}
+
+export interface AttentionResult {
+  readonly model: ModelFacts;
+  readonly text: string;
+  readonly tokens: readonly Token[];
+  readonly layers: readonly LayerTensors[];
+}
+
+export type TensorKind = keyof LayerTensors;
+export const TENSOR_KINDS: readonly TensorKind[] = ['probs', 'q', 'k', 'v'];
+
+/** The [n × n] attention matrix (kind "probs") or [n × headDim] vectors of one head, as a view (no copy). */
+export function headSlice(result: AttentionResult, layer: number, head: number, kind: TensorKind): Float32Array {
+  const n = result.tokens.length;
+  const width = kind === 'probs' ? n : result.model.headDim;
+  const size = n * width;
+  const all = result.layers[layer][kind];
+  return all.subarray(head * size, (head + 1) * size);
+}

@@ -1,0 +1,97 @@
+// Runs everywhere: the JSON export format, shared by the CLI and the extension, and a checker for it.
+// Readable with json.load + numpy.array and no custom code.
+
+export const EXPORT_FORMAT = 'qkv-scope.attention';
+export const EXPORT_VERSION = 1;
+
+export interface ExportModel {
+  readonly id: string;
+  readonly architecture: string;
+  readonly layers: number;
+  readonly heads: number;
+  readonly head_dim: number;
+  readonly hidden_size: number;
+  readonly causal: boolean;
+  readonly max_positions: number | null;
+  readonly quantized_scores: boolean;
+}
+
+export interface ExportToken {
+  readonly index: number;
+  readonly id: number;
+  /** The vocabulary entry ("Ġpizza"). */
+  readonly piece: string;
+  /** How QKV Scope shows it ("␣pizza"). */
+  readonly display: string;
+  /** [start, end) in `text`, in UTF-16 code units (JavaScript and VS Code string indices). */
+  readonly start: number;
+  readonly end: number;
+  readonly special: boolean;
+}
+
+export interface ExportHead {
+  readonly head: number;
+  /** [n][n]: row = query token, column = key token; rows sum to 1. */
+  readonly attention: number[][];
+  /** [n][head_dim] each, as they enter Q·Kᵀ and P·V. */
+  readonly q: number[][];
+  readonly k: number[][];
+  readonly v: number[][];
+}
+
+export interface ExportLayer {
+  readonly layer: number;
+  readonly heads: ExportHead[];
+}
+
+export interface AttentionExport {
+  readonly format: typeof EXPORT_FORMAT;
+  readonly version: typeof EXPORT_VERSION;
+  readonly model: ExportModel;
+  readonly text: string;
+  readonly tokens: ExportToken[];
+  readonly layers: ExportLayer[];
+}
+
+/** Which part of a result to export; a missing list means all. */
+export interface ExportSelection {
+  readonly layers?: readonly number[];
+  readonly heads?: readonly number[];
+}
+
+/** Checks that parsed JSON is a well-formed export, with every matrix of the right shape. Throws on the first problem. */
+export function checkExport(value: unknown): AttentionExport {
+  const fail = (what: string): never => {
+    throw new Error(`Not a ${EXPORT_FORMAT} v${EXPORT_VERSION} export: ${what}`);
+  };
+  const doc = value as Partial<AttentionExport> | null;
+  if (!doc || typeof doc !== 'object') fail('not a JSON object');
+  if (doc!.format !== EXPORT_FORMAT) fail(`format is ${JSON.stringify(doc!.format)}`);
+  if (doc!.version !== EXPORT_VERSION) fail(`version is ${JSON.stringify(doc!.version)}`);
+  const { model, tokens, layers, text } = doc as AttentionExport;
+  if (typeof text !== 'string') fail('text is missing');
+  if (!model || typeof model.head_dim !== 'number' || typeof model.heads !== 'number') fail('model facts are missing');
+  if (!Array.isArray(tokens)) fail('tokens are missing');
+  tokens.forEach((t, i) => {
+    if (t.index !== i || typeof t.id !== 'number' || !(t.start >= 0 && t.end >= t.start && t.end <= text.length)) {
+      fail(`token ${i} is malformed`);
+    }
+  });
+  if (!Array.isArray(layers)) fail('layers are missing');
+  const n = tokens.length;
+  for (const layer of layers) {
+    for (const head of layer.heads ?? fail(`layer ${layer.layer} has no heads`)) {
+      const where = `layer ${layer.layer} head ${head.head}`;
+      checkMatrix(head.attention, n, n, `${where} attention`, fail);
+      for (const kind of ['q', 'k', 'v'] as const) checkMatrix(head[kind], n, model.head_dim, `${where} ${kind}`, fail);
+    }
+  }
+  return doc as AttentionExport;
+}
+
+function checkMatrix(m: unknown, rows: number, cols: number, what: string, fail: (what: string) => never): void {
+  if (!Array.isArray(m) || m.length !== rows) fail(`${what} does not have ${rows} rows`);
+  for (const row of m as unknown[]) {
+    if (!Array.isArray(row) || row.length !== cols) fail(`${what} has a row that is not ${cols} long`);
+  }
+}

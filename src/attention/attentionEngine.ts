@@ -1,0 +1,97 @@
+// Runs in Node on the caller's thread (extension host or CLI): the engine's front door.
+// Every run happens in one worker thread, which keeps its model sessions between runs.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AttentionResult } from '../../shared/attentionResult';
+import { deserializeError, QkvError } from '../../shared/errors';
+import type { FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
+
+export type { RunRequest, RunStage } from './workerProtocol';
+
+export interface RunOptions {
+  /** Aborting rejects the run at once with a 'cancelled' QkvError; the worker drops its result. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (stage: RunStage) => void;
+}
+
+interface Pending {
+  resolve(result: AttentionResult): void;
+  reject(error: Error): void;
+  onProgress?: (stage: RunStage) => void;
+}
+
+export class AttentionEngine {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  /** @param workerScript the built worker; by default engineWorker.js beside this file (dist/ or out/). */
+  constructor(private readonly workerScript = path.join(__dirname, 'engineWorker.js')) {}
+
+  run(request: RunRequest, options: RunOptions = {}): Promise<AttentionResult> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.reject(new QkvError('cancelled', 'The run was cancelled.'));
+    const id = this.nextId++;
+    const worker = this.ensureWorker();
+    return new Promise<AttentionResult>((resolve, reject) => {
+      const onAbort = () => {
+        this.pending.delete(id);
+        this.send({ type: 'cancel', id });
+        reject(new QkvError('cancelled', 'The run was cancelled.'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = <T>(fn: (value: T) => void) => (value: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
+      worker.postMessage({ type: 'run', id, request } satisfies ToWorker);
+    });
+  }
+
+  /** Stops the worker and its sessions; runs still pending are rejected. */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(new QkvError('cancelled', 'The attention engine was shut down.'));
+    await worker?.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerScript);
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => this.crashed(worker, error));
+    worker.on('exit', (code) => this.crashed(worker, new Error(`the engine worker exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(message: FromWorker): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return; // cancelled or superseded: nobody waits for it
+    if (message.type === 'progress') {
+      pending.onProgress?.(message.stage);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'result') pending.resolve(message.result);
+    else pending.reject(deserializeError(message.error));
+  }
+
+  private send(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  /** A dead worker takes its sessions with it; the next run starts a fresh one. */
+  private crashed(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failAll(new QkvError('internal', `The attention engine stopped unexpectedly: ${error.message}`));
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,97 @@
+// Runs in the engine worker (Node): one forward pass that returns the model's own attention, Q, K and V.
+import type * as ort from 'onnxruntime-node';
+import type { AttentionResult, LayerTensors, ModelFacts, Token } from '../../shared/attentionResult';
+import { QkvError } from '../../shared/errors';
+import { outputName } from '../model/exposeAttention';
+import type { LoadedModel } from '../model/loadModel';
+import { firstLine } from '../model/loadModel';
+import { architectureOf, hiddenSizeOf, isCausal, maxPositionsOf } from '../model/modelConfig';
+import { buildFeeds } from './feeds';
+import { alignTokens } from './tokenOffsets';
+
+export interface TokenizedText {
+  readonly ids: number[];
+  readonly tokens: Token[];
+}
+
+/** Tokenizes and checks the length against both the user's limit and the model's positions. */
+export function tokenize(model: LoadedModel, text: string, maxTokens: number): TokenizedText {
+  if (text.trim() === '') throw new QkvError('empty-input', 'There is no text to show: the selection is empty or only whitespace.');
+  const ids = model.tokenizer.encode(text);
+  const positions = maxPositionsOf(model.config);
+  if (ids.length > maxTokens) {
+    throw new QkvError('too-long',
+      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (setting qkvScope.maxTokens). Select less text.`);
+  }
+  if (positions !== null && ids.length > positions) {
+    throw new QkvError('too-long',
+      `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
+  }
+  return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
+}
+
+export async function runAttention(model: LoadedModel, text: string, tokenized: TokenizedText): Promise<AttentionResult> {
+  const { ids, tokens } = tokenized;
+  const feeds = buildFeeds(model.session, ids, model.config, model.folder.id);
+  let outputs: ort.InferenceSession.OnnxValueMapType;
+  try {
+    outputs = await model.session.run(feeds);
+  } catch (error) {
+    throw new QkvError('model-invalid', `Model "${model.folder.id}" failed to run on this text: ${firstLine(error)}`);
+  }
+  const n = ids.length;
+  const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
+  const layers = order.map(({ index }) => layerTensors(outputs, index, n, model.folder.id));
+  const heads = layers[0].heads;
+  const headDim = layers[0].headDim;
+  const causal = isCausal(model.config) ?? layers.every((l) => isLowerTriangular(l.tensors.probs, heads, n));
+  const facts: ModelFacts = {
+    id: model.folder.id,
+    architecture: architectureOf(model.config),
+    layers: layers.length,
+    heads,
+    headDim,
+    hiddenSize: hiddenSizeOf(model.config) ?? heads * headDim,
+    causal,
+    maxPositions: maxPositionsOf(model.config),
+    quantizedScores: model.sites.some((s) => s.quantizedScores),
+  };
+  return { model: facts, text, tokens, layers: layers.map((l) => l.tensors) };
+}
+
+interface ShapedLayer {
+  readonly tensors: LayerTensors;
+  readonly heads: number;
+  readonly headDim: number;
+}
+
+/** Reads one block's outputs, drops the batch axis, and checks the shapes we promise: [H, n, n] and [H, n, D]. */
+function layerTensors(outputs: ort.InferenceSession.OnnxValueMapType, site: number, n: number, modelId: string): ShapedLayer {
+  const get = (kind: keyof LayerTensors) => outputs[outputName(site, kind)] as ort.Tensor;
+  const probs = get('probs');
+  const dims = probs.dims.length === 4 ? probs.dims.slice(1) : probs.dims;
+  const [heads, rows, cols] = dims;
+  const headDim = get('q').dims.at(-1) ?? 0;
+  const fail = (what: string) => new QkvError('no-attention',
+    `Model "${modelId}": attention block ${site} has an unexpected layout (${what}); QKV Scope expects [batch, heads, n, n] probabilities and [batch, heads, n, d] Q, K and V.`);
+  if (dims.length !== 3 || rows !== n || cols !== n) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
+  for (const kind of ['q', 'k', 'v'] as const) {
+    if (get(kind).data.length !== heads * n * headDim) throw fail(`${kind} ${JSON.stringify(get(kind).dims)}`);
+  }
+  const own = (t: ort.Tensor) => ownBuffer(t.data as Float32Array);
+  return { tensors: { probs: own(probs), q: own(get('q')), k: own(get('k')), v: own(get('v')) }, heads, headDim };
+}
+
+/** A typed array that owns its whole buffer, so it can be transferred to another thread without extra bytes. */
+function ownBuffer(data: Float32Array): Float32Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+}
+
+function isLowerTriangular(probs: Float32Array, heads: number, n: number): boolean {
+  for (let h = 0; h < heads; h++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) if (probs[(h * n + i) * n + j] !== 0) return false;
+    }
+  }
+  return n > 1;
+}

@@ -1,0 +1,85 @@
+// Runs in Node (CLI): reads the command line into a typed request, or says plainly what is wrong with it.
+import { parseArgs } from 'node:util';
+import { QkvError } from '../../shared/errors';
+import { DEFAULT_MAX_TOKENS } from '../../shared/limits';
+
+export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id] [--out attention.json]
+                 [--layers 0,1] [--heads 0-3] [--max-tokens N]
+
+Runs a transformer on the text and prints, for every layer and head, where attention goes.
+  --text TEXT        the text to read
+  --file F           read the text from file F instead ("-" reads standard input)
+  --model M          "embedded" (default), a model folder, or a hub id
+  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v1)
+  --layers LIST      layers to export, e.g. 0,1 or 0-3 (default: all)
+  --heads LIST       heads to export, e.g. 2 or 0-3,7 (default: all)
+  --max-tokens N     refuse longer text (default ${DEFAULT_MAX_TOKENS})
+  -h, --help         show this help`;
+
+export interface CliOptions {
+  readonly help: boolean;
+  readonly text?: string;
+  readonly file?: string;
+  readonly model: string;
+  readonly out?: string;
+  readonly layers?: number[];
+  readonly heads?: number[];
+  readonly maxTokens: number;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        text: { type: 'string' },
+        file: { type: 'string' },
+        model: { type: 'string', default: 'embedded' },
+        out: { type: 'string' },
+        layers: { type: 'string' },
+        heads: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new QkvError('bad-argument', (error as Error).message);
+  }
+  if (values.help) return { help: true, model: 'embedded', maxTokens: DEFAULT_MAX_TOKENS };
+  if (values.text === undefined && values.file === undefined) throw new QkvError('bad-argument', 'Give the text with --text or --file.');
+  if (values.text !== undefined && values.file !== undefined) throw new QkvError('bad-argument', 'Give either --text or --file, not both.');
+  if (values.out === '') throw new QkvError('bad-argument', '--out needs a file name.');
+  return {
+    help: false,
+    text: values.text,
+    file: values.file,
+    model: values.model ?? 'embedded',
+    out: values.out,
+    layers: values.layers === undefined ? undefined : parseIndexList(values.layers, '--layers'),
+    heads: values.heads === undefined ? undefined : parseIndexList(values.heads, '--heads'),
+    maxTokens: values['max-tokens'] === undefined ? DEFAULT_MAX_TOKENS : parsePositive(values['max-tokens'], '--max-tokens'),
+  };
+}
+
+/** "0,2-4" → [0, 2, 3, 4]. */
+export function parseIndexList(text: string, flag: string): number[] {
+  const result: number[] = [];
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!match) throw new QkvError('bad-argument', `${flag} takes numbers and ranges such as 0,2-4; "${part}" is neither.`);
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) throw new QkvError('bad-argument', `${flag}: the range ${part} runs backwards.`);
+    for (let i = from; i <= to; i++) result.push(i);
+  }
+  return result;
+}
+
+function parsePositive(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new QkvError('bad-argument', `${flag} takes a whole number of at least 1, not "${text}".`);
+  return value;
+}

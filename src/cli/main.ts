@@ -1,0 +1,50 @@
+// Runs in Node: the `qkv-scope` command. Exit codes: 0 done, 1 the run failed, 2 bad arguments.
+import * as fs from 'node:fs';
+import { QkvError } from '../../shared/errors';
+import { AttentionEngine } from '../attention/attentionEngine';
+import { writeExportFile } from '../export/exportJson';
+import { parseCliArgs, USAGE, type CliOptions } from './cliArgs';
+import { formatSummary } from './summary';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    process.stderr.write(`qkv-scope: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const engine = new AttentionEngine();
+  try {
+    const text = options.text ?? readTextFile(options.file!);
+    const result = await engine.run({ text, model: options.model, maxTokens: options.maxTokens, baseDir: process.cwd() });
+    process.stdout.write(`${formatSummary(result)}\n`);
+    if (options.out) {
+      await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads });
+      process.stdout.write(`Wrote ${options.out}\n`);
+    }
+    return 0;
+  } catch (error) {
+    const known = error instanceof QkvError && error.code !== 'internal';
+    process.stderr.write(`qkv-scope: ${known ? error.message : (error as Error).stack ?? String(error)}\n`);
+    return error instanceof QkvError && error.code === 'bad-argument' ? 2 : 1;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function readTextFile(file: string): string {
+  try {
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new QkvError('bad-argument', `Cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

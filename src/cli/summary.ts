@@ -1,0 +1,48 @@
+// Runs in Node (CLI): a short, human summary of a result.
+import { headSlice, type AttentionResult } from '../../shared/attentionResult';
+
+export interface StrongestCell {
+  readonly query: number;
+  readonly key: number;
+  readonly weight: number;
+}
+
+/**
+ * The largest weight of a head, among queries that had a choice: in a causal model the first query
+ * can only attend to itself, so its weight of 1 says nothing about the head.
+ */
+export function strongestCell(result: AttentionResult, layer: number, head: number): StrongestCell {
+  const n = result.tokens.length;
+  const probs = headSlice(result, layer, head, 'probs');
+  const firstRow = result.model.causal && n > 1 ? 1 : 0;
+  let best: StrongestCell = { query: firstRow, key: 0, weight: -1 };
+  for (let i = firstRow; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const weight = probs[i * n + j];
+      if (weight > best.weight) best = { query: i, key: j, weight };
+    }
+  }
+  return best;
+}
+
+export function formatSummary(result: AttentionResult): string {
+  const { model, tokens } = result;
+  const n = tokens.length;
+  const label = (i: number) => JSON.stringify(tokens[i].display);
+  const lines = [
+    `Model: ${model.id} (${model.architecture}, ${model.causal ? 'causal' : 'bidirectional'}${model.quantizedScores ? ', quantized Q·Kᵀ' : ''}): ` +
+      `${model.layers} layers × ${model.heads} heads × ${model.headDim} dims`,
+    `Tokens (${n}): ${tokens.map((t) => (t.special ? `[${t.display}]` : t.display)).join(' | ')}`,
+    `Per layer: attention [${model.heads} × ${n} × ${n}], Q, K, V [${model.heads} × ${n} × ${model.headDim}]`,
+    'Strongest attention of each head (query → key: weight):',
+  ];
+  for (let layer = 0; layer < model.layers; layer++) {
+    const cells = [];
+    for (let head = 0; head < model.heads; head++) {
+      const s = strongestCell(result, layer, head);
+      cells.push(`  L${layer} H${head}: ${label(s.query)} → ${label(s.key)}: ${s.weight.toFixed(4)}`);
+    }
+    lines.push(...cells);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,91 @@
+// Runs in Node: writes an AttentionResult as the JSON export, streamed row by row, atomically.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { headSlice, type AttentionResult, type TensorKind } from '../../shared/attentionResult';
+import { QkvError } from '../../shared/errors';
+import {
+  EXPORT_FORMAT, EXPORT_VERSION, type ExportModel, type ExportSelection, type ExportToken,
+} from '../../shared/exportSchema';
+import { float32Text } from '../../shared/float32Text';
+
+/** Checks a selection against the result and fills in "all" for missing lists. */
+export function resolveSelection(result: AttentionResult, selection: ExportSelection = {}): { layers: number[]; heads: number[] } {
+  const pick = (wanted: readonly number[] | undefined, count: number, what: string) => {
+    const all = Array.from({ length: count }, (_, i) => i);
+    if (!wanted) return all;
+    const bad = wanted.filter((i) => !Number.isInteger(i) || i < 0 || i >= count);
+    if (bad.length > 0) throw new QkvError('bad-argument', `No ${what} ${bad.join(', ')}: the model has ${what}s 0 to ${count - 1}.`);
+    return [...new Set(wanted)].sort((a, b) => a - b);
+  };
+  return { layers: pick(selection.layers, result.model.layers, 'layer'), heads: pick(selection.heads, result.model.heads, 'head') };
+}
+
+export function exportModelFacts(result: AttentionResult): ExportModel {
+  const m = result.model;
+  return {
+    id: m.id, architecture: m.architecture, layers: m.layers, heads: m.heads, head_dim: m.headDim,
+    hidden_size: m.hiddenSize, causal: m.causal, max_positions: m.maxPositions, quantized_scores: m.quantizedScores,
+  };
+}
+
+export function exportTokens(result: AttentionResult): ExportToken[] {
+  return result.tokens.map((t, index) => ({
+    index, id: t.id, piece: t.piece, display: t.display, start: t.start, end: t.end, special: t.special,
+  }));
+}
+
+/**
+ * The export as a sequence of text chunks, one matrix row at a time, so a 512-token 12×12 export
+ * (hundreds of MB of text) never has to exist as one string.
+ */
+export function* exportChunks(result: AttentionResult, selection: ExportSelection = {}): Generator<string> {
+  const { layers, heads } = resolveSelection(result, selection);
+  const n = result.tokens.length;
+  const d = result.model.headDim;
+  yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},\n`;
+  yield `"model":${JSON.stringify(exportModelFacts(result))},\n`;
+  yield `"text":${JSON.stringify(result.text)},\n`;
+  yield `"tokens":[${exportTokens(result).map((t) => JSON.stringify(t)).join(',\n')}],\n`;
+  yield '"layers":[';
+  for (const [li, layer] of layers.entries()) {
+    yield `${li ? ',' : ''}\n{"layer":${layer},"heads":[`;
+    for (const [hi, head] of heads.entries()) {
+      yield `${hi ? ',' : ''}\n{"head":${head}`;
+      for (const kind of ['probs', 'q', 'k', 'v'] as const satisfies readonly TensorKind[]) {
+        yield `,\n"${kind === 'probs' ? 'attention' : kind}":[`;
+        const data = headSlice(result, layer, head, kind);
+        const width = kind === 'probs' ? n : d;
+        for (let row = 0; row < n; row++) yield `${row ? ',' : ''}${matrixRow(data, row, width)}`;
+        yield ']';
+      }
+      yield '}';
+    }
+    yield ']}';
+  }
+  yield '\n]}\n';
+}
+
+function matrixRow(data: Float32Array, row: number, width: number): string {
+  const parts = new Array<string>(width);
+  for (let j = 0; j < width; j++) parts[j] = float32Text(data[row * width + j]);
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * Writes the export to a temporary file beside the target and renames it into place,
+ * so a failure or a crash never leaves a half-written export (and never touches an existing file).
+ */
+export async function writeExportFile(target: string, result: AttentionResult, selection: ExportSelection = {}): Promise<void> {
+  resolveSelection(result, selection); // fail on a bad selection before creating anything
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await pipeline(Readable.from(exportChunks(result, selection)), fs.createWriteStream(temporary, { flags: 'wx' }));
+    await fs.promises.rename(temporary, target);
+  } catch (error) {
+    await fs.promises.rm(temporary, { force: true });
+    if (error instanceof QkvError) throw error;
+    throw new QkvError('write-failed', `Could not write ${target}: ${(error as Error).message}`);
+  }
+}

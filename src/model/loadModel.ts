@@ -1,0 +1,56 @@
+// Runs in the engine worker (Node): loads a model folder once: tokenizer and config through transformers.js,
+// the graph through our surgery, and an onnxruntime session on the patched bytes.
+import * as fs from 'node:fs';
+import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-node';
+import { QkvError } from '../../shared/errors';
+import type { TokenVocabulary } from '../attention/tokenOffsets';
+import { exposeAttention } from './exposeAttention';
+import type { AttentionSite } from './findAttention';
+import type { RawConfig } from './modelConfig';
+import type { ModelFolder } from './modelSource';
+import { tokenizerVocabulary } from './tokenizerVocabulary';
+
+export interface LoadedModel {
+  readonly folder: ModelFolder;
+  readonly config: RawConfig;
+  readonly tokenizer: PreTrainedTokenizer;
+  readonly vocabulary: TokenVocabulary;
+  readonly session: ort.InferenceSession;
+  /** Attention blocks in graph order; their tensors are outputs `outputName(i, kind)`. */
+  readonly sites: readonly AttentionSite[];
+}
+
+export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
+  // Only local files: hub downloads, when they come, land in a folder first and load from there.
+  env.allowRemoteModels = false;
+  const config = readConfig(folder);
+  let tokenizer: PreTrainedTokenizer;
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(folder.dir, { local_files_only: true });
+  } catch (error) {
+    throw new QkvError('model-invalid', `Model "${folder.id}": its tokenizer could not be loaded (${(error as Error).message}).`);
+  }
+  const original = await fs.promises.readFile(folder.graphPath);
+  const { bytes, sites } = exposeAttention(original, `Model "${folder.id}"`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (error) {
+    throw new QkvError('model-invalid', `Model "${folder.id}": onnxruntime could not load ${folder.graphPath}: ${firstLine(error)}`);
+  }
+  return { folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, sites };
+}
+
+function readConfig(folder: ModelFolder): RawConfig {
+  try {
+    return JSON.parse(fs.readFileSync(`${folder.dir}/config.json`, 'utf8')) as RawConfig;
+  } catch (error) {
+    throw new QkvError('model-invalid', `Model "${folder.id}": config.json is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+/** onnxruntime messages carry a C++ stack; the first line says what went wrong. */
+export function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n')[0];
+}
