@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { QkvError, serializeError } from '../../shared/errors';
 import { loadModel, type LoadedModel } from '../model/loadModel';
 import { resolveModelFolder } from '../model/modelSource';
-import { runAttention, tokenize } from './runAttention';
+import { assertHasText, runAttention, tokenize } from './runAttention';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
 const port = parentPort;
@@ -36,6 +36,7 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   };
   try {
     checkCancelled();
+    assertHasText(request.text);
     const folder = resolveModelFolder(request.model, request.baseDir);
     post({ type: 'progress', id, stage: 'loading-model' });
     const model = await cachedModel(folder.dir, () => loadModel(folder));

@@ -15,8 +15,13 @@ export interface TokenizedText {
 }
 
 /** Tokenizes and checks the length against both the user's limit and the model's positions. */
-export function tokenize(model: LoadedModel, text: string, maxTokens: number): TokenizedText {
+/** Checked before any model loads: an empty selection needs no model to be refused. */
+export function assertHasText(text: string): void {
   if (text.trim() === '') throw new QkvError('empty-input', 'There is no text to show: the selection is empty or only whitespace.');
+}
+
+export function tokenize(model: LoadedModel, text: string, maxTokens: number): TokenizedText {
+  assertHasText(text);
   const ids = model.tokenizer.encode(text);
   const positions = maxPositionsOf(model.config);
   if (ids.length > maxTokens) {

@@ -1,0 +1,27 @@
+// Test helpers: where the fixture models are, and what each is expected to be.
+import * as path from 'node:path';
+import { packageRoot } from '../../src/model/packageRoot';
+
+export function fixtureDir(name: string): string {
+  return path.join(packageRoot(), 'test', 'fixtures', 'models', name);
+}
+
+export interface Layout {
+  readonly name: string;
+  readonly causal: boolean;
+  /**
+   * How far the model's probabilities may be from softmax(QKᵀ/√d + mask) recomputed in float64 from its own Q and K.
+   * Float models: 1e-5. The quantized model computes Q·Kᵀ on 8-bit integers, so its probabilities carry that
+   * rounding (measured ~2e-3 on these fixtures); that difference is the model's truth, not an extraction error.
+   */
+  readonly tolerance: number;
+}
+
+export const LAYOUTS: readonly Layout[] = [
+  { name: 'tiny-bert', causal: false, tolerance: 1e-5 },
+  { name: 'tiny-gpt2', causal: true, tolerance: 1e-5 },
+  { name: 'tiny-sdpa', causal: true, tolerance: 1e-5 },
+  { name: 'tiny-gpt2-quantized', causal: true, tolerance: 2e-2 },
+];
+
+export const PIZZA = 'The pizza came out of the oven and it tasted good.';
