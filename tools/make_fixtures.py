@@ -1,0 +1,317 @@
+#!/usr/bin/python3
+"""Write the tiny random test models into test/fixtures/models/<name>/ (deterministic, fixed seed).
+
+Usage: /usr/bin/python3 tools/make_fixtures.py [--out test/fixtures/models]
+
+Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx.
+  tiny-bert           BERT, bidirectional; own small WordPiece vocabulary
+  tiny-gpt2           GPT-2 layout (fused c_attn Gemm + Split, past_key_values, Where causal mask)
+  tiny-sdpa           LLaMA-like decoder in the torch-2 SDPA export pattern (Mul(Q,√s), Mul(Kᵀ,√s))
+  tiny-gpt2-quantized tiny-gpt2 dynamically quantized like onnxruntime's quantize_dynamic,
+                      including the activation x activation MatMuls (Q·Kᵀ, probs·V)
+  no-attention        embedding + MLP, no Softmax at all
+  fused-attention     com.microsoft Attention contrib op (nothing to expose)
+The GPT-2-tokenizer models use real GPT-2 ids: row = input_ids % 512 inside the graph, and logits
+come out over all 50257 ids (Tile + Slice), so the real GPT-2 tokenizer works with them.
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import string
+import sys
+import unicodedata
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus  # noqa: E402
+import modeling  # noqa: E402
+from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEED = 1234
+ROWS = 512  # embedding rows of the GPT-2-tokenizer fixtures (row = GPT-2 id % ROWS)
+TINY = dict(n_embd=32, n_head=4, n_layer=2, n_positions=128)
+
+
+def write_json(path, obj):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def model_dir(out, name):
+    d = os.path.join(out, name)
+    torch.manual_seed(SEED)  # per fixture, so each one is reproducible on its own
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "onnx"))
+    return d
+
+
+# ----------------------------------------------------------------------------------------------
+# WordPiece tokenizer (tiny-bert and the benchmark model)
+# ----------------------------------------------------------------------------------------------
+SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def _bert_normalize(text):
+    # What BertNormalizer(lowercase, strip_accents) does: lowercase, NFD, drop combining marks.
+    text = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+def wordpiece_vocab(size=1500):
+    """[PAD]=0 [UNK]=1 [CLS]=2 [SEP]=3 [MASK]=4, single characters and their ##-forms, then the most
+    frequent lower-cased corpus words (ties broken alphabetically, so the list is deterministic)."""
+    chars = list(string.ascii_lowercase + string.digits + string.punctuation)
+    vocab = SPECIALS + chars + ["##" + c for c in chars]
+    counts = collections.Counter()
+    for doc in corpus.kjv_chapters() + corpus.fortunes():
+        counts.update(w for w in re.findall(r"[a-z]+", _bert_normalize(doc)) if len(w) > 1)
+    seen = set(vocab)
+    for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(vocab) >= size:
+            break
+        if w not in seen:
+            vocab.append(w)
+            seen.add(w)
+    return vocab
+
+
+def write_wordpiece_tokenizer(d, vocab, model_max_length):
+    ids = {t: i for i, t in enumerate(vocab)}
+    special = lambda t: {"id": t, "type_id": 0}  # noqa: E731
+    tok = {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": ids[t], "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                          "normalized": False, "special": True} for t in SPECIALS],
+        "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                       "strip_accents": True, "lowercase": True},
+        "pre_tokenizer": {"type": "BertPreTokenizer"},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"SpecialToken": special("[CLS]")}, {"Sequence": {"id": "A", "type_id": 0}},
+                       {"SpecialToken": special("[SEP]")}],
+            "pair": [{"SpecialToken": special("[CLS]")}, {"Sequence": {"id": "A", "type_id": 0}},
+                     {"SpecialToken": special("[SEP]")}, {"Sequence": {"id": "B", "type_id": 1}},
+                     {"SpecialToken": {"id": "[SEP]", "type_id": 1}}],
+            "special_tokens": {t: {"id": t, "ids": [ids[t]], "tokens": [t]} for t in ("[CLS]", "[SEP]")},
+        },
+        "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": True},
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100, "vocab": ids},
+    }
+    write_json(os.path.join(d, "tokenizer.json"), tok)
+    write_json(os.path.join(d, "tokenizer_config.json"), {
+        "tokenizer_class": "BertTokenizer", "do_lower_case": True, "strip_accents": None,
+        "tokenize_chinese_chars": True, "model_max_length": model_max_length,
+        "cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]", "unk_token": "[UNK]",
+        "mask_token": "[MASK]", "clean_up_tokenization_spaces": True,
+    })
+
+
+# ----------------------------------------------------------------------------------------------
+# Fixtures
+# ----------------------------------------------------------------------------------------------
+def make_tiny_bert(out, vocab):
+    d = model_dir(out, "tiny-bert")
+    cfg = dict(vocab=len(vocab), hidden=32, heads=4, layers=2, inner=64, max_pos=128)
+    modeling.export_bert(modeling.BertModel(**cfg), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), modeling.bert_config(**cfg))
+    write_wordpiece_tokenizer(d, vocab, cfg["max_pos"])
+
+
+def make_tiny_gpt2(out):
+    d = model_dir(out, "tiny-gpt2")
+    path = os.path.join(d, "onnx", "model.onnx")
+    modeling.export_gpt2(modeling.GPT2LMHeadModel(ROWS, **TINY), path)
+    write_json(os.path.join(d, "config.json"), modeling.gpt2_config(**TINY))
+    write_gpt2_tokenizer(d, TINY["n_positions"])
+    return path
+
+
+def make_tiny_sdpa(out):
+    d = model_dir(out, "tiny-sdpa")
+    m = modeling.LlamaForCausalLM(ROWS, hidden=32, heads=4, layers=2, inner=64)
+    modeling.export_llama(m, os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), {
+        "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": modeling.GPT2_VOCAB,
+        "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+        "num_key_value_heads": 4, "max_position_embeddings": 128, "hidden_act": "silu",
+        "rms_norm_eps": 1e-6, "bos_token_id": 50256, "eos_token_id": 50256, "use_cache": False,
+    })
+    write_gpt2_tokenizer(d, 128)
+
+
+class NoAttention(nn.Module):
+    def __init__(self, rows, hidden):
+        super().__init__()
+        self.rows = rows
+        self.embed_tokens = nn.Embedding(rows, hidden)
+        self.fc_in = nn.Linear(hidden, 4 * hidden)
+        self.fc_out = nn.Linear(4 * hidden, hidden)
+        self.lm_head = nn.Linear(hidden, rows)
+
+    def forward(self, input_ids, attention_mask):
+        x = self.embed_tokens(input_ids % self.rows) * attention_mask.unsqueeze(-1).float()
+        x = x + self.fc_out(F.gelu(self.fc_in(x)))
+        logits = self.lm_head(x)
+        return logits.repeat(1, 1, -(-modeling.GPT2_VOCAB // self.rows))[:, :, :modeling.GPT2_VOCAB]
+
+
+def make_no_attention(out):
+    d = model_dir(out, "no-attention")
+    m = NoAttention(ROWS, 32).eval()
+    ids = torch.tensor([[464, 14256, 1625]])
+    axes = {0: "batch_size", 1: "sequence_length"}
+    with torch.no_grad():
+        torch.onnx.export(m, (ids, torch.ones_like(ids)), os.path.join(d, "onnx", "model.onnx"),
+                          input_names=["input_ids", "attention_mask"], output_names=["logits"],
+                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": axes},
+                          opset_version=modeling.OPSET)
+    write_json(os.path.join(d, "config.json"), {
+        "architectures": ["NoAttentionLM"], "model_type": "no-attention", "vocab_size": modeling.GPT2_VOCAB,
+        "hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 0, "max_position_embeddings": 128,
+    })
+    write_gpt2_tokenizer(d, 128)
+
+
+def make_fused_attention(out):
+    """Hand-built graph: Mod -> Gather -> com.microsoft Attention (unidirectional, 4 heads) -> lm head."""
+    d = model_dir(out, "fused-attention")
+    rng = np.random.default_rng(SEED)
+    hid, heads = 32, 4
+    f32 = lambda *s: (rng.standard_normal(s) * 0.02).astype(np.float32)  # noqa: E731
+    inits = [
+        numpy_helper.from_array(np.array(ROWS, dtype=np.int64), "rows"),
+        numpy_helper.from_array(f32(ROWS, hid), "transformer.wte.weight"),
+        numpy_helper.from_array(f32(hid, 3 * hid), "transformer.h.0.attn.qkv_weight"),
+        numpy_helper.from_array(np.zeros(3 * hid, np.float32), "transformer.h.0.attn.qkv_bias"),
+        numpy_helper.from_array(f32(hid, ROWS), "lm_head.weight"),
+        numpy_helper.from_array(np.array([1, 1, -(-modeling.GPT2_VOCAB // ROWS)], dtype=np.int64), "tile_reps"),
+        numpy_helper.from_array(np.array([0], dtype=np.int64), "slice_start"),
+        numpy_helper.from_array(np.array([modeling.GPT2_VOCAB], dtype=np.int64), "slice_end"),
+        numpy_helper.from_array(np.array([2], dtype=np.int64), "slice_axis"),
+    ]
+    nodes = [
+        helper.make_node("Mod", ["input_ids", "rows"], ["row_ids"], name="/transformer/Mod"),
+        helper.make_node("Gather", ["transformer.wte.weight", "row_ids"], ["embeds"], name="/transformer/wte/Gather"),
+        helper.make_node("Cast", ["attention_mask"], ["mask_index"], name="/transformer/Cast", to=TensorProto.INT32),
+        helper.make_node("Attention", ["embeds", "transformer.h.0.attn.qkv_weight", "transformer.h.0.attn.qkv_bias",
+                                       "mask_index"], ["attn_out"], name="/transformer/h.0/attn/Attention",
+                         domain="com.microsoft", num_heads=heads, unidirectional=1),
+        helper.make_node("MatMul", ["attn_out", "lm_head.weight"], ["row_logits"], name="/lm_head/MatMul"),
+        helper.make_node("Tile", ["row_logits", "tile_reps"], ["tiled"], name="/Tile"),
+        helper.make_node("Slice", ["tiled", "slice_start", "slice_end", "slice_axis"], ["logits"], name="/Slice"),
+    ]
+    graph = helper.make_graph(
+        nodes, "fused-attention",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
+         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "sequence_length"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", modeling.GPT2_VOCAB])],
+        inits)
+    model = helper.make_model(graph, producer_name="qkv-scope-fixtures",
+                              opset_imports=[helper.make_opsetid("", modeling.OPSET), helper.make_opsetid("com.microsoft", 1)])
+    onnx.save(model, os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), modeling.gpt2_config(n_embd=hid, n_head=heads, n_layer=1, n_positions=128,
+                                                                   use_cache=False))
+    write_gpt2_tokenizer(d, 128)
+
+
+# ----------------------------------------------------------------------------------------------
+# Dynamic quantization, the way onnxruntime.quantization.quantize_dynamic lays it out
+# ----------------------------------------------------------------------------------------------
+def quantize_dynamic(src, dst):
+    """Every MatMul/Gemm: DynamicQuantizeLinear(activation) -> MatMulInteger -> Cast -> Mul(scale product)
+    [-> Add bias for Gemm]. Weights: per-tensor symmetric int8 initializers (zero point 0).
+    MatMuls of two activations (Q·Kᵀ, probs·V) get a DynamicQuantizeLinear on *both* inputs (uint8)."""
+    model = onnx.load(src)
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    new_nodes, new_inits, used_weights = [], [], set()
+
+    def dql(x, base):
+        outs = [f"{x}_quantized", f"{x}_scale", f"{x}_zero_point"]
+        if not any(n.output[0] == outs[0] for n in new_nodes):
+            new_nodes.append(helper.make_node("DynamicQuantizeLinear", [x], outs, name=f"{base}_{len(new_nodes)}_QuantizeLinear"))
+        return outs
+
+    for n in g.node:
+        is_gemm = n.op_type == "Gemm"
+        if n.op_type not in ("MatMul", "Gemm"):
+            new_nodes.append(n)
+            continue
+        a, b = n.input[0], n.input[1]
+        if is_gemm:
+            attrs = {at.name: helper.get_attribute_value(at) for at in n.attribute}
+            assert attrs.get("transA", 0) == 0 and attrs.get("transB", 0) == 0
+            assert attrs.get("alpha", 1.0) == 1.0 and attrs.get("beta", 1.0) == 1.0 and b in inits
+        aq, a_scale, a_zp = dql(a, n.name)
+        if b in inits:  # weight: quantize offline
+            w = numpy_helper.to_array(inits[b])
+            scale = np.float32(max(np.abs(w).max(), 1e-8) / 127.0)
+            new_inits += [
+                numpy_helper.from_array(np.clip(np.round(w / scale), -127, 127).astype(np.int8), f"{b}_quantized"),
+                numpy_helper.from_array(np.array(scale, np.float32), f"{b}_scale"),
+                numpy_helper.from_array(np.array(0, np.int8), f"{b}_zero_point"),
+            ]
+            used_weights.add(b)
+            bq, b_scale, b_zp = f"{b}_quantized", f"{b}_scale", f"{b}_zero_point"
+        else:  # activation x activation (attention scores / context)
+            bq, b_scale, b_zp = dql(b, n.name)
+        out = n.output[0]
+        prod = f"{out}_MatMulInteger"
+        scaled = out if not is_gemm else f"{out}_no_bias"
+        new_nodes += [
+            helper.make_node("MatMulInteger", [aq, bq, a_zp, b_zp], [prod], name=f"{n.name}_quant"),
+            helper.make_node("Cast", [prod], [f"{prod}_cast"], name=f"{n.name}_quant_output_cast", to=TensorProto.FLOAT),
+            helper.make_node("Mul", [a_scale, b_scale], [f"{out}_scales"], name=f"{n.name}_quant_scales_mul"),
+            helper.make_node("Mul", [f"{prod}_cast", f"{out}_scales"], [scaled], name=f"{n.name}_quant_output_scale_mul"),
+        ]
+        if is_gemm:
+            new_nodes.append(helper.make_node("Add", [scaled, n.input[2]], [out], name=f"{n.name}_quant_bias_add"))
+
+    still_used = {i for n in new_nodes for i in n.input}
+    keep = [t for t in g.initializer if t.name not in used_weights or t.name in still_used]
+    del g.node[:]
+    g.node.extend(new_nodes)
+    del g.initializer[:]
+    g.initializer.extend(keep + new_inits)
+    onnx.checker.check_model(model)
+    onnx.save(model, dst)
+
+
+def make_tiny_gpt2_quantized(out, float_path):
+    d = model_dir(out, "tiny-gpt2-quantized")
+    quantize_dynamic(float_path, os.path.join(d, "onnx", "model.onnx"))
+    src = os.path.dirname(os.path.dirname(float_path))
+    for f in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(os.path.join(src, f), os.path.join(d, f))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(REPO, "test", "fixtures", "models"))
+    args = ap.parse_args()
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    os.makedirs(args.out, exist_ok=True)
+    make_tiny_bert(args.out, wordpiece_vocab())
+    gpt2_path = make_tiny_gpt2(args.out)
+    make_tiny_sdpa(args.out)
+    make_tiny_gpt2_quantized(args.out, gpt2_path)
+    make_no_attention(args.out)
+    make_fused_attention(args.out)
+    print("fixtures written to", args.out)
+
+
+if __name__ == "__main__":
+    main()
