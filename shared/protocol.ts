@@ -35,14 +35,18 @@ export type PanelStatus =
 export type ToWebview =
   | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
   | { readonly type: 'head'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef; readonly tensors: HeadTensors }
-  | { readonly type: 'status'; readonly status: PanelStatus };
+  | { readonly type: 'status'; readonly status: PanelStatus }
+  /** Switch the view to this head (a command, or a test, asked for it). */
+  | { readonly type: 'show'; readonly ref: HeadRef };
 
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'requestHead'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef }
   /** The head on screen changed: export "current head / layer" follows it. */
   | { readonly type: 'showing'; readonly ref: HeadRef }
-  | { readonly type: 'export' };
+  | { readonly type: 'export' }
+  /** The heatmap of this head is on screen: sent after each paint, for timing and for tests. */
+  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number };
 
 /** What the webview keeps with getState/setState, so a reload restores the same view. */
 export interface WebviewState {
@@ -65,6 +69,12 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
       return { type: m.type };
     case 'showing':
       return isRef(m.ref) ? { type: 'showing', ref: m.ref } : undefined;
+    case 'painted': {
+      const p = message as { tokens?: unknown };
+      return isIndex(m.resultId) && isRef(m.ref) && isIndex(p.tokens)
+        ? { type: 'painted', resultId: m.resultId, ref: m.ref, tokens: p.tokens }
+        : undefined;
+    }
     case 'requestHead':
       return isIndex(m.requestId) && isIndex(m.resultId) && isRef(m.ref)
         ? { type: 'requestHead', requestId: m.requestId, resultId: m.resultId, ref: m.ref }
