@@ -2,6 +2,7 @@
 //   dist/extension.js  VS Code extension host (when src/extension.ts exists)
 //   dist/cli.js        the qkv-scope command
 //   dist/engineWorker.js  the worker thread that decodes, patches and runs models
+//   dist/exportWorker.js  the worker thread that writes a JSON export
 //   dist/webview.js    the panel (when webview/main.ts exists)
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -9,8 +10,14 @@ import * as fs from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const nodeEntries = ['src/extension.ts', 'src/cli/main.ts', 'src/attention/engineWorker.ts'].filter((f) => fs.existsSync(f));
-const nodeOutNames = { 'src/extension.ts': 'extension', 'src/cli/main.ts': 'cli', 'src/attention/engineWorker.ts': 'engineWorker' };
+// Worker scripts sit beside the code that starts them (path.join(__dirname, 'engineWorker.js')), in dist/ as in out/.
+const nodeOutNames = {
+  'src/extension.ts': 'extension',
+  'src/cli/main.ts': 'cli',
+  'src/attention/engineWorker.ts': 'engineWorker',
+  'src/export/exportWorker.ts': 'exportWorker',
+};
+const nodeEntries = Object.keys(nodeOutNames).filter((f) => fs.existsSync(f));
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [

@@ -73,13 +73,19 @@ function matrixRow(data: Float32Array, row: number, width: number): string {
   return `[${parts.join(',')}]`;
 }
 
+/** A hidden file beside the target, so the final rename stays on one file system. */
+export function temporaryPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+}
+
 /**
  * Writes the export to a temporary file beside the target and renames it into place,
  * so a failure or a crash never leaves a half-written export (and never touches an existing file).
  */
-export async function writeExportFile(target: string, result: AttentionResult, selection: ExportSelection = {}): Promise<void> {
+export async function writeExportFile(
+  target: string, result: AttentionResult, selection: ExportSelection = {}, temporary = temporaryPathFor(target),
+): Promise<void> {
   resolveSelection(result, selection); // fail on a bad selection before creating anything
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
     await pipeline(Readable.from(exportChunks(result, selection)), fs.createWriteStream(temporary, { flags: 'wx' }));
     await fs.promises.rename(temporary, target);

@@ -1,0 +1,8 @@
+// Runs everywhere: the small part of a result the panel gets first, before any tensor.
+import type { AttentionResult } from './attentionResult';
+import { allHeadStats } from './headStats';
+import type { ResultSummary } from './protocol';
+
+export function summarize(result: AttentionResult, resultId: number): ResultSummary {
+  return { resultId, model: result.model, text: result.text, tokens: result.tokens, stats: allHeadStats(result) };
+}

@@ -1,0 +1,48 @@
+// Runs in the extension host: commands for tests and benchmarks, not shown in the Command Palette.
+// They drive the real panel and report what it did, so tests need no access to the webview's DOM.
+import * as vscode from 'vscode';
+import { headSlice } from '../../shared/attentionResult';
+import type { HeadRef } from '../../shared/protocol';
+import type { Painted } from '../panel/attentionPanel';
+import type { Services } from './services';
+
+export function registerInternalCommands(services: Services): vscode.Disposable[] {
+  const { panel, runs } = services;
+  let lastPaint: Painted | undefined;
+  const paints = panel.onDidPaint((p) => (lastPaint = p));
+
+  /** Resolves when the webview has painted `ref` (any head when omitted) for the result on screen. */
+  const waitForPaint = (ref?: HeadRef, timeoutMs = 30_000) => new Promise<Painted>((resolve, reject) => {
+    const matches = (p: Painted | undefined): p is Painted =>
+      p !== undefined && (!ref || (p.ref.layer === ref.layer && p.ref.head === ref.head));
+    if (matches(lastPaint) && lastPaint.ref === panel.shown?.ref) return resolve(lastPaint);
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the panel did not paint ${ref ? `L${ref.layer} H${ref.head}` : 'anything'} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = panel.onDidPaint((p) => {
+      if (!matches(p)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(p);
+    });
+  });
+
+  return [
+    paints,
+    vscode.commands.registerCommand('qkvScope.internal.showHead', (layer: number, head: number) => panel.showHead({ layer, head })),
+    vscode.commands.registerCommand('qkvScope.internal.waitForPaint', (ref?: HeadRef, timeoutMs?: number) => waitForPaint(ref, timeoutMs)),
+    vscode.commands.registerCommand('qkvScope.internal.cancelRun', () => runs.cancel()),
+    vscode.commands.registerCommand('qkvScope.internal.shown', () => {
+      const shown = panel.shown;
+      return shown && { text: shown.result.text, model: shown.result.model, tokens: shown.result.tokens, ref: shown.ref };
+    }),
+    /** The engine's own numbers for one head, for checking an export against them. */
+    vscode.commands.registerCommand('qkvScope.internal.headTensors', (layer: number, head: number) => {
+      const result = panel.shown?.result;
+      if (!result) return undefined;
+      const read = (kind: 'probs' | 'q' | 'k' | 'v') => Array.from(headSlice(result, layer, head, kind));
+      return { probs: read('probs'), q: read('q'), k: read('k'), v: read('v') };
+    }),
+  ];
+}

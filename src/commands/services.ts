@@ -1,0 +1,12 @@
+// Runs in the extension host: what the commands share, created once in activate().
+import type * as vscode from 'vscode';
+import type { LatestRun } from '../attention/latestRun';
+import type { AttentionPanel } from '../panel/attentionPanel';
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  /** Every run goes through here, so a new run always supersedes the one in flight. */
+  readonly runs: LatestRun;
+  readonly panel: AttentionPanel;
+}

@@ -1,0 +1,79 @@
+// Runs in the extension host: "Show Attention" — read the selection (or the current line), run the model, show the panel.
+import * as vscode from 'vscode';
+import type { RunStage } from '../attention/workerProtocol';
+import type { ResultSource } from '../panel/attentionPanel';
+import { modelBaseDir, readSettings } from '../settings';
+import { reportError } from './reportErrors';
+import type { Services } from './services';
+
+/** What the command returns, for scripts and tests: what was shown. */
+export interface ShowAttentionOutcome {
+  readonly model: string;
+  readonly tokens: number;
+  readonly layers: number;
+  readonly heads: number;
+}
+
+const STAGE_MESSAGES: Record<RunStage, string> = {
+  'loading-model': vscode.l10n.t('Loading the model…'),
+  tokenizing: vscode.l10n.t('Tokenizing…'),
+  running: vscode.l10n.t('Running the model…'),
+};
+
+export async function showAttention(services: Services): Promise<ShowAttentionOutcome | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select some text, then run QKV Scope: Show Attention.'));
+    return undefined;
+  }
+  const text = textToShow(editor);
+  if (text === undefined) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('There is nothing to show: select some text, or put the cursor on a line that has text.'));
+    return undefined;
+  }
+  return runAndShow(services, { text, model: readSettings().model }, { quiet: false });
+}
+
+/** The selection; with none, the line under the cursor; undefined when both are blank. */
+export function textToShow(editor: vscode.TextEditor): string | undefined {
+  const selection = editor.selection;
+  const text = selection.isEmpty ? editor.document.lineAt(selection.active.line).text : editor.document.getText(selection);
+  return text.trim() === '' ? undefined : text;
+}
+
+/**
+ * Runs a source and shows it. `quiet` runs (live update, restore) show progress in the status bar
+ * instead of a notification. A run superseded by a newer one ends quietly.
+ */
+export async function runAndShow(services: Services, source: ResultSource, options: { quiet: boolean }): Promise<ShowAttentionOutcome | undefined> {
+  const { runs, panel, log } = services;
+  const settings = readSettings();
+  if (panel.isOpen) panel.setStatus({ state: 'running', message: vscode.l10n.t('Running {0}…', source.model) });
+  const started = Date.now();
+  try {
+    const result = await vscode.window.withProgress(
+      {
+        location: options.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('QKV Scope'),
+        cancellable: !options.quiet,
+      },
+      (progress, token) => {
+        const cancel = new AbortController();
+        token.onCancellationRequested(() => cancel.abort());
+        return runs.run(
+          { text: source.text, model: source.model, maxTokens: settings.maxTokens, baseDir: modelBaseDir() },
+          { signal: cancel.signal, onProgress: (stage) => progress.report({ message: STAGE_MESSAGES[stage] }) },
+        );
+      },
+    );
+    log.info(`Ran ${source.model} on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
+    panel.show(result, source);
+    return { model: result.model.id, tokens: result.tokens.length, layers: result.model.layers, heads: result.model.heads };
+  } catch (error) {
+    const cancelled = error instanceof Error && 'code' in error && error.code === 'cancelled';
+    if (panel.isOpen && !runs.busy) panel.setStatus(cancelled ? { state: 'idle' } : { state: 'error', message: (error as Error).message });
+    reportError(log, vscode.l10n.t('Show Attention'), error);
+    return undefined;
+  }
+}

@@ -1,0 +1,167 @@
+// Runs in the extension host: the one attention panel of a window, its life cycle and its side of the protocol.
+import * as vscode from 'vscode';
+import type { AttentionResult } from '../../shared/attentionResult';
+import {
+  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type ToWebview, type WebviewState,
+} from '../../shared/protocol';
+import { summarize } from '../../shared/resultSummary';
+import { headTensors, payloadBytes } from './headPayload';
+import { panelHtml } from './panelHtml';
+
+/** What produced a result: enough to run it again after a reload. */
+export interface ResultSource {
+  readonly text: string;
+  readonly model: string;
+}
+
+export interface Painted {
+  readonly resultId: number;
+  readonly ref: HeadRef;
+  readonly tokens: number;
+}
+
+export class AttentionPanel implements vscode.Disposable {
+  static readonly viewType = 'qkvScope.attention';
+
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private ready = false;
+  private current: { readonly result: AttentionResult; readonly summary: ResultSummary; readonly source: ResultSource } | undefined;
+  private showing: HeadRef = { layer: 0, head: 0 };
+  private status: PanelStatus = { state: 'idle' };
+  private nextResultId = 1;
+  private readonly paintEmitter = new vscode.EventEmitter<Painted>();
+  private readonly exportEmitter = new vscode.EventEmitter<void>();
+  /** Fires after the webview has drawn a heatmap: used for timing and by the tests. */
+  readonly onDidPaint = this.paintEmitter.event;
+  /** The panel's Export button was clicked. */
+  readonly onDidRequestExport = this.exportEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    /** Runs a source again; used when VS Code restores the panel after a reload. */
+    private readonly rerun: (source: ResultSource) => void,
+  ) {}
+
+  /** Shows a new result, keeping the layer and head on screen when the new model has them. */
+  show(result: AttentionResult, source: ResultSource): void {
+    const summary = summarize(result, this.nextResultId++);
+    this.current = { result, summary, source };
+    if (this.showing.layer >= result.model.layers || this.showing.head >= result.model.heads) this.showing = { layer: 0, head: 0 };
+    this.status = { state: 'idle' };
+    if (this.panel) this.panel.reveal(undefined, true);
+    else this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
+    this.postSummary();
+  }
+
+  setStatus(status: PanelStatus): void {
+    this.status = status;
+    if (this.ready) this.post({ type: 'status', status });
+  }
+
+  /** Asks the webview to switch to a head, as if the person had used the controls. */
+  showHead(ref: HeadRef): boolean {
+    const model = this.current?.result.model;
+    if (!model || ref.layer >= model.layers || ref.head >= model.heads) return false;
+    this.showing = ref;
+    if (this.ready) this.post({ type: 'show', ref });
+    return true;
+  }
+
+  /** The result on screen and the head the person is looking at. */
+  get shown(): { readonly result: AttentionResult; readonly ref: HeadRef } | undefined {
+    return this.current && { result: this.current.result, ref: this.showing };
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** VS Code restored a panel after a reload: adopt it, and run its text again if it remembers one. */
+  restore(panel: vscode.WebviewPanel, state: WebviewState | undefined): void {
+    this.panel?.dispose();
+    if (state?.ref) this.showing = state.ref;
+    this.attach(panel);
+    if (typeof state?.text === 'string' && typeof state.model === 'string') this.rerun({ text: state.text, model: state.model });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.paintEmitter.dispose();
+    this.exportEmitter.dispose();
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
+    panel.webview.html = panelHtml(panel.webview, this.extensionUri);
+    this.panelDisposables = [
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
+      panel.onDidDispose(() => this.detach()),
+    ];
+  }
+
+  private detach(): void {
+    for (const d of this.panelDisposables) d.dispose();
+    this.panelDisposables = [];
+    this.panel = undefined;
+    this.ready = false;
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      this.log.warn('Ignored a message from the webview that does not fit the protocol:', JSON.stringify(raw)?.slice(0, 200));
+      return;
+    }
+    this.log.debug('webview → host', describe(message));
+    switch (message.type) {
+      case 'ready':
+        // A webview (re)loads whenever it becomes visible again: send it everything it needs, once more.
+        this.ready = true;
+        if (this.status.state !== 'idle') this.post({ type: 'status', status: this.status });
+        this.postSummary();
+        break;
+      case 'requestHead': {
+        const current = this.current;
+        if (!current || message.resultId !== current.summary.resultId) return; // for a result that was replaced
+        const { layer, head } = message.ref;
+        if (layer >= current.result.model.layers || head >= current.result.model.heads) return;
+        this.post({ type: 'head', requestId: message.requestId, resultId: message.resultId, ref: message.ref, tensors: headTensors(current.result, message.ref) });
+        break;
+      }
+      case 'showing':
+        this.showing = message.ref;
+        break;
+      case 'export':
+        this.exportEmitter.fire();
+        break;
+      case 'painted':
+        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens });
+        break;
+    }
+  }
+
+  private postSummary(): void {
+    if (this.ready && this.current) this.post({ type: 'summary', summary: this.current.summary, show: this.showing });
+  }
+
+  private post(message: ToWebview): void {
+    this.log.debug('host → webview', describe(message));
+    void this.panel?.webview.postMessage(message);
+  }
+}
+
+/** One line per message for the log: types and sizes, never megabytes of numbers. */
+function describe(message: ToWebview | FromWebview): string {
+  switch (message.type) {
+    case 'summary':
+      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}`;
+    case 'head':
+      return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
+    default:
+      return JSON.stringify(message);
+  }
+}
