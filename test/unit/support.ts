@@ -11,8 +11,9 @@ export interface Layout {
   readonly causal: boolean;
   /**
    * How far the model's probabilities may be from softmax(QKᵀ/√d + mask) recomputed in float64 from its own Q and K.
-   * Float models: 1e-5. The quantized model computes Q·Kᵀ on 8-bit integers, so its probabilities carry that
-   * rounding (measured ~2e-3 on these fixtures); that difference is the model's truth, not an extraction error.
+   * Float models: 1e-5 (measured ≤ 5e-8). The quantized model computes Q·Kᵀ on 8-bit integers, so its
+   * probabilities carry that rounding: 1.3e-4 measured on this fixture, ~2e-3 reported on real quantized models
+   * (shared/MODELS.md). We allow 5e-3. That difference is the model's truth, not an extraction error.
    */
   readonly tolerance: number;
 }
@@ -21,7 +22,7 @@ export const LAYOUTS: readonly Layout[] = [
   { name: 'tiny-bert', causal: false, tolerance: 1e-5 },
   { name: 'tiny-gpt2', causal: true, tolerance: 1e-5 },
   { name: 'tiny-sdpa', causal: true, tolerance: 1e-5 },
-  { name: 'tiny-gpt2-quantized', causal: true, tolerance: 2e-2 },
+  { name: 'tiny-gpt2-quantized', causal: true, tolerance: 5e-3 },
 ];
 
 export const PIZZA = 'The pizza came out of the oven and it tasted good.';
