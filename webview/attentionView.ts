@@ -1,0 +1,105 @@
+// Runs in the webview: the attention section — legend, hover readout, heatmap and head statistics — kept in step
+// with the panel state. It repaints when the head, the scale, the theme or the width changes.
+import type { ResultSummary } from '../shared/protocol';
+import { el } from './dom';
+import type { HeadData } from './headCache';
+import { describeRef, sameRef } from './headRef';
+import { Heatmap, type HoveredCell } from './heatmap';
+import { HeadStatsLine } from './headStatsLine';
+import { Legend } from './legend';
+import { Readout } from './readout';
+import type { PanelState, ScaleMode } from './state';
+
+export interface AttentionViewEvents {
+  setScale(scale: ScaleMode): void;
+  /** The pointer is over a cell (or left the grid). */
+  hover(cell: HoveredCell | undefined): void;
+  /** This head is now on screen. */
+  painted(head: HeadData): void;
+}
+
+export class AttentionView {
+  readonly element: HTMLElement;
+  private readonly heatmap: Heatmap;
+  private readonly legend: Legend;
+  private readonly readout = new Readout();
+  private readonly stats = new HeadStatsLine();
+  private readonly axes: HTMLElement;
+  private state: PanelState | undefined;
+  private paintedWidth = 0;
+
+  constructor(private readonly events: AttentionViewEvents) {
+    this.heatmap = new Heatmap((cell) => this.hover(cell));
+    this.legend = new Legend((scale) => events.setScale(scale));
+    this.axes = el('p', { className: 'qkv-note' });
+    this.element = el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
+      el('div', { className: 'qkv-section-head' }, [
+        el('h2', { className: 'qkv-section-title', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
+        this.axes,
+      ]),
+      this.legend.element,
+      this.readout.element,
+      this.heatmap.element,
+      this.stats.element,
+    ]);
+    new ResizeObserver(() => {
+      if (this.heatmap.availableWidth !== this.paintedWidth) this.repaint();
+    }).observe(this.heatmap.element);
+  }
+
+  render(state: PanelState, previous: PanelState): void {
+    this.state = state;
+    const { summary, shown } = state;
+    if (!summary) return;
+    if (summary !== previous.summary) {
+      const axes = 'rows: queries · columns: keys';
+      this.axes.textContent = summary.model.causal ? `${axes} · empty above the diagonal: causal, never looks ahead` : axes;
+    }
+    this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
+    const current = shown?.resultId === summary.resultId ? shown : undefined;
+    this.element.classList.toggle('is-loading', !current || !sameRef(current.ref, state.ref));
+    if (!current) {
+      this.heatmap.clear();
+      this.readout.hint(`Loading ${describeRef(state.ref, summary.model)}…`);
+      return;
+    }
+    const changed =
+      current !== previous.shown || summary !== previous.summary || state.scale !== previous.scale || state.palette !== previous.palette;
+    if (changed) this.paint(summary, current);
+  }
+
+  private repaint(): void {
+    const { summary, shown } = this.state ?? {};
+    if (summary && shown?.resultId === summary.resultId) this.paint(summary, shown);
+  }
+
+  private paint(summary: ResultSummary, head: HeadData): void {
+    const { scale, palette } = this.state!;
+    const scaleMax = scale === 'unit' ? 1 : head.max;
+    this.legend.render({ palette, scale, scaleMax, causal: summary.model.causal });
+    this.readout.hint(); // the heatmap puts a hovered cell back, if the pointer is still over one
+    this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, description: describeHead(summary, head) });
+    this.paintedWidth = this.heatmap.availableWidth;
+    this.events.painted(head);
+  }
+
+  private hover(cell: HoveredCell | undefined): void {
+    const summary = this.state?.summary;
+    if (cell && summary) this.readout.show(summary.tokens, cell.row, cell.col, cell.value, summary.model.causal);
+    else this.readout.hint();
+    this.events.hover(cell);
+  }
+}
+
+/** What a screen reader hears for the picture: its size and its strongest cell. */
+function describeHead(summary: ResultSummary, head: HeadData): string {
+  let best = 0;
+  for (let i = 1; i < head.probs.length; i++) if (head.probs[i] > head.probs[best]) best = i;
+  const [row, col] = [Math.floor(best / head.n), best % head.n];
+  const { display: query } = summary.tokens[row];
+  const { display: key } = summary.tokens[col];
+  return (
+    `Attention heatmap, ${describeRef(head.ref, summary.model)}: ${head.n} query rows by ${head.n} key columns. ` +
+    `Strongest: ${query} → ${key}: ${head.probs[best].toFixed(4)}.`
+  );
+}

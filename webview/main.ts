@@ -1,0 +1,35 @@
+// Runs in the webview: the entry point. Connects to the host, builds the panel, and says `ready` last, so the
+// host's first message finds everything in place.
+import './styles.css';
+import { PanelController } from './controller';
+import { bindKeyboard } from './keyboard';
+import { connectToHost } from './messaging';
+import { PanelView } from './panelView';
+import { Store, type PanelState } from './state';
+import { readPalette, watchTheme } from './theme';
+
+const host = connectToHost();
+const initial: PanelState = {
+  summary: undefined,
+  ref: host.savedState()?.ref ?? { layer: 0, head: 0 },
+  shown: undefined,
+  status: { state: 'idle' },
+  scale: 'head',
+  palette: readPalette(),
+};
+const store = new Store(initial);
+const controller = new PanelController(host, store);
+const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
+const view = new PanelView(root, {
+  step: (axis, delta) => controller.step(axis, delta),
+  exportJson: () => controller.exportJson(),
+  setScale: (scale) => controller.setScale(scale),
+  painted: (head) => host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n }),
+});
+store.subscribe((state, previous) => view.render(state, previous));
+view.render(initial, initial);
+
+host.onMessage((message) => controller.receive(message));
+bindKeyboard((axis, delta) => controller.step(axis, delta));
+watchTheme(() => store.update({ palette: readPalette() }));
+host.post({ type: 'ready' });

@@ -1,0 +1,55 @@
+// Runs in the webview: the panel header — which model produced the result, the shapes its attention works on,
+// "X [n × d_model] → Q, K, V [heads × n × d_head] → A [heads × n × n]", and the Export button.
+import type { ModelFacts } from '../shared/attentionResult';
+import { el } from './dom';
+
+export function shapeText(model: ModelFacts, n: number): string {
+  return `X [${n} × ${model.hiddenSize}] → Q, K, V [${model.heads} × ${n} × ${model.headDim}] → A [${model.heads} × ${n} × ${n}]`;
+}
+
+/** A folder path shows its last part (the full path is in the tooltip); a hub id such as "Xenova/gpt2" shows whole. */
+function shortModelName(id: string): string {
+  const isPath = /^([/~.]|[A-Za-z]:[\\/]|\\\\)/.test(id);
+  return isPath ? (id.split(/[\\/]/).filter(Boolean).pop() ?? id) : id;
+}
+
+export class ModelLine {
+  readonly element: HTMLElement;
+  private readonly name: HTMLElement;
+  private readonly facts: HTMLElement;
+  private readonly shapes: HTMLElement;
+
+  constructor(exportJson: () => void) {
+    const exportButton = el('button', {
+      className: 'qkv-button',
+      text: 'Export JSON…',
+      attrs: { type: 'button', title: 'Export attention, Q, K and V to a JSON file' },
+    });
+    exportButton.addEventListener('click', exportJson);
+    this.name = el('strong', { className: 'qkv-model__name' });
+    this.facts = el('span', { className: 'qkv-model__facts' });
+    this.shapes = el('code', { className: 'qkv-model__shapes' });
+    this.element = el('header', { className: 'qkv-model' }, [
+      el('div', { className: 'qkv-model__text', attrs: { role: 'group', 'aria-label': 'Model' } }, [
+        el('p', { className: 'qkv-model__line' }, [this.name, this.facts]),
+        el('p', { className: 'qkv-model__line' }, [this.shapes, el('span', { className: 'qkv-note', text: ' per layer' })]),
+      ]),
+      exportButton,
+    ]);
+  }
+
+  render(model: ModelFacts, n: number): void {
+    this.name.textContent = shortModelName(model.id);
+    this.name.title = model.id;
+    const facts = [
+      model.architecture,
+      model.causal ? 'causal' : 'bidirectional',
+      `${model.layers} layers × ${model.heads} heads`,
+    ];
+    if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
+    this.facts.textContent = ` · ${facts.join(' · ')}`;
+    this.facts.title = model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token';
+    this.shapes.textContent = shapeText(model, n);
+    this.shapes.title = 'd_model = hidden size, d_head = head dimension, n = tokens';
+  }
+}

@@ -1,0 +1,56 @@
+// Runs in the webview: the colours a canvas needs, read from the --vscode-* variables (through the --qkv-* names
+// in styles.css), and a watcher that re-reads them when VS Code changes theme. A canvas does not follow CSS by itself.
+import type { Rgb } from './heatColor';
+
+export interface Palette {
+  /** Colour of 0 attention: the editor background, so empty cells read as empty. */
+  readonly low: Rgb;
+  /** Colour of the scale's maximum. */
+  readonly high: Rgb;
+  /** CSS colours for canvas text and lines. */
+  readonly text: string;
+  readonly muted: string;
+  readonly frame: string;
+  /** The editor's font, for token labels. */
+  readonly monoFont: string;
+}
+
+/** Reads the palette now. Colours are resolved by the browser, so any CSS colour syntax a theme uses works. */
+export function readPalette(): Palette {
+  const probe = document.createElement('span');
+  probe.className = 'qkv-probe';
+  document.body.append(probe);
+  const resolve = (variable: string): string => {
+    probe.style.color = `var(${variable})`;
+    return getComputedStyle(probe).color;
+  };
+  const palette: Palette = {
+    low: toRgb(resolve('--qkv-heat-low'), [255, 255, 255]),
+    high: toRgb(resolve('--qkv-heat-high'), [26, 133, 255]),
+    text: resolve('--qkv-text'),
+    muted: resolve('--qkv-muted'),
+    frame: resolve('--qkv-border'),
+    monoFont: getComputedStyle(document.documentElement).getPropertyValue('--qkv-mono').trim() || 'monospace',
+  };
+  probe.remove();
+  return palette;
+}
+
+/**
+ * Calls `onChange` when the theme changes: VS Code swaps the body class (vscode-light, vscode-dark,
+ * vscode-high-contrast, vscode-high-contrast-light) and rewrites the --vscode-* variables in the html style;
+ * two themes of the same kind differ only in the variables, so both are watched.
+ */
+export function watchTheme(onChange: () => void): void {
+  const observer = new MutationObserver(() => onChange());
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+}
+
+/** "rgb(31, 31, 31)" or "rgba(…)" → [31, 31, 31]. */
+function toRgb(css: string, fallback: Rgb): Rgb {
+  const parts = css.match(/[\d.]+/g);
+  if (!parts || parts.length < 3) return fallback;
+  const [r, g, b] = parts.map((part) => Math.round(Number(part)));
+  return [r, g, b];
+}
