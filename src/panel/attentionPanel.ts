@@ -49,7 +49,7 @@ export class AttentionPanel implements vscode.Disposable {
     const summary = summarize(result, this.nextResultId++);
     this.current = { result, summary, source };
     if (this.showing.layer >= result.model.layers || this.showing.head >= result.model.heads) this.showing = { layer: 0, head: 0 };
-    this.status = { state: 'idle' };
+    this.setStatus({ state: 'idle' });
     if (this.panel) this.panel.reveal(undefined, true);
     else this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
     this.postSummary();

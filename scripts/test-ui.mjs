@@ -1,0 +1,186 @@
+// @ts-check
+// Runs in Node (test tooling): the packaged extension used the way a person uses it. Installs the .vsix into a
+// fresh extensions folder with code-server --install-extension, opens test/integration/workspace in the workbench
+// (headless Chromium), opens pizza.txt, selects all of it, runs "QKV Scope: Show Attention" from the Command
+// Palette with the default "embedded" model, reads the panel inside the webview's frames, switches head with the
+// keyboard and takes a screenshot (docs/screenshots/vscode-panel.png).
+// Exit code 0 when every check passed; last line "N passed, N failed".
+//
+// Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
+// --timeout=SECONDS (default 240), --verbose.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
+
+const PIZZA = 'The pizza came out of the oven and it tasted good.';
+const PIZZA_TOKENS = 12;
+const COMMAND = 'QKV Scope: Show Attention';
+
+/** @param {string} name */
+const option = (name) => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const verbose = process.argv.includes('--verbose');
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const vsix = path.resolve(option('vsix') ?? path.join(REPO_ROOT, `${manifest.name}-linux-x64-${manifest.version}.vsix`));
+const screenshot = path.resolve(option('screenshot') ?? path.join(REPO_ROOT, 'docs', 'screenshots', 'vscode-panel.png'));
+const workspace = path.join(REPO_ROOT, 'test', 'integration', 'workspace');
+const timeoutMs = Number(option('timeout') ?? 240) * 1000;
+const log = stopwatchLog('ui');
+
+/** @typedef {{ name: string, ok: boolean, detail?: string }} Check */
+/** @type {Check[]} */
+const checks = [];
+/**
+ * Runs one named check; the first failure stops the run (later checks depend on earlier ones).
+ * @param {string} name @param {() => Promise<string | void>} body
+ */
+async function check(name, body) {
+  try {
+    const detail = await body();
+    checks.push({ name, ok: true });
+    log(`✔ ${name}${detail ? `: ${detail}` : ''}`);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    checks.push({ name, ok: false, detail });
+    log(`✖ ${name}: ${detail}`);
+    throw error;
+  }
+}
+
+/**
+ * Waits until the status bar shows a selection of `length` characters (VS Code writes "(N selected)").
+ * @param {number} length
+ */
+async function selectionLength(length) {
+  if (!vscode) throw new Error('VS Code is not running');
+  await vscode.page.locator('.statusbar-item', { hasText: `(${length} selected)` }).waitFor({ timeout: 10_000 });
+}
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'qkv-ui-'));
+const userDataDir = path.join(scratch, 'user-data');
+const extensionsDir = path.join(scratch, 'extensions');
+/** @type {import('./vscodeTools.mjs').Tools} */
+let tools;
+try {
+  tools = findTools();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+/** @type {import('./vscodeTools.mjs').VsCode | undefined} */
+let vscode;
+const deadline = setTimeout(() => {
+  log(`GLOBAL TIMEOUT after ${timeoutMs / 1000} s`);
+  void finish(124);
+}, timeoutMs);
+
+try {
+  await check('the .vsix installs with code-server --install-extension', async () => {
+    const out = execFileSync(tools.node, [tools.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
+      '--install-extension', vsix], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!/successfully installed/i.test(out)) throw new Error(`unexpected output: ${out.trim()}`);
+    return path.basename(vsix);
+  });
+  // No qkvScope.* settings: the default "embedded" model, as a new user gets it.
+  writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 });
+  vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: { width: 1440, height: 1080 } });
+  const { page, base } = vscode;
+
+  await check('the workbench opens the workspace', async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
+  });
+
+  await check('pizza.txt opens from Quick Open and Ctrl+A selects the sentence', async () => {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('pizza.txt');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'pizza.txt' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: 'pizza' }).waitFor();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await selectionLength(PIZZA.length);
+    await page.keyboard.press('Control+B'); // hide the side bar: more room for the panel in the screenshot
+    return `${PIZZA.length} characters selected`;
+  });
+
+  // The webview is two frames deep: the webview host iframe, then the extension's page in iframe#active-frame.
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const position = panel.getByText(/Layer \d+ \/ \d+ · Head \d+ \/ \d+/);
+  const heatmap = panel.locator('canvas[data-n]');
+
+  await check(`"${COMMAND}" runs from the Command Palette`, async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${COMMAND}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: COMMAND }).first().waitFor();
+    await page.keyboard.press('Enter');
+  });
+
+  await check('the panel paints the heatmap of layer 1, head 1 for the 12 tokens', async () => {
+    await heatmap.waitFor({ timeout: 120_000 }); // the first run loads the embedded model
+    const label = (await position.textContent({ timeout: 30_000 }))?.trim() ?? '';
+    if (!/^Layer 1 \/ \d+ · Head 1 \/ \d+$/.test(label)) throw new Error(`the panel shows "${label}"`);
+    const n = Number(await heatmap.getAttribute('data-n'));
+    if (n !== PIZZA_TOKENS) throw new Error(`the heatmap has ${n} rows, not ${PIZZA_TOKENS}`);
+    const model = await panel.locator('body').textContent();
+    if (!model?.includes('embedded')) throw new Error('the panel does not name the embedded model');
+    return label;
+  });
+
+  await check('ArrowRight in the panel switches to head 2', async () => {
+    await position.click(); // focus the panel's document, on something that is not a control
+    await page.keyboard.press('ArrowRight');
+    await panel.getByText(/^Layer 1 \/ \d+ · Head 2 \/ \d+$/).waitFor({ timeout: 15_000 });
+    return (await position.textContent())?.trim();
+  });
+
+  await check('screenshot', async () => {
+    mkdirSync(path.dirname(screenshot), { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: screenshot });
+    return path.relative(REPO_ROOT, screenshot);
+  });
+
+  await check('a second run, from the Ctrl+Alt+A keybinding on "The pizza", replaces the result', async () => {
+    await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Control+Shift+ArrowRight');
+    await page.keyboard.press('Control+Shift+ArrowRight');
+    await selectionLength('The pizza'.length);
+    await page.keyboard.press('Control+Alt+A');
+    await panel.locator('canvas[data-n="2"]').waitFor({ timeout: 30_000 });
+    return (await position.textContent())?.trim();
+  });
+
+  await check('no "Running…" status is left once the new result is painted', async () => {
+    const status = panel.locator('[role="status"]');
+    await page.waitForTimeout(1000);
+    for (const line of await status.all()) {
+      if (await line.isVisible()) throw new Error(`the panel still says "${(await line.textContent())?.trim()}"`);
+    }
+  });
+} catch (error) {
+  if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
+  await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-failure.png') })
+    .then(() => log(`failure screenshot: ${path.join(os.tmpdir(), 'qkv-ui-failure.png')}`), () => undefined);
+}
+await finish(checks.length > 0 && checks.every((c) => c.ok) ? 0 : 1);
+
+/** @param {number} code */
+async function finish(code) {
+  clearTimeout(deadline);
+  await vscode?.close();
+  rmSync(scratch, { recursive: true, force: true });
+  const passed = checks.filter((c) => c.ok).length;
+  console.log(`${passed} passed, ${checks.length - passed + (code === 124 ? 1 : 0)} failed`);
+  process.exit(code);
+}
