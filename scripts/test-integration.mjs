@@ -16,7 +16,8 @@ try {
   await runTests({
     vscodeExecutablePath: path.join(REPO_ROOT, 'scripts', 'code-shim.sh'),
     extensionDevelopmentPath: REPO_ROOT,
-    extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
+    // $QKV_EXTENSION_TESTS runs another suite the same way (the panel benchmark: out/bench/vscode/index.js).
+    extensionTestsPath: path.resolve(REPO_ROOT, process.env.QKV_EXTENSION_TESTS ?? path.join('out', 'test', 'integration', 'index.js')),
     launchArgs: [
       path.join(REPO_ROOT, 'test', 'integration', 'workspace'),
       '--disable-extensions',

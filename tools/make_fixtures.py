@@ -40,6 +40,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = 1234
 ROWS = 512  # embedding rows of the GPT-2-tokenizer fixtures (row = GPT-2 id % ROWS)
 TINY = dict(n_embd=32, n_head=4, n_layer=2, n_positions=128)
+# As many heads as BERT-base and GPT-2 small, and 512 positions: for timing the panel at 32, 128 and 512 tokens.
+WIDE = dict(n_embd=96, n_head=12, n_layer=2, n_positions=512)
 
 
 def write_json(path, obj):
@@ -136,6 +138,14 @@ def make_tiny_gpt2(out):
     write_json(os.path.join(d, "config.json"), modeling.gpt2_config(**TINY))
     write_gpt2_tokenizer(d, TINY["n_positions"])
     return path
+
+
+def make_wide_gpt2(out):
+    d = model_dir(out, "wide-gpt2")
+    path = os.path.join(d, "onnx", "model.onnx")
+    modeling.export_gpt2(modeling.GPT2LMHeadModel(ROWS, **WIDE), path)
+    write_json(os.path.join(d, "config.json"), modeling.gpt2_config(**WIDE))
+    write_gpt2_tokenizer(d, WIDE["n_positions"])
 
 
 def make_tiny_sdpa(out):
@@ -300,16 +310,21 @@ def make_tiny_gpt2_quantized(out, float_path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(REPO, "test", "fixtures", "models"))
+    ap.add_argument("--only", help="write just this fixture (wide-gpt2)")
     args = ap.parse_args()
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
+    if args.only == "wide-gpt2":
+        make_wide_gpt2(args.out)
+        return
     make_tiny_bert(args.out, wordpiece_vocab())
     gpt2_path = make_tiny_gpt2(args.out)
     make_tiny_sdpa(args.out)
     make_tiny_gpt2_quantized(args.out, gpt2_path)
     make_no_attention(args.out)
     make_fused_attention(args.out)
+    make_wide_gpt2(args.out)
     print("fixtures written to", args.out)
 
 

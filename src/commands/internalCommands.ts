@@ -11,11 +11,15 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
   let lastPaint: Painted | undefined;
   const paints = panel.onDidPaint((p) => (lastPaint = p));
 
-  /** Resolves when the webview has painted `ref` (any head when omitted) for the result on screen. */
+  /** Resolves when the webview has painted `ref` (the head on screen when omitted) of the result on screen. */
   const waitForPaint = (ref?: HeadRef, timeoutMs = 30_000) => new Promise<Painted>((resolve, reject) => {
-    const matches = (p: Painted | undefined): p is Painted =>
-      p !== undefined && (!ref || (p.ref.layer === ref.layer && p.ref.head === ref.head));
-    if (matches(lastPaint) && lastPaint.ref === panel.shown?.ref) return resolve(lastPaint);
+    const matches = (p: Painted | undefined): p is Painted => {
+      const shown = panel.shown;
+      const wanted = ref ?? shown?.ref;
+      return p !== undefined && shown !== undefined && p.resultId === shown.resultId &&
+        wanted !== undefined && p.ref.layer === wanted.layer && p.ref.head === wanted.head;
+    };
+    if (matches(lastPaint)) return resolve(lastPaint);
     const timer = setTimeout(() => {
       listener.dispose();
       reject(new Error(`the panel did not paint ${ref ? `L${ref.layer} H${ref.head}` : 'anything'} within ${timeoutMs} ms`));

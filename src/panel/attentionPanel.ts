@@ -70,8 +70,8 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** The result on screen and the head the person is looking at. */
-  get shown(): { readonly result: AttentionResult; readonly ref: HeadRef } | undefined {
-    return this.current && { result: this.current.result, ref: this.showing };
+  get shown(): { readonly result: AttentionResult; readonly ref: HeadRef; readonly resultId: number } | undefined {
+    return this.current && { result: this.current.result, ref: this.showing, resultId: this.current.summary.resultId };
   }
 
   get isOpen(): boolean {
