@@ -26,7 +26,7 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
   const positions = maxPositionsOf(model.config);
   if (ids.length > maxTokens) {
     throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (setting qkvScope.maxTokens). Select less text.`);
+      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). Select less text.`);
   }
   if (positions !== null && ids.length > positions) {
     throw new QkvError('too-long',
