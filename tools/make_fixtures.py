@@ -7,6 +7,11 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
   tiny-bert           BERT, bidirectional; own small WordPiece vocabulary
   tiny-gpt2           GPT-2 layout (fused c_attn Gemm + Split, past_key_values, Where causal mask)
   tiny-sdpa           LLaMA-like decoder in the torch-2 SDPA export pattern (Mul(Q,√s), Mul(Kᵀ,√s))
+  tiny-llama          Llama: rotary embeddings on q and k, grouped-query attention (4 query heads share
+                      2 K/V heads through repeat_kv), RMSNorm; optimum inputs incl. position_ids and
+                      past_key_values.N.key/value with the K/V heads
+  tiny-distilbert     DistilBERT: Q divided by √d before Q·Kᵀ, padding masked with masked_fill (Where)
+  tiny-roberta        RoBERTa: BERT encoder, positions from padding_idx + 1, byte-level BPE with <s> </s>
   tiny-gpt2-quantized tiny-gpt2 dynamically quantized like onnxruntime's quantize_dynamic,
                       including the activation x activation MatMuls (Q·Kᵀ, probs·V)
   no-attention        embedding + MLP, no Softmax at all
@@ -34,6 +39,7 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import modeling  # noqa: E402
+from build_gpt2_tokenizer import build_tokenizer as build_gpt2_tokenizer  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -159,6 +165,63 @@ def make_tiny_sdpa(out):
         "rms_norm_eps": 1e-6, "bos_token_id": 50256, "eos_token_id": 50256, "use_cache": False,
     })
     write_gpt2_tokenizer(d, 128)
+
+
+def make_tiny_llama(out):
+    d = model_dir(out, "tiny-llama")
+    dims = dict(hidden=32, heads=4, kv_heads=2, layers=2, inner=64)
+    modeling.export_llama_gqa(modeling.LlamaGQAForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), modeling.llama_config(**dims, max_pos=128))
+    write_gpt2_tokenizer(d, 128)
+
+
+def make_tiny_distilbert(out):
+    vocab = wordpiece_vocab()
+    d = model_dir(out, "tiny-distilbert")
+    cfg = dict(vocab=len(vocab), dim=32, n_heads=4, hidden_dim=64, n_layers=2, max_pos=128)
+    modeling.export_encoder(modeling.DistilBertModel(**cfg), os.path.join(d, "onnx", "model.onnx"), ["input_ids", "attention_mask"])
+    write_json(os.path.join(d, "config.json"), modeling.distilbert_config(**cfg))
+    write_wordpiece_tokenizer(d, vocab, cfg["max_pos"])
+
+
+ROBERTA_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]  # ids 0-3, as in roberta-base; <mask> comes last
+
+
+def write_roberta_tokenizer(d, model_max_length):
+    """GPT-2's byte-level BPE with RoBERTa's special tokens: GPT-2 ids shifted up by 4 (no real RoBERTa
+    vocabulary can be had offline), <s> ... </s> around every text by RobertaProcessing."""
+    tok = build_gpt2_tokenizer()
+    shift = len(ROBERTA_SPECIALS)
+    vocab = {t: i + shift for t, i in tok["model"]["vocab"].items() if t != "<|endoftext|>"}
+    specials = {t: i for i, t in enumerate(ROBERTA_SPECIALS)}
+    specials["<mask>"] = max(vocab.values()) + 1
+    vocab.update(specials)
+    tok["model"]["vocab"] = vocab
+    tok["added_tokens"] = [{"id": i, "content": t, "single_word": False, "lstrip": t == "<mask>", "rstrip": False,
+                            "normalized": False, "special": True} for t, i in specials.items()]
+    tok["post_processor"] = {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0],
+                             "trim_offsets": True, "add_prefix_space": False}
+    with open(os.path.join(d, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tok, f, ensure_ascii=False)
+    write_json(os.path.join(d, "tokenizer_config.json"), {
+        "tokenizer_class": "RobertaTokenizer", "add_prefix_space": False, "model_max_length": model_max_length,
+        "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>", "unk_token": "<unk>",
+        "pad_token": "<pad>", "mask_token": "<mask>", "clean_up_tokenization_spaces": False,
+    })
+    return len(vocab)
+
+
+def make_tiny_roberta(out):
+    d = model_dir(out, "tiny-roberta")
+    cfg = dict(hidden=32, heads=4, layers=2, inner=64, max_pos=128)
+    modeling.export_encoder(modeling.RobertaModel(ROWS, **cfg), os.path.join(d, "onnx", "model.onnx"), ["input_ids", "attention_mask"])
+    vocab_size = write_roberta_tokenizer(d, cfg["max_pos"])
+    write_json(os.path.join(d, "config.json"), modeling.roberta_config(vocab_size, **cfg))
+
+
+# Fixtures that can be (re)written alone with --only NAME, leaving every other fixture byte-identical.
+ONLY = {"wide-gpt2": make_wide_gpt2, "tiny-llama": make_tiny_llama, "tiny-distilbert": make_tiny_distilbert,
+        "tiny-roberta": make_tiny_roberta}
 
 
 class NoAttention(nn.Module):
@@ -310,13 +373,13 @@ def make_tiny_gpt2_quantized(out, float_path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(REPO, "test", "fixtures", "models"))
-    ap.add_argument("--only", help="write just this fixture (wide-gpt2)")
+    ap.add_argument("--only", choices=sorted(ONLY), help="write just this fixture")
     args = ap.parse_args()
     torch.manual_seed(SEED)
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
-    if args.only == "wide-gpt2":
-        make_wide_gpt2(args.out)
+    if args.only:
+        ONLY[args.only](args.out)
         return
     make_tiny_bert(args.out, wordpiece_vocab())
     gpt2_path = make_tiny_gpt2(args.out)
@@ -325,6 +388,9 @@ def main():
     make_no_attention(args.out)
     make_fused_attention(args.out)
     make_wide_gpt2(args.out)
+    make_tiny_llama(args.out)
+    make_tiny_distilbert(args.out)
+    make_tiny_roberta(args.out)
     print("fixtures written to", args.out)
 
 
