@@ -73,9 +73,11 @@ async function benchCase(c: Case): Promise<void> {
   };
   const times: Record<keyof typeof steps, number[]> = { plain: [], patched: [], extract: [] };
   for (const step of Object.values(steps)) for (let i = 0; i < 3; i++) await step(); // warm up
-  // Interleaved, so drift in machine load hits all three alike.
+  // Interleaved, so drift in machine load hits all three alike, and rotated, so none always runs first.
+  const order = Object.entries(steps) as [keyof typeof steps, () => Promise<unknown>][];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, step] of Object.entries(steps) as [keyof typeof steps, () => Promise<unknown>][]) {
+    for (let i = 0; i < order.length; i++) {
+      const [name, step] = order[(round + i) % order.length];
       times[name].push(await timeMs(step));
     }
   }
