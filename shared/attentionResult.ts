@@ -17,6 +17,13 @@ export interface ModelFacts {
   readonly maxPositions: number | null;
   /** Q·Kᵀ is computed on 8-bit integers (dynamically quantized): probabilities differ from a float recompute by ~1e-3. */
   readonly quantizedScores: boolean;
+  /** The ONNX file that ran, relative to the model folder, e.g. "onnx/model_quantized.onnx". */
+  readonly onnxFile?: string;
+  /**
+   * Grouped-query attention: for each query head, the K/V head it shares (Llama-style repeat_kv: head h uses
+   * K/V head ⌊h / (heads / kvHeads)⌋). Absent when every query head has its own K and V.
+   */
+  readonly kvHeadOf?: readonly number[];
 }
 
 /** One token as the model saw it. Offsets are UTF-16 code units into the input text, like VS Code's. */
@@ -44,11 +51,25 @@ export interface LayerTensors {
   readonly v: Float32Array;
 }
 
+/** The model's learned position embeddings for positions 0…n−1, read from its weights. */
+export interface PositionVectors {
+  /** Where they came from: the initializer's name, e.g. "transformer.wpe.weight". */
+  readonly source: string;
+  /** Width of each vector (d_model). */
+  readonly dim: number;
+  /** The table row of position 0: 0, or 2 in RoBERTa-style models, whose positions start after the padding index. */
+  readonly firstRow: number;
+  /** [n × dim] row-major. */
+  readonly data: Float32Array;
+}
+
 export interface AttentionResult {
   readonly model: ModelFacts;
   readonly text: string;
   readonly tokens: readonly Token[];
   readonly layers: readonly LayerTensors[];
+  /** Absent when the model has no learned position table that could be found (rotary, relative or none). */
+  readonly positions?: PositionVectors;
 }
 
 export type TensorKind = keyof LayerTensors;

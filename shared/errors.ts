@@ -5,6 +5,7 @@ export type QkvErrorCode =
   | 'too-long'
   | 'model-not-found'
   | 'model-invalid'
+  | 'download-failed'
   | 'no-attention'
   | 'cancelled'
   | 'bad-argument'

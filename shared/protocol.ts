@@ -27,6 +27,30 @@ export interface HeadRef {
   readonly head: number;
 }
 
+/** The model's learned position vectors of the tokens, [n × dim] float32, exactly n·dim long. */
+export interface PositionsPayload {
+  /** The initializer they were read from, e.g. "transformer.wpe.weight". */
+  readonly source: string;
+  readonly dim: number;
+  /** The table row of position 0. */
+  readonly firstRow: number;
+  readonly data: ArrayBuffer;
+}
+
+/** What the step-by-step card shows, reported after it renders: for tests and scripts. */
+export interface StepShown {
+  readonly resultId: number;
+  readonly ref: HeadRef;
+  readonly query: number;
+  readonly key: number;
+  /** The card's final weight, recomputed from q, k and the row (float64). */
+  readonly weight: number;
+  /** The model's own attention value for the cell. */
+  readonly modelWeight: number;
+  /** The weight as the card prints it. */
+  readonly text: string;
+}
+
 export type PanelStatus =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly message: string }
@@ -37,7 +61,13 @@ export type ToWebview =
   | { readonly type: 'head'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef; readonly tensors: HeadTensors }
   | { readonly type: 'status'; readonly status: PanelStatus }
   /** Switch the view to this head (a command, or a test, asked for it). */
-  | { readonly type: 'show'; readonly ref: HeadRef };
+  | { readonly type: 'show'; readonly ref: HeadRef }
+  /** The attention of every head of one layer: probs [heads × n × n] float32, exactly heads·n·n long. */
+  | { readonly type: 'layer'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly probs: ArrayBuffer }
+  /** The answer to requestPositions; null when the model has no learned position table that could be found. */
+  | { readonly type: 'positions'; readonly requestId: number; readonly resultId: number; readonly positions: PositionsPayload | null }
+  /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
+  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number };
 
 export type FromWebview =
   | { readonly type: 'ready' }
@@ -46,7 +76,13 @@ export type FromWebview =
   | { readonly type: 'showing'; readonly ref: HeadRef }
   | { readonly type: 'export' }
   /** The heatmap of this head is on screen: sent after each paint, for timing and for tests. */
-  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number };
+  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number }
+  /** The attention of every head of these layers (the all-heads grid): answered with one `layer` message each. */
+  | { readonly type: 'requestLayers'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
+  /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
+  | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
+  /** The step-by-step card is on screen with these numbers. */
+  | ({ readonly type: 'stepShown' } & StepShown);
 
 /** What the webview keeps with getState/setState, so a reload restores the same view. */
 export interface WebviewState {
@@ -58,6 +94,10 @@ export interface WebviewState {
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isRef = (v: unknown): v is HeadRef =>
   typeof v === 'object' && v !== null && isIndex((v as HeadRef).layer) && isIndex((v as HeadRef).head);
+/** No model has this many layers; a longer list is not a real request. */
+const MAX_LAYER_LIST = 1024;
+const isLayerList = (v: unknown): v is number[] => Array.isArray(v) && v.length <= MAX_LAYER_LIST && v.every(isIndex);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The host trusts nothing from the webview: anything that does not fit the protocol is rejected here. */
 export function parseFromWebview(message: unknown): FromWebview | undefined {
@@ -79,6 +119,21 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
       return isIndex(m.requestId) && isIndex(m.resultId) && isRef(m.ref)
         ? { type: 'requestHead', requestId: m.requestId, resultId: m.resultId, ref: m.ref }
         : undefined;
+    case 'requestLayers': {
+      const { layers } = message as { layers?: unknown };
+      return isIndex(m.requestId) && isIndex(m.resultId) && isLayerList(layers)
+        ? { type: 'requestLayers', requestId: m.requestId, resultId: m.resultId, layers: [...layers] }
+        : undefined;
+    }
+    case 'requestPositions':
+      return isIndex(m.requestId) && isIndex(m.resultId) ? { type: 'requestPositions', requestId: m.requestId, resultId: m.resultId } : undefined;
+    case 'stepShown': {
+      const s = message as Partial<Record<keyof StepShown, unknown>>;
+      return isIndex(s.resultId) && isRef(s.ref) && isIndex(s.query) && isIndex(s.key) && isNumber(s.weight) &&
+        isNumber(s.modelWeight) && typeof s.text === 'string'
+        ? { type: 'stepShown', resultId: s.resultId, ref: s.ref, query: s.query, key: s.key, weight: s.weight, modelWeight: s.modelWeight, text: s.text.slice(0, 200) }
+        : undefined;
+    }
     default:
       return undefined;
   }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { WebviewState } from '../shared/protocol';
 import { AttentionEngine } from './attention/attentionEngine';
 import { LatestRun } from './attention/latestRun';
+import { deleteCachedModel } from './commands/deleteCachedModel';
 import { exportJson, type ExportScope } from './commands/exportJson';
 import { registerInternalCommands } from './commands/internalCommands';
 import { watchSelection } from './commands/liveUpdate';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.exportJson', 'Export Attention as JSON',
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
+    registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
       deserializeWebviewPanel: async (restored, state) => panel.restore(restored, state as WebviewState | undefined),

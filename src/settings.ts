@@ -1,11 +1,18 @@
 // Runs in the extension host: the qkvScope.* settings, read in one place with their defaults.
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_TOKENS } from '../shared/limits';
+import { isPrecision, type Precision } from './model/graphFile';
 
 export interface Settings {
   readonly model: string;
   readonly maxTokens: number;
   readonly liveUpdate: boolean;
+  /** "full" runs onnx/model.onnx; "quantized" prefers onnx/model_quantized.onnx. */
+  readonly modelPrecision: Precision;
+  /** A hub mirror; empty means HF_ENDPOINT, then https://huggingface.co. */
+  readonly hubEndpoint: string;
+  /** false: hub models come from the cache only, never the network. */
+  readonly allowRemoteModels: boolean;
 }
 
 export const SECTION = 'qkvScope';
@@ -13,11 +20,20 @@ export const SECTION = 'qkvScope';
 export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const maxTokens = config.get<number>('maxTokens', DEFAULT_MAX_TOKENS);
+  const precision = config.get<string>('modelPrecision', 'full');
   return {
     model: config.get<string>('model', 'embedded').trim() || 'embedded',
     maxTokens: Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : DEFAULT_MAX_TOKENS,
     liveUpdate: config.get<boolean>('liveUpdate', false),
+    modelPrecision: isPrecision(precision) ? precision : 'full',
+    hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
+    allowRemoteModels: config.get<boolean>('allowRemoteModels', true),
   };
+}
+
+/** Hub models are kept in the extension's global storage, never in its install folder. */
+export function modelCacheDir(context: vscode.ExtensionContext): string {
+  return vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath;
 }
 
 /** Relative model folders are relative to the first workspace folder, as a user would expect. */

@@ -1,5 +1,7 @@
 // Runs in the webview: the attention section — legend, hover readout, heatmap and head statistics — kept in step
-// with the panel state. It repaints when the head, the scale, the theme or the width changes.
+// with the panel state. It repaints when the head, the scale, the theme or the width changes. Clicking a cell
+// picks its query and key and opens the step-by-step card; a click the host asked for is done once that head is
+// painted.
 import type { ResultSummary } from '../shared/protocol';
 import { el } from './dom';
 import type { HeadData } from './headCache';
@@ -8,7 +10,8 @@ import { Heatmap, type HoveredCell } from './heatmap';
 import { HeadStatsLine } from './headStatsLine';
 import { Legend } from './legend';
 import { Readout } from './readout';
-import type { PanelState, ScaleMode } from './state';
+import { markStages } from './stages';
+import type { PanelState, PendingClick, ScaleMode } from './state';
 
 export interface AttentionViewEvents {
   setScale(scale: ScaleMode): void;
@@ -16,6 +19,10 @@ export interface AttentionViewEvents {
   hover(cell: HoveredCell | undefined): void;
   /** This head is now on screen. */
   painted(head: HeadData): void;
+  /** A cell was clicked: query row, key column. */
+  pickCell(row: number, col: number): void;
+  /** The click the host asked for was done. */
+  clicked(): void;
 }
 
 export class AttentionView {
@@ -27,12 +34,14 @@ export class AttentionView {
   private readonly axes: HTMLElement;
   private state: PanelState | undefined;
   private paintedWidth = 0;
+  /** The host's click already on its way, so it is done once. */
+  private clicking: PendingClick | undefined;
 
   constructor(private readonly events: AttentionViewEvents) {
-    this.heatmap = new Heatmap((cell) => this.hover(cell));
+    this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col));
     this.legend = new Legend((scale) => events.setScale(scale));
     this.axes = el('p', { className: 'qkv-note' });
-    this.element = el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
+    this.element = markStages(el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
         el('h2', { className: 'qkv-section-title', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
         this.axes,
@@ -41,7 +50,7 @@ export class AttentionView {
       this.readout.element,
       this.heatmap.element,
       this.stats.element,
-    ]);
+    ]), 'softmax');
     new ResizeObserver(() => {
       if (this.heatmap.availableWidth !== this.paintedWidth) this.repaint();
     }).observe(this.heatmap.element);
@@ -66,6 +75,21 @@ export class AttentionView {
     const changed =
       current !== previous.shown || summary !== previous.summary || state.scale !== previous.scale || state.palette !== previous.palette;
     if (changed) this.paint(summary, current);
+    this.heatmap.markPicked(state.query, state.key);
+    this.doPendingClick(state);
+  }
+
+  /** The host asked for a click on a cell of a head: do it once that head is painted and visible. */
+  private doPendingClick(state: PanelState): void {
+    const { click, tab } = state;
+    const painted = this.heatmap.paintedHead;
+    if (!click || click === this.clicking || tab !== 'heatmap' || !painted || !sameRef(painted.ref, click.ref) || painted.resultId !== state.summary?.resultId) return;
+    this.clicking = click;
+    // After this update has reached every view: the click starts a new one.
+    queueMicrotask(() => {
+      this.events.clicked();
+      this.heatmap.clickCell(click.row, click.col);
+    });
   }
 
   private repaint(): void {
@@ -81,6 +105,7 @@ export class AttentionView {
     this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, description: describeHead(summary, head) });
     this.paintedWidth = this.heatmap.availableWidth;
     this.events.painted(head);
+    if (this.state) this.doPendingClick(this.state);
   }
 
   private hover(cell: HoveredCell | undefined): void {

@@ -1,11 +1,18 @@
-// Runs in the webview: what the panel does with each message from the host, and how it asks for head tensors.
-// Switching heads never re-runs the model: it is a requestHead, answered from the host's copy of the result,
-// and a head already received is shown from the cache without asking again.
-import type { HeadRef, ResultSummary, ToWebview } from '../shared/protocol';
+// Runs in the webview: what the panel does with each message from the host, how it asks for tensors, and the
+// actions of the learning views (tabs, token picks, the what-if formula). Switching heads never re-runs the
+// model: it is a requestHead, answered from the host's copy of the result, and a head already received is shown
+// from the cache without asking again. The all-heads grid asks for every layer at once, the Positions view for
+// the position vectors, each once per result and only when its tab opens.
+import type { HeadRef, ResultSummary, StepShown, ToWebview } from '../shared/protocol';
+import { MODEL_SETTINGS, type WhatIfSettings } from '../shared/whatIf';
 import { HeadCache, toHeadData } from './headCache';
 import { clampRef, refKey, sameRef, stepRef, type Axis } from './headRef';
 import type { HostConnection } from './messaging';
-import type { ScaleMode, Store } from './state';
+import type { StageId } from './stages';
+import type { PanelState, ScaleMode, Store, ViewTab } from './state';
+
+/** What a new result resets: the picks, the what-if formula stays. */
+const RESULT_RESET: Partial<PanelState> = { query: undefined, key: undefined, layers: new Map(), positions: undefined, overlay: [], click: undefined };
 
 const CACHED_HEADS = 32;
 
@@ -14,6 +21,9 @@ export class PanelController {
   private readonly cache = new HeadCache(CACHED_HEADS);
   /** Heads asked for and not yet answered: refKey → requestId. */
   private readonly pending = new Map<string, number>();
+  /** Layers asked for (all heads at once) and positions asked for, for the current result. */
+  private readonly layersAsked = new Set<number>();
+  private positionsAsked = false;
 
   constructor(
     private readonly host: HostConnection,
@@ -34,7 +44,59 @@ export class PanelController {
       case 'show':
         this.select(message.ref);
         break;
+      case 'layer':
+        this.useLayer(message);
+        break;
+      case 'positions':
+        this.usePositions(message);
+        break;
+      case 'clickCell':
+        this.store.update({ tab: 'heatmap', click: { ref: message.ref, row: message.row, col: message.col } });
+        this.select(message.ref);
+        break;
     }
+  }
+
+  setTab(tab: ViewTab): void {
+    this.store.update({ tab });
+    this.fetchFor(tab);
+  }
+
+  /**
+   * A token chip was clicked: the first pick is the query i, the next the key j; a third starts over. Picking a
+   * key from the heatmap tab opens the step-by-step card. In All heads a click always picks the query: its row
+   * is what the grid shows.
+   */
+  pickToken(index: number): void {
+    const { query, key, tab } = this.store.state;
+    if (query === undefined || key !== undefined || tab === 'heads') this.store.update({ query: index, key: undefined });
+    else this.store.update({ key: index, tab: tab === 'heatmap' ? 'step' : tab });
+  }
+
+  /** Query and key together (a heatmap cell, the card's pickers); `open` switches to the step-by-step card. */
+  pickCell(query: number | undefined, key: number | undefined, open: boolean): void {
+    this.store.update(open ? { query, key, tab: 'step' } : { query, key });
+  }
+
+  setWhatIf(whatIf: WhatIfSettings = MODEL_SETTINGS): void {
+    this.store.update({ whatIf });
+  }
+
+  setStage(stage: StageId | undefined): void {
+    if (stage !== this.store.state.stage) this.store.update({ stage });
+  }
+
+  setOverlay(overlay: readonly number[]): void {
+    this.store.update({ overlay });
+  }
+
+  /** The pending host click was done; the card reports what it shows. */
+  clicked(): void {
+    this.store.update({ click: undefined });
+  }
+
+  reportStep(step: StepShown): void {
+    this.host.post({ type: 'stepShown', ...step });
   }
 
   step(axis: Axis, delta: number): void {
@@ -67,15 +129,58 @@ export class PanelController {
 
   private useSummary(summary: ResultSummary, show: HeadRef): void {
     const previous = this.store.state.summary;
-    if (previous?.resultId !== summary.resultId) {
+    const fresh = previous?.resultId !== summary.resultId;
+    if (fresh) {
       this.cache.clear();
       this.pending.clear();
+      this.layersAsked.clear();
+      this.positionsAsked = false;
     }
     const ref = clampRef(show, summary.model);
     const cached = this.cache.get(ref);
-    this.store.update({ summary, ref, shown: cached });
+    this.store.update({ ...(fresh ? RESULT_RESET : {}), summary, ref, shown: cached });
     if (!cached) this.request(summary, ref);
     this.announce(summary, ref);
+    this.fetchFor(this.store.state.tab);
+  }
+
+  /** The all-heads grid needs every layer; the Positions view needs the position vectors. */
+  private fetchFor(tab: ViewTab): void {
+    const summary = this.store.state.summary;
+    if (!summary) return;
+    if (tab === 'heads') {
+      const layers = [...Array(summary.model.layers).keys()].filter((layer) => !this.layersAsked.has(layer));
+      if (layers.length === 0) return;
+      for (const layer of layers) this.layersAsked.add(layer);
+      this.host.post({ type: 'requestLayers', requestId: this.nextRequestId++, resultId: summary.resultId, layers });
+    } else if (tab === 'positions' && !this.positionsAsked) {
+      this.positionsAsked = true;
+      this.host.post({ type: 'requestPositions', requestId: this.nextRequestId++, resultId: summary.resultId });
+    }
+  }
+
+  private useLayer(message: ToWebview & { type: 'layer' }): void {
+    const summary = this.store.state.summary;
+    if (!summary || message.resultId !== summary.resultId) return;
+    const { heads } = summary.model;
+    const n = summary.tokens.length;
+    const probs = new Float32Array(message.probs);
+    if (probs.length !== heads * n * n || message.layer >= summary.model.layers) {
+      console.warn(`QKV Scope: dropped layer ${message.layer}: ${probs.length} values, expected ${heads}×${n}×${n}`);
+      return;
+    }
+    const layers = new Map(this.store.state.layers);
+    layers.set(message.layer, probs);
+    this.store.update({ layers });
+  }
+
+  private usePositions(message: ToWebview & { type: 'positions' }): void {
+    const summary = this.store.state.summary;
+    if (!summary || message.resultId !== summary.resultId) return;
+    const p = message.positions;
+    const data = p && new Float32Array(p.data);
+    const fits = p && data && p.dim > 0 && data.length === summary.tokens.length * p.dim;
+    this.store.update({ positions: fits ? { resultId: summary.resultId, source: p.source, dim: p.dim, firstRow: p.firstRow, data } : null });
   }
 
   private useHead(message: ToWebview & { type: 'head' }): void {

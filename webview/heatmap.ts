@@ -1,6 +1,7 @@
 // Runs in the webview: the attention matrix of one head on a <canvas>. Rows are queries (the token that looks),
 // columns are keys (the tokens it looks at). Cells are written as ImageData, one pixel per cell, and scaled up with
 // smoothing off, so 512 tokens paint in milliseconds. Labels thin out when cells get smaller than a line of text.
+// Clicking a cell picks its query and key (the step-by-step card); the picked cell keeps an outline.
 import type { Token } from '../shared/attentionResult';
 import { el } from './dom';
 import type { HeadData } from './headCache';
@@ -45,17 +46,73 @@ export class Heatmap {
   private readonly canvas: HTMLCanvasElement;
   private readonly cells = document.createElement('canvas');
   private readonly cursor: HTMLElement;
+  private readonly picked: HTMLElement;
+  private pick: { row: number; col: number } | undefined;
   private picture: HeatmapPicture | undefined;
   private geometry: Geometry | undefined;
   private hovered: { row: number; col: number } | undefined;
 
-  constructor(private readonly onHover: (cell: HoveredCell | undefined) => void) {
+  constructor(
+    private readonly onHover: (cell: HoveredCell | undefined) => void,
+    /** A cell was clicked: its query row and key column. */
+    private readonly onClick: (row: number, col: number) => void,
+  ) {
     this.canvas = el('canvas', { className: 'qkv-heatmap__canvas', attrs: { role: 'img', 'aria-label': 'Attention heatmap' } });
     this.cursor = el('div', { className: 'qkv-heatmap__cursor', attrs: { 'aria-hidden': 'true' } });
     this.cursor.hidden = true;
-    this.element = el('div', { className: 'qkv-heatmap' }, [this.canvas, this.cursor]);
+    this.picked = el('div', { className: 'qkv-heatmap__picked', attrs: { 'aria-hidden': 'true' } });
+    this.picked.hidden = true;
+    this.element = el('div', { className: 'qkv-heatmap' }, [this.canvas, this.picked, this.cursor]);
     this.canvas.addEventListener('mousemove', (event) => this.pointAt(event.offsetX, event.offsetY));
     this.canvas.addEventListener('mouseleave', () => this.pointAt(-1, -1));
+    this.canvas.addEventListener('click', (event) => {
+      const cell = this.cellAt(event.offsetX, event.offsetY);
+      if (cell) this.onClick(cell.row, cell.col);
+    });
+  }
+
+  /** The head on the canvas, once painted. */
+  get paintedHead(): HeadData | undefined {
+    return this.geometry ? this.picture?.head : undefined;
+  }
+
+  /** Clicks a cell the way a pointer does: a click event at its centre (the host's clickCell, for tests). */
+  clickCell(row: number, col: number): boolean {
+    const g = this.geometry;
+    if (!g || row >= g.n || col >= g.n) return false;
+    const rect = this.canvas.getBoundingClientRect();
+    const [x, y] = [g.x0 + (col + 0.5) * g.cell, g.y0 + (row + 0.5) * g.cell];
+    this.canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: rect.left + x, clientY: rect.top + y }));
+    return true;
+  }
+
+  /** Outlines the picked cell (query row, key column); undefined clears it. */
+  markPicked(row: number | undefined, col: number | undefined): void {
+    this.pick = row !== undefined && col !== undefined ? { row, col } : undefined;
+    this.placePicked();
+  }
+
+  private placePicked(): void {
+    const g = this.geometry;
+    const p = this.pick;
+    this.picked.hidden = !g || !p || p.row >= g.n || p.col >= g.n;
+    if (this.picked.hidden || !g || !p) return;
+    const size = Math.max(g.cell, 7);
+    const offset = (size - g.cell) / 2;
+    Object.assign(this.picked.style, {
+      left: `${g.x0 + p.col * g.cell - offset - 2}px`,
+      top: `${g.y0 + p.row * g.cell - offset - 2}px`,
+      width: `${size + 4}px`,
+      height: `${size + 4}px`,
+    });
+  }
+
+  private cellAt(x: number, y: number): { row: number; col: number } | undefined {
+    const g = this.geometry;
+    if (!g) return undefined;
+    const col = Math.floor((x - g.x0) / g.cell);
+    const row = Math.floor((y - g.y0) / g.cell);
+    return row >= 0 && col >= 0 && row < g.n && col < g.n ? { row, col } : undefined;
   }
 
   /** Width the grid may use; the canvas scrolls sideways when even 1-pixel cells do not fit. */
@@ -82,6 +139,7 @@ export class Heatmap {
     this.canvas.height = 0;
     for (const key of ['originX', 'originY', 'cell', 'n']) delete this.canvas.dataset[key];
     this.pointAt(-1, -1);
+    this.placePicked();
   }
 
   private draw({ head, tokens, scaleMax, palette, description }: HeatmapPicture): void {
@@ -112,6 +170,7 @@ export class Heatmap {
     this.drawLabels(ctx, tokens, labels, palette, geometry);
 
     this.geometry = geometry;
+    this.placePicked();
     Object.assign(this.canvas.dataset, { originX: String(band), originY: String(band), cell: String(cell), n: String(n) });
     this.canvas.setAttribute('aria-label', description);
     const hovered = this.hovered;
@@ -183,11 +242,9 @@ export class Heatmap {
   }
 
   private pointAt(x: number, y: number): void {
-    const g = this.geometry;
-    const col = g ? Math.floor((x - g.x0) / g.cell) : -1;
-    const row = g ? Math.floor((y - g.y0) / g.cell) : -1;
-    if (g && row >= 0 && col >= 0 && row < g.n && col < g.n) {
-      if (this.hovered?.row !== row || this.hovered.col !== col) this.hoverCell(row, col);
+    const cell = this.cellAt(x, y);
+    if (cell) {
+      if (this.hovered?.row !== cell.row || this.hovered.col !== cell.col) this.hoverCell(cell.row, cell.col);
       return;
     }
     this.cursor.hidden = true;
@@ -224,7 +281,8 @@ function labelStep(cell: number): number {
   }
 }
 
-function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+/** The text, cut with an ellipsis to fit maxWidth pixels in ctx's font. */
+export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
   if (ctx.measureText(text).width <= maxWidth) return text;
   let end = text.length;
   while (end > 1 && ctx.measureText(`${text.slice(0, end)}…`).width > maxWidth) end--;

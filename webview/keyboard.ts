@@ -1,5 +1,6 @@
 // Runs in the webview: keys that switch heads while the panel has focus. ArrowLeft/ArrowRight or [ and ] step
-// the head, PageUp/PageDown the layer. Keys typed into a text field, or pressed with a modifier, are left alone.
+// the head, PageUp/PageDown the layer. Keys typed into a text field, a select or a slider, or pressed with a
+// modifier, are left alone; so are keys a control already handled (the tablist's arrows).
 import type { Axis } from './headRef';
 
 const KEYS: Readonly<Record<string, readonly [Axis, number]>> = {
@@ -14,7 +15,7 @@ const KEYS: Readonly<Record<string, readonly [Axis, number]>> = {
 export function bindKeyboard(step: (axis: Axis, delta: number) => void): void {
   window.addEventListener('keydown', (event) => {
     const action = KEYS[event.key];
-    if (!action || event.ctrlKey || event.metaKey || event.altKey || isTextEntry(event.target)) return;
+    if (!action || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTextEntry(event.target)) return;
     event.preventDefault();
     step(...action);
   });
@@ -23,5 +24,6 @@ export function bindKeyboard(step: (axis: Axis, delta: number) => void): void {
 function isTextEntry(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'range'].includes(target.type);
+  // A slider's or a radio group's arrow keys move the slider or the choice.
+  return target instanceof HTMLInputElement && !['checkbox', 'button', 'submit'].includes(target.type);
 }

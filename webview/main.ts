@@ -5,6 +5,7 @@ import { PanelController } from './controller';
 import { bindKeyboard } from './keyboard';
 import { connectToHost } from './messaging';
 import { PanelView } from './panelView';
+import { MODEL_SETTINGS } from '../shared/whatIf';
 import { Store, type PanelState } from './state';
 import { readPalette, watchTheme } from './theme';
 
@@ -16,6 +17,15 @@ const initial: PanelState = {
   status: { state: 'idle' },
   scale: 'head',
   palette: readPalette(),
+  tab: 'heatmap',
+  query: undefined,
+  key: undefined,
+  whatIf: MODEL_SETTINGS,
+  layers: new Map(),
+  positions: undefined,
+  stage: undefined,
+  overlay: [],
+  click: undefined,
 };
 const store = new Store(initial);
 const controller = new PanelController(host, store);
@@ -25,6 +35,16 @@ const view = new PanelView(root, {
   exportJson: () => controller.exportJson(),
   setScale: (scale) => controller.setScale(scale),
   painted: (head) => host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n }),
+  pickCell: (row, col) => controller.pickCell(row, col, true),
+  clicked: () => controller.clicked(),
+  setTab: (tab) => controller.setTab(tab),
+  pickToken: (index) => controller.pickToken(index),
+  pickPair: (query, key) => controller.pickCell(query, key, false),
+  stepShown: (step) => controller.reportStep(step),
+  setWhatIf: (settings) => controller.setWhatIf(settings),
+  select: (ref) => controller.select(ref),
+  setOverlay: (heads) => controller.setOverlay(heads),
+  setStage: (stage) => controller.setStage(stage),
 });
 store.subscribe((state, previous) => view.render(state, previous));
 view.render(initial, initial);

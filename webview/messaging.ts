@@ -62,6 +62,15 @@ function checkToWebview(data: unknown): ToWebview | undefined {
     }
     case 'show':
       return isRef(m.ref) ? (data as ToWebview) : undefined;
+    case 'layer':
+      return isIndex(m.requestId) && isIndex(m.resultId) && isIndex(m.layer) && m.probs instanceof ArrayBuffer ? (data as ToWebview) : undefined;
+    case 'positions': {
+      const p = m.positions as { source?: unknown; dim?: unknown; firstRow?: unknown; data?: unknown } | null | undefined;
+      const fits = p === null || (p !== undefined && typeof p.source === 'string' && isIndex(p.dim) && isIndex(p.firstRow) && p.data instanceof ArrayBuffer);
+      return fits && isIndex(m.requestId) && isIndex(m.resultId) ? (data as ToWebview) : undefined;
+    }
+    case 'clickCell':
+      return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? (data as ToWebview) : undefined;
     default:
       return undefined;
   }

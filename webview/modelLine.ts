@@ -8,7 +8,7 @@ export function shapeText(model: ModelFacts, n: number): string {
 }
 
 /** A folder path shows its last part (the full path is in the tooltip); a hub id such as "Xenova/gpt2" shows whole. */
-function shortModelName(id: string): string {
+export function shortModelName(id: string): string {
   const isPath = /^([/~.]|[A-Za-z]:[\\/]|\\\\)/.test(id);
   return isPath ? (id.split(/[\\/]/).filter(Boolean).pop() ?? id) : id;
 }

@@ -1,37 +1,84 @@
 // Runs in the webview: builds the whole panel inside #app and routes each state change to the part it concerns.
-// Before any result it shows a short empty state.
+// Above the tabs: the model line, the layer/head controls, the tokens (pick query and key there) and the shapes
+// strip. Below: one tab per view — Heatmap, Step by step, What if, All heads, Positions. Before any result it
+// shows a short empty state.
+import type { HeadRef, StepShown } from '../shared/protocol';
+import type { WhatIfSettings } from '../shared/whatIf';
 import { AttentionView, type AttentionViewEvents } from './attentionView';
 import { Controls, type ControlActions } from './controls';
 import { el } from './dom';
+import { HeadsView } from './headsView';
 import { ModelLine } from './modelLine';
-import type { PanelState } from './state';
+import { PositionsView } from './positionsView';
+import { ShapesStrip } from './shapesStrip';
+import type { StageId } from './stages';
+import type { PanelState, ViewTab } from './state';
 import { StatusLine } from './statusLine';
+import { StepCard } from './stepCard';
+import { TabBar } from './tabs';
 import { TokenStrip } from './tokenStrip';
+import { WhatIfView } from './whatIfView';
 
-export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & { exportJson(): void };
+export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & {
+  exportJson(): void;
+  setTab(tab: ViewTab): void;
+  pickToken(index: number): void;
+  /** Query and key from the step card's pickers. */
+  pickPair(query: number | undefined, key: number | undefined): void;
+  stepShown(step: StepShown): void;
+  setWhatIf(settings: WhatIfSettings): void;
+  select(ref: HeadRef): void;
+  setOverlay(heads: readonly number[]): void;
+  setStage(stage: StageId | undefined): void;
+};
 
 export class PanelView {
   private readonly modelLine: ModelLine;
   private readonly status = new StatusLine();
   private readonly controls: Controls;
-  private readonly tokens = new TokenStrip();
+  private readonly tokens: TokenStrip;
+  private readonly shapes: ShapesStrip;
+  private readonly tabs: TabBar;
   private readonly attention: AttentionView;
+  private readonly step: StepCard;
+  private readonly whatIf: WhatIfView;
+  private readonly heads: HeadsView;
+  private readonly positions = new PositionsView();
   private readonly empty: HTMLElement;
   private readonly result: HTMLElement;
 
-  constructor(root: HTMLElement, events: PanelEvents) {
+  constructor(private readonly root: HTMLElement, events: PanelEvents) {
     this.modelLine = new ModelLine(() => events.exportJson());
     this.controls = new Controls(events);
-    this.attention = new AttentionView({
-      ...events,
-      hover: (cell) => this.tokens.highlight(cell?.row, cell?.col),
-    });
+    this.tokens = new TokenStrip((index) => events.pickToken(index));
+    this.shapes = new ShapesStrip((stage) => events.setStage(stage));
+    this.attention = new AttentionView({ ...events, hover: (cell) => this.tokens.highlight(cell?.row, cell?.col) });
+    this.step = new StepCard({ pick: (query, key) => events.pickPair(query, key), shown: (step) => events.stepShown(step) });
+    this.whatIf = new WhatIfView((settings) => events.setWhatIf(settings));
+    this.heads = new HeadsView({ select: (ref) => events.select(ref), pickQuery: (index) => events.pickPair(index, undefined), overlay: (heads) => events.setOverlay(heads) });
+    this.tabs = new TabBar({
+      heatmap: this.attention.element,
+      step: this.step.element,
+      whatif: this.whatIf.element,
+      heads: this.heads.element,
+      positions: this.positions.element,
+    }, (tab) => events.setTab(tab));
     this.empty = el('section', { className: 'qkv-empty' }, [
       el('h1', { className: 'qkv-empty__title', text: 'QKV Scope' }),
       el('p', { text: 'Select text in an editor and run QKV Scope: Show Attention.' }),
       el('p', { className: 'qkv-note', text: "You will see the tokens the model read and the real attention of each layer and head." }),
     ]);
-    this.result = el('div', { className: 'qkv-result' }, [this.controls.element, this.tokens.element, this.attention.element]);
+    this.result = el('div', { className: 'qkv-result' }, [
+      this.controls.element,
+      this.tokens.element,
+      this.shapes.element,
+      this.tabs.element,
+      this.attention.element,
+      this.step.element,
+      this.whatIf.element,
+      this.heads.element,
+      this.positions.element,
+    ]);
     this.result.hidden = true;
     this.modelLine.element.hidden = true;
     root.replaceChildren(this.modelLine.element, this.status.element, this.empty, this.result);
@@ -46,8 +93,26 @@ export class PanelView {
     if (summary && summary !== previous.summary) {
       this.modelLine.render(summary.model, summary.tokens.length);
       this.tokens.render(summary.tokens);
+      this.shapes.render(summary.model, summary.tokens.length);
+    }
+    if (summary && (summary !== previous.summary || state.query !== previous.query || state.key !== previous.key)) {
+      this.tokens.showPicks(state.query, state.key);
     }
     this.controls.render(summary?.model, state.ref);
+    this.tabs.render(state.tab);
     this.attention.render(state, previous);
+    this.step.render(state, previous);
+    this.whatIf.render(state, previous);
+    this.heads.render(state, previous);
+    this.positions.render(state, previous);
+    if (state.stage !== previous.stage || state.stage !== undefined) this.light(state.stage);
+  }
+
+  /** Lights every part of the views that shows the hovered stage of the shapes strip. */
+  private light(stage: StageId | undefined): void {
+    this.shapes.show(stage);
+    for (const element of this.root.querySelectorAll<HTMLElement>('[data-stages]')) {
+      element.classList.toggle('is-stage-lit', stage !== undefined && (element.dataset.stages ?? '').split(' ').includes(stage));
+    }
   }
 }

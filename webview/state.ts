@@ -1,7 +1,29 @@
 // Runs in the webview: the panel's state in one place. Views subscribe and redraw what changed.
 import type { HeadRef, PanelStatus, ResultSummary } from '../shared/protocol';
+import type { WhatIfSettings } from '../shared/whatIf';
 import type { HeadData } from './headCache';
+import type { StageId } from './stages';
 import type { Palette } from './theme';
+
+/** The views of the panel, one tab each. */
+export type ViewTab = 'heatmap' | 'step' | 'whatif' | 'heads' | 'positions';
+
+/** The model's position vectors of the tokens, [n × dim]. */
+export interface PositionsData {
+  readonly resultId: number;
+  readonly source: string;
+  readonly dim: number;
+  /** The table row of position 0. */
+  readonly firstRow: number;
+  readonly data: Float32Array;
+}
+
+/** A heatmap click asked for by the host (tests and scripts), done once that head is painted. */
+export interface PendingClick {
+  readonly ref: HeadRef;
+  readonly row: number;
+  readonly col: number;
+}
 
 /** "head": linear 0 → the largest value of the head on screen; "unit": linear 0 → 1, comparable across heads. */
 export type ScaleMode = 'head' | 'unit';
@@ -15,6 +37,22 @@ export interface PanelState {
   readonly status: PanelStatus;
   readonly scale: ScaleMode;
   readonly palette: Palette;
+  readonly tab: ViewTab;
+  /** The token picked as query i (token strip, heatmap click, step card); undefined before any pick. */
+  readonly query: number | undefined;
+  /** The token picked as key j. */
+  readonly key: number | undefined;
+  /** The what-if lab's formula. */
+  readonly whatIf: WhatIfSettings;
+  /** Every head's attention of the layers received for the current result: layer → probs [heads × n × n]. */
+  readonly layers: ReadonlyMap<number, Float32Array>;
+  /** The model's position vectors: undefined until they arrive, null when the model has none that could be found. */
+  readonly positions: PositionsData | null | undefined;
+  /** The stage of the shapes strip under the pointer: the views light up their matching part. */
+  readonly stage: StageId | undefined;
+  /** Heads of the current layer drawn together in the head view, besides the current one. */
+  readonly overlay: readonly number[];
+  readonly click: PendingClick | undefined;
 }
 
 export type Listener = (state: PanelState, previous: PanelState) => void;

@@ -7,6 +7,10 @@ export interface Palette {
   readonly low: Rgb;
   /** Colour of the scale's maximum. */
   readonly high: Rgb;
+  /** Colour of the most negative value on a signed (diverging) scale. */
+  readonly negative: Rgb;
+  /** Distinct CSS colours for heads drawn together (the head view). */
+  readonly series: readonly string[];
   /** CSS colours for canvas text and lines. */
   readonly text: string;
   readonly muted: string;
@@ -14,6 +18,8 @@ export interface Palette {
   /** The editor's font, for token labels. */
   readonly monoFont: string;
 }
+
+const SERIES = ['--qkv-series-1', '--qkv-series-2', '--qkv-series-3', '--qkv-series-4', '--qkv-series-5', '--qkv-series-6'];
 
 /** Reads the palette now. Colours are resolved by the browser, so any CSS colour syntax a theme uses works. */
 export function readPalette(): Palette {
@@ -27,6 +33,8 @@ export function readPalette(): Palette {
   const palette: Palette = {
     low: toRgb(resolve('--qkv-heat-low'), [255, 255, 255]),
     high: toRgb(resolve('--qkv-heat-high'), [26, 133, 255]),
+    negative: toRgb(resolve('--qkv-heat-negative'), [241, 76, 76]),
+    series: SERIES.map((name) => resolve(name)),
     text: resolve('--qkv-text'),
     muted: resolve('--qkv-muted'),
     frame: resolve('--qkv-border'),

@@ -1,7 +1,10 @@
 // Runs in the webview: the tokens as the model saw them ("␣pizza", "##za", "[CLS]"). Special tokens, which the
 // tokenizer added rather than read from the text, have a dashed outline, italics and a spoken "special token".
+// Each chip is a button: the first click picks the query token i, the next the key token j (the step-by-step
+// card, the all-heads grid and the head view follow the picks). Hovering a heatmap cell outlines its two tokens.
 import type { Token } from '../shared/attentionResult';
 import { el } from './dom';
+import { markStages } from './stages';
 
 export class TokenStrip {
   readonly element: HTMLElement;
@@ -10,15 +13,21 @@ export class TokenStrip {
   private readonly list: HTMLOListElement;
   private chips: HTMLElement[] = [];
   private marked: HTMLElement[] = [];
+  private picked: HTMLElement[] = [];
 
-  constructor() {
+  constructor(pick: (index: number) => void) {
     this.heading = el('h2', { className: 'qkv-section-title', attrs: { id: 'qkv-tokens-title' } });
     this.notes = el('p', { className: 'qkv-note' });
     this.list = el('ol', { className: 'qkv-tokens', attrs: { role: 'list', 'aria-labelledby': 'qkv-tokens-title' } });
-    this.element = el('section', { className: 'qkv-token-strip' }, [
+    this.list.addEventListener('click', (event) => {
+      const chip = (event.target as Element | null)?.closest<HTMLElement>('.qkv-token');
+      const index = chip ? this.chips.indexOf(chip) : -1;
+      if (index >= 0) pick(index);
+    });
+    this.element = markStages(el('section', { className: 'qkv-token-strip' }, [
       el('div', { className: 'qkv-section-head' }, [this.heading, this.notes]),
       this.list,
-    ]);
+    ]), 'x');
   }
 
   render(tokens: readonly Token[]): void {
@@ -26,28 +35,48 @@ export class TokenStrip {
     const notes: string[] = [];
     if (tokens.some((t) => t.display.includes('␣'))) notes.push('␣ is a space');
     if (tokens.some((t) => t.special)) notes.push('dashed outline: special token added by the tokenizer');
+    notes.push('click a token to pick the query i, then another for the key j (in All heads: its row in every head)');
     this.notes.textContent = notes.join(' · ');
     this.chips = tokens.map((token, index) => {
-      const chip = el('li', { className: token.special ? 'qkv-token qkv-token--special' : 'qkv-token', text: token.display });
-      chip.title = `Token ${index + 1}: ${token.display}${token.special ? ' (special token)' : ''} · id ${token.id}`;
-      if (token.special) chip.append(el('span', { className: 'qkv-visually-hidden', text: ', special token' }));
-      return chip;
+      const button = el('button', {
+        className: 'qkv-token__pick',
+        text: token.display,
+        attrs: { type: 'button', title: `Token ${index + 1}: ${token.display}${token.special ? ' (special token)' : ''} · id ${token.id} · click to pick` },
+      });
+      if (token.special) button.append(el('span', { className: 'qkv-visually-hidden', text: ', special token' }));
+      return el('li', { className: token.special ? 'qkv-token qkv-token--special' : 'qkv-token' }, [button]);
     });
     this.list.replaceChildren(...this.chips);
     this.marked = [];
+    this.picked = [];
   }
 
   /** Marks the query and key of the hovered cell; no arguments clears the marks. */
   highlight(query?: number, key?: number): void {
-    for (const chip of this.marked) chip.classList.remove('is-query', 'is-key');
-    this.marked = [];
-    const mark = (index: number | undefined, name: string): void => {
+    this.marked = this.mark(this.marked, ['is-query', 'is-key'], [query, key]);
+  }
+
+  /** Shows the picked query i and key j. */
+  showPicks(query: number | undefined, key: number | undefined): void {
+    this.picked = this.mark(this.picked, ['is-picked-query', 'is-picked-key'], [query, key]);
+    this.chips.forEach((chip, index) => {
+      const role = index === query && index === key ? 'query and key' : index === query ? 'query' : index === key ? 'key' : undefined;
+      const button = chip.firstElementChild as HTMLButtonElement;
+      button.setAttribute('aria-pressed', String(role !== undefined));
+      if (role) button.setAttribute('aria-description', `picked as ${role}`);
+      else button.removeAttribute('aria-description');
+    });
+  }
+
+  private mark(previous: HTMLElement[], names: readonly [string, string], indices: readonly [number | undefined, number | undefined]): HTMLElement[] {
+    for (const chip of previous) chip.classList.remove(...names);
+    const marked: HTMLElement[] = [];
+    indices.forEach((index, k) => {
       const chip = index === undefined ? undefined : this.chips[index];
       if (!chip) return;
-      chip.classList.add(name);
-      this.marked.push(chip);
-    };
-    mark(query, 'is-query');
-    mark(key, 'is-key');
+      chip.classList.add(names[k]);
+      marked.push(chip);
+    });
+    return marked;
   }
 }

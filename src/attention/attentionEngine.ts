@@ -4,20 +4,23 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AttentionResult } from '../../shared/attentionResult';
 import { deserializeError, QkvError } from '../../shared/errors';
-import type { FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
+import type { DownloadProgress, FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
 
-export type { RunRequest, RunStage } from './workerProtocol';
+export type { DownloadProgress, HubSettings, RunRequest, RunStage } from './workerProtocol';
 
 export interface RunOptions {
   /** Aborting rejects the run at once with a 'cancelled' QkvError; the worker drops its result. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (stage: RunStage) => void;
+  /** Bytes of a hub model's files as they arrive; only runs that download report them. */
+  readonly onDownload?: (progress: DownloadProgress) => void;
 }
 
 interface Pending {
   resolve(result: AttentionResult): void;
   reject(error: Error): void;
   onProgress?: (stage: RunStage) => void;
+  onDownload?: (progress: DownloadProgress) => void;
 }
 
 export class AttentionEngine {
@@ -29,7 +32,7 @@ export class AttentionEngine {
   constructor(private readonly workerScript = path.join(__dirname, 'engineWorker.js')) {}
 
   run(request: RunRequest, options: RunOptions = {}): Promise<AttentionResult> {
-    const { signal, onProgress } = options;
+    const { signal, onProgress, onDownload } = options;
     if (signal?.aborted) return Promise.reject(new QkvError('cancelled', 'The run was cancelled.'));
     const id = this.nextId++;
     const worker = this.ensureWorker();
@@ -44,7 +47,7 @@ export class AttentionEngine {
         signal?.removeEventListener('abort', onAbort);
         fn(value);
       };
-      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress, onDownload });
       worker.postMessage({ type: 'run', id, request } satisfies ToWorker);
     });
   }
@@ -72,6 +75,10 @@ export class AttentionEngine {
     if (!pending) return; // cancelled or superseded: nobody waits for it
     if (message.type === 'progress') {
       pending.onProgress?.(message.stage);
+      return;
+    }
+    if (message.type === 'download') {
+      pending.onDownload?.(message.progress);
       return;
     }
     this.pending.delete(message.id);

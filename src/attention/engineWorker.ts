@@ -1,17 +1,20 @@
 // Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
 import { parentPort } from 'node:worker_threads';
 import { QkvError, serializeError } from '../../shared/errors';
+import { defaultModelCacheDir } from '../model/cacheDir';
 import { loadModel, type LoadedModel } from '../model/loadModel';
-import { resolveModelFolder } from '../model/modelSource';
+import { resolveModel } from '../model/modelSource';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 
-/** One session per model folder, kept for the life of the worker. */
+/** One session per model graph file, kept for the life of the worker. */
 const models = new Map<string, Promise<LoadedModel>>();
 const cancelled = new Set<number>();
+/** Aborts the download of a run that is cancelled while it waits for the network. */
+const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
 let queue: Promise<void> = Promise.resolve();
 
@@ -25,6 +28,7 @@ const post = (message: FromWorker) => {
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') {
     cancelled.add(message.id);
+    aborts.get(message.id)?.abort();
     return;
   }
   queue = queue.then(() => handleRun(message.id, message.request));
@@ -34,12 +38,27 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   const checkCancelled = () => {
     if (cancelled.delete(id)) throw new QkvError('cancelled', 'The run was cancelled.');
   };
+  const abort = new AbortController();
+  aborts.set(id, abort);
   try {
     checkCancelled();
     assertHasText(request.text);
-    const folder = resolveModelFolder(request.model, request.baseDir);
+    const hub = request.hub ?? {};
+    const folder = await resolveModel(request.model, {
+      baseDir: request.baseDir,
+      precision: request.precision,
+      hub: {
+        cacheDir: hub.cacheDir ?? defaultModelCacheDir(),
+        endpoint: hub.endpoint,
+        allowRemote: hub.allowRemote ?? true,
+        idleTimeoutMs: hub.idleTimeoutMs,
+        signal: abort.signal,
+        onProgress: (progress) => post({ type: 'download', id, progress: { model: request.model, ...progress } }),
+      },
+    });
+    checkCancelled();
     post({ type: 'progress', id, stage: 'loading-model' });
-    const model = await cachedModel(folder.dir, () => loadModel(folder));
+    const model = await cachedModel(folder.graphPath, () => loadModel(folder));
     checkCancelled();
     post({ type: 'progress', id, stage: 'tokenizing' });
     const tokenized = tokenize(model, request.text, request.maxTokens);
@@ -50,6 +69,8 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   } catch (error) {
     cancelled.delete(id);
     post({ type: 'error', id, error: serializeError(error) });
+  } finally {
+    aborts.delete(id);
   }
 }
 

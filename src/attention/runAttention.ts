@@ -5,7 +5,8 @@ import { QkvError } from '../../shared/errors';
 import { outputName } from '../model/exposeAttention';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
-import { architectureOf, hiddenSizeOf, isCausal, maxPositionsOf } from '../model/modelConfig';
+import { architectureOf, hiddenSizeOf, isCausal, kvHeadOf, maxPositionsOf } from '../model/modelConfig';
+import { positionRows } from '../model/positionEmbeddings';
 import { buildFeeds } from './feeds';
 import { alignTokens } from './tokenOffsets';
 
@@ -60,8 +61,12 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
     causal,
     maxPositions: maxPositionsOf(model.config),
     quantizedScores: model.sites.some((s) => s.quantizedScores),
+    onnxFile: model.folder.graphFile,
+    kvHeadOf: kvHeadOf(model.config, heads),
   };
-  return { model: facts, text, tokens, layers: layers.map((l) => l.tensors) };
+  const positionData = model.positions && positionRows(model.positions, n);
+  const positions = positionData && { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
+  return { model: facts, text, tokens, layers: layers.map((l) => l.tensors), ...(positions ? { positions } : {}) };
 }
 
 interface ShapedLayer {

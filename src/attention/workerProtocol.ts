@@ -1,14 +1,36 @@
 // Runs in Node on both sides of the engine worker: the messages between the caller and the worker thread.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { SerializedError } from '../../shared/errors';
+import type { FileProgress } from '../model/download';
+import type { Precision } from '../model/graphFile';
 
 export interface RunRequest {
   readonly text: string;
-  /** "embedded", a model folder, or a hub id. */
+  /** "embedded", a model folder, or a hub id ("Xenova/gpt2", "owner/name@revision"). */
   readonly model: string;
   readonly maxTokens: number;
   /** Relative model folders are resolved against this folder. */
   readonly baseDir?: string;
+  /** "full" (default) runs model.onnx; "quantized" prefers model_quantized.onnx. */
+  readonly precision?: Precision;
+  /** Where and whether hub models are downloaded; without it, the user cache folder and the network are used. */
+  readonly hub?: HubSettings;
+}
+
+export interface HubSettings {
+  /** The model cache: the extension's global storage, or the CLI's user cache folder. */
+  readonly cacheDir?: string;
+  /** A mirror such as https://hf-mirror.com; empty means HF_ENDPOINT, then the Hugging Face Hub. */
+  readonly endpoint?: string;
+  /** false forbids the network: only cached files are used. Default true. */
+  readonly allowRemote?: boolean;
+  /** Give up on a server that sends nothing for this long (default 60 s). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** One step of a download: which model and file, and how far. */
+export interface DownloadProgress extends FileProgress {
+  readonly model: string;
 }
 
 export type RunStage = 'loading-model' | 'tokenizing' | 'running';
@@ -19,5 +41,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly stage: RunStage }
+  | { readonly type: 'download'; readonly id: number; readonly progress: DownloadProgress }
   | { readonly type: 'result'; readonly id: number; readonly result: AttentionResult }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

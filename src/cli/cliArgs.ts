@@ -2,18 +2,24 @@
 import { parseArgs } from 'node:util';
 import { QkvError } from '../../shared/errors';
 import { DEFAULT_MAX_TOKENS } from '../../shared/limits';
+import { isPrecision, type Precision } from '../model/graphFile';
 
-export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id] [--out attention.json]
-                 [--layers 0,1] [--heads 0-3] [--max-tokens N]
+export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
+                 [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision full|quantized]
+                 [--hub-endpoint URL] [--cache-dir DIR] [--offline]
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
   --text TEXT        the text to read
   --file F           read the text from file F instead ("-" reads standard input)
-  --model M          "embedded" (default), a model folder, or a hub id
+  --model M          "embedded" (default), a model folder, or a hub id such as Xenova/gpt2 (optionally @revision)
   --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v1)
   --layers LIST      layers to export, e.g. 0,1 or 0-3 (default: all)
   --heads LIST       heads to export, e.g. 2 or 0-3,7 (default: all)
   --max-tokens N     refuse longer text (default ${DEFAULT_MAX_TOKENS})
+  --precision P      "full" (default: onnx/model.onnx) or "quantized" (onnx/model_quantized.onnx)
+  --hub-endpoint URL download hub models from this mirror (default: $HF_ENDPOINT, else https://huggingface.co)
+  --cache-dir DIR    keep downloaded models here (default: $XDG_CACHE_HOME/qkv-scope/models or ~/.cache/qkv-scope/models)
+  --offline          never use the network: hub models must already be in the cache
   -h, --help         show this help`;
 
 export interface CliOptions {
@@ -25,6 +31,10 @@ export interface CliOptions {
   readonly layers?: number[];
   readonly heads?: number[];
   readonly maxTokens: number;
+  readonly precision: Precision;
+  readonly hubEndpoint?: string;
+  readonly cacheDir?: string;
+  readonly offline: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -42,16 +52,22 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         layers: { type: 'string' },
         heads: { type: 'string' },
         'max-tokens': { type: 'string' },
+        precision: { type: 'string', default: 'full' },
+        'hub-endpoint': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        offline: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (error) {
     throw new QkvError('bad-argument', (error as Error).message);
   }
-  if (values.help) return { help: true, model: 'embedded', maxTokens: DEFAULT_MAX_TOKENS };
+  if (values.help) return { help: true, model: 'embedded', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full', offline: false };
   if (values.text === undefined && values.file === undefined) throw new QkvError('bad-argument', 'Give the text with --text or --file.');
   if (values.text !== undefined && values.file !== undefined) throw new QkvError('bad-argument', 'Give either --text or --file, not both.');
   if (values.out === '') throw new QkvError('bad-argument', '--out needs a file name.');
+  if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision takes "full" or "quantized", not "${values.precision}".`);
+  if (values['cache-dir'] === '') throw new QkvError('bad-argument', '--cache-dir needs a folder.');
   return {
     help: false,
     text: values.text,
@@ -61,6 +77,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     layers: values.layers === undefined ? undefined : parseIndexList(values.layers, '--layers'),
     heads: values.heads === undefined ? undefined : parseIndexList(values.heads, '--heads'),
     maxTokens: values['max-tokens'] === undefined ? DEFAULT_MAX_TOKENS : parsePositive(values['max-tokens'], '--max-tokens'),
+    precision: values.precision,
+    hubEndpoint: values['hub-endpoint'],
+    cacheDir: values['cache-dir'],
+    offline: values.offline ?? false,
   };
 }
 

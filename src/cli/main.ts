@@ -1,9 +1,11 @@
 // Runs in Node: the `qkv-scope` command. Exit codes: 0 done, 1 the run failed, 2 bad arguments.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { QkvError } from '../../shared/errors';
 import { AttentionEngine } from '../attention/attentionEngine';
 import { writeExportFile } from '../export/exportJson';
 import { parseCliArgs, USAGE, type CliOptions } from './cliArgs';
+import { DownloadReporter } from './downloadProgress';
 import { formatSummary } from './summary';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -21,7 +23,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const engine = new AttentionEngine();
   try {
     const text = options.text ?? readTextFile(options.file!);
-    const result = await engine.run({ text, model: options.model, maxTokens: options.maxTokens, baseDir: process.cwd() });
+    const downloads = new DownloadReporter(process.stderr);
+    const result = await engine.run({
+      text,
+      model: options.model,
+      maxTokens: options.maxTokens,
+      baseDir: process.cwd(),
+      precision: options.precision,
+      hub: { cacheDir: options.cacheDir && path.resolve(options.cacheDir), endpoint: options.hubEndpoint, allowRemote: !options.offline },
+    }, { onDownload: (progress) => downloads.report(progress) }).finally(() => downloads.finish());
     process.stdout.write(`${formatSummary(result)}\n`);
     if (options.out) {
       await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads });

@@ -32,6 +32,8 @@ export function formatSummary(result: AttentionResult): string {
   const lines = [
     `Model: ${model.id} (${model.architecture}, ${model.causal ? 'causal' : 'bidirectional'}${model.quantizedScores ? ', quantized Q·Kᵀ' : ''}): ` +
       `${model.layers} layers × ${model.heads} heads × ${model.headDim} dims`,
+    ...(model.onnxFile ? [`ONNX file: ${model.onnxFile}`] : []),
+    ...(model.kvHeadOf ? [`Grouped K/V heads: ${kvGroups(model.kvHeadOf)}`] : []),
     `Tokens (${n}): ${tokens.map((t) => (t.special ? `[${t.display}]` : t.display)).join(' | ')}`,
     `Per layer: attention [${model.heads} × ${n} × ${n}], Q, K, V [${model.heads} × ${n} × ${model.headDim}]`,
     'Strongest attention of each head (query → key: weight):',
@@ -45,4 +47,15 @@ export function formatSummary(result: AttentionResult): string {
     lines.push(...cells);
   }
   return lines.join('\n');
+}
+
+/** "query heads 0-1 share K/V head 0; 2-3 share K/V head 1". */
+export function kvGroups(kvHeadOf: readonly number[]): string {
+  const groups: string[] = [];
+  for (let kv = 0; kv <= Math.max(...kvHeadOf); kv++) {
+    const heads = kvHeadOf.flatMap((k, h) => (k === kv ? [h] : []));
+    const span = heads.length > 1 && heads.at(-1)! - heads[0] === heads.length - 1 ? `${heads[0]}-${heads.at(-1)}` : heads.join(',');
+    groups.push(`${span} share K/V head ${kv}`);
+  }
+  return `query heads ${groups.join('; ')}`;
 }

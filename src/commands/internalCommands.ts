@@ -2,7 +2,7 @@
 // They drive the real panel and report what it did, so tests need no access to the webview's DOM.
 import * as vscode from 'vscode';
 import { headSlice } from '../../shared/attentionResult';
-import type { HeadRef } from '../../shared/protocol';
+import type { HeadRef, StepShown } from '../../shared/protocol';
 import type { Painted } from '../panel/attentionPanel';
 import type { Services } from './services';
 
@@ -32,8 +32,30 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
     });
   });
 
+  /** Clicks a heatmap cell in the webview and resolves with what the step-by-step card then shows. */
+  const clickCell = (layer: number, head: number, row: number, col: number, timeoutMs = 30_000) => new Promise<StepShown>((resolve, reject) => {
+    const ref = { layer, head };
+    const listener = panel.onDidShowStep((shown) => {
+      if (shown.resultId !== panel.shown?.resultId || shown.ref.layer !== layer || shown.ref.head !== head || shown.query !== row || shown.key !== col) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(shown);
+    });
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the step-by-step card for L${layer} H${head} ${row}→${col} did not appear within ${timeoutMs} ms`));
+    }, timeoutMs);
+    if (!panel.clickCell(ref, row, col)) {
+      clearTimeout(timer);
+      listener.dispose();
+      reject(new Error(`the panel cannot click L${layer} H${head} ${row}→${col}: no result, not ready, or out of range`));
+    }
+  });
+
   return [
     paints,
+    vscode.commands.registerCommand('qkvScope.internal.clickCell',
+      (layer: number, head: number, row: number, col: number, timeoutMs?: number) => clickCell(layer, head, row, col, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.showHead', (layer: number, head: number) => panel.showHead({ layer, head })),
     vscode.commands.registerCommand('qkvScope.internal.waitForPaint', (ref?: HeadRef, timeoutMs?: number) => waitForPaint(ref, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.cancelRun', () => runs.cancel()),

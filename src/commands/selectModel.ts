@@ -1,6 +1,11 @@
-// Runs in the extension host: "Select Model" — embedded, a recent model, a local folder, or a typed hub id.
+// Runs in the extension host: "Select Model" — embedded, a curated hub model (size, cached or not, architecture),
+// a recent model, a local folder, or a typed hub id.
 import * as vscode from 'vscode';
-import { SECTION } from '../settings';
+import { CURATED_MODELS, type CuratedModel } from '../model/curatedModels';
+import { formatBytes } from '../model/downloadText';
+import { isHubModelCached } from '../model/hubCache';
+import { DEFAULT_REVISION } from '../model/modelSpec';
+import { modelCacheDir, readSettings, SECTION, type Settings } from '../settings';
 import { runAndShow } from './showAttention';
 import type { Services } from './services';
 
@@ -25,18 +30,28 @@ export async function selectModel(services: Services, model?: string): Promise<s
 
 async function pickModel(context: vscode.ExtensionContext): Promise<string | undefined> {
   const current = vscode.workspace.getConfiguration(SECTION).get<string>('model', EMBEDDED);
-  const recent = context.globalState.get<string[]>(RECENT_KEY, []).filter((m) => m !== EMBEDDED);
+  const settings = readSettings();
+  const curatedIds = new Set(CURATED_MODELS.map((m) => m.id));
+  const recent = context.globalState.get<string[]>(RECENT_KEY, []).filter((m) => m !== EMBEDDED && !curatedIds.has(m));
+  const separator = (label: string): ModelItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
   const items: ModelItem[] = [
     { label: EMBEDDED, model: EMBEDDED, description: vscode.l10n.t('Small GPT-2-style model that ships with QKV Scope (default)') },
+    separator(vscode.l10n.t('Hugging Face Hub')),
+    ...CURATED_MODELS.map((m) => curatedItem(m, modelCacheDir(context), settings)),
+    ...(recent.length > 0 ? [separator(vscode.l10n.t('Recent'))] : []),
     ...recent.map((m): ModelItem => ({ label: m, model: m, description: vscode.l10n.t('recently used') })),
+    separator(''),
     { label: vscode.l10n.t('$(folder-opened) Open local model folder…'), openFolder: true },
   ];
-  const fixed = items.map((item): ModelItem => (item.model === current ? { ...item, detail: vscode.l10n.t('in use now') } : item));
+  const fixed = items.map((item): ModelItem => (item.model === current
+    ? { ...item, detail: [vscode.l10n.t('in use now'), item.detail].filter(Boolean).join(' · ') }
+    : item));
 
   const picker = vscode.window.createQuickPick<ModelItem>();
   picker.title = vscode.l10n.t('QKV Scope: Select Model');
   picker.placeholder = vscode.l10n.t('Pick a model, or type a hub id such as Xenova/gpt2 or a folder path');
   picker.items = fixed;
+  picker.matchOnDescription = true; // typing "bert" or "causal" finds the curated models
   picker.onDidChangeValue((value) => {
     const typed = value.trim();
     picker.items = typed && !fixed.some((i) => i.model === typed)
@@ -58,4 +73,25 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
     return folders?.[0]?.fsPath;
   }
   return picked.model;
+}
+
+/** "gpt2 · causal · 12 layers × 12 heads", then "cached" or the download size of the graph that would be fetched. */
+function curatedItem(model: CuratedModel, cacheDir: string, settings: Settings): ModelItem {
+  const graph = model.files[settings.modelPrecision];
+  const cached = isHubModelCached(cacheDir, model.id, DEFAULT_REVISION, settings.modelPrecision);
+  const heads = model.kvHeads
+    ? vscode.l10n.t('{0} layers × {1} heads ({2} K/V heads)', model.layers, model.heads, model.kvHeads)
+    : vscode.l10n.t('{0} layers × {1} heads', model.layers, model.heads);
+  const size = graph.bytes === null ? vscode.l10n.t('size unknown') : formatBytes(graph.bytes);
+  const state = cached
+    ? vscode.l10n.t('$(check) cached')
+    : settings.allowRemoteModels
+      ? vscode.l10n.t('$(cloud-download) {0} download', size)
+      : vscode.l10n.t('$(circle-slash) not cached, and downloads are off (qkvScope.allowRemoteModels)');
+  return {
+    label: model.id,
+    model: model.id,
+    description: [model.architecture, model.causal ? vscode.l10n.t('causal') : vscode.l10n.t('bidirectional'), heads].join(' · '),
+    detail: `${state} · ${graph.file}`,
+  };
 }

@@ -1,8 +1,9 @@
 // Runs in the extension host: "Show Attention" — read the selection (or the current line), run the model, show the panel.
 import * as vscode from 'vscode';
-import type { RunStage } from '../attention/workerProtocol';
+import type { RunRequest, RunStage } from '../attention/workerProtocol';
+import { describeProgress } from '../model/downloadText';
 import type { ResultSource } from '../panel/attentionPanel';
-import { modelBaseDir, readSettings } from '../settings';
+import { modelBaseDir, modelCacheDir, readSettings, type Settings } from '../settings';
 import { reportError } from './reportErrors';
 import type { Services } from './services';
 
@@ -61,13 +62,18 @@ export async function runAndShow(services: Services, source: ResultSource, optio
       (progress, token) => {
         const cancel = new AbortController();
         token.onCancellationRequested(() => cancel.abort());
-        return runs.run(
-          { text: source.text, model: source.model, maxTokens: settings.maxTokens, baseDir: modelBaseDir() },
-          { signal: cancel.signal, onProgress: (stage) => progress.report({ message: STAGE_MESSAGES[stage] }) },
-        );
+        return runs.run(runRequest(services, source, settings), {
+          signal: cancel.signal,
+          onProgress: (stage) => progress.report({ message: STAGE_MESSAGES[stage] }),
+          // File name, bytes and percent of a hub download; Cancel on the notification stops it.
+          onDownload: (p) => {
+            progress.report({ message: vscode.l10n.t('Downloading {0}', describeProgress(p)) });
+            if (p.total !== null && p.loaded === p.total) log.info(`Downloaded ${p.model}: ${describeProgress(p)}`);
+          },
+        });
       },
     );
-    log.info(`Ran ${source.model} on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
+    log.info(`Ran ${source.model} (${result.model.onnxFile ?? 'onnx'}) on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
     panel.show(result, source);
     return { model: result.model.id, tokens: result.tokens.length, layers: result.model.layers, heads: result.model.heads };
   } catch (error) {
@@ -76,4 +82,16 @@ export async function runAndShow(services: Services, source: ResultSource, optio
     reportError(log, vscode.l10n.t('Show Attention'), error);
     return undefined;
   }
+}
+
+/** The engine request for a source, with the model settings: precision, mirror, cache folder, network or not. */
+function runRequest(services: Services, source: ResultSource, settings: Settings): RunRequest {
+  return {
+    text: source.text,
+    model: source.model,
+    maxTokens: settings.maxTokens,
+    baseDir: modelBaseDir(),
+    precision: settings.modelPrecision,
+    hub: { cacheDir: modelCacheDir(services.context), endpoint: settings.hubEndpoint, allowRemote: settings.allowRemoteModels },
+  };
 }

@@ -10,6 +10,8 @@ export interface ExposedModel {
   readonly bytes: Uint8Array;
   /** Attention blocks in graph order; outputName(i, kind) names their tensors. */
   readonly sites: readonly AttentionSite[];
+  /** The decoded original graph, for anything else read from the weights (position embeddings). */
+  readonly graph: onnx.IGraphProto;
 }
 
 export function outputName(site: number, kind: TensorKind): string {
@@ -55,7 +57,7 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string): ExposedM
   const patched = new Uint8Array(bytes.byteLength + tail.byteLength);
   patched.set(bytes, 0);
   patched.set(tail, bytes.byteLength);
-  return { bytes: patched, sites };
+  return { bytes: patched, sites, graph };
 }
 
 /** A Cast to float32 both names the output and makes float16 models report float32. */

@@ -9,6 +9,7 @@ import { exposeAttention } from './exposeAttention';
 import type { AttentionSite } from './findAttention';
 import type { RawConfig } from './modelConfig';
 import type { ModelFolder } from './modelSource';
+import { findPositionTable, type PositionTable } from './positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
 
 export interface LoadedModel {
@@ -19,6 +20,8 @@ export interface LoadedModel {
   readonly session: ort.InferenceSession;
   /** Attention blocks in graph order; their tensors are outputs `outputName(i, kind)`. */
   readonly sites: readonly AttentionSite[];
+  /** The learned position embeddings, copied out of the weights; absent when the model has none we can find. */
+  readonly positions?: PositionTable;
 }
 
 export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
@@ -32,14 +35,15 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
     throw new QkvError('model-invalid', `Model "${folder.id}": its tokenizer could not be loaded (${(error as Error).message}).`);
   }
   const original = await fs.promises.readFile(folder.graphPath);
-  const { bytes, sites } = exposeAttention(original, `Model "${folder.id}"`);
+  const { bytes, sites, graph } = exposeAttention(original, `Model "${folder.id}"`);
+  const positions = findPositionTable(graph, config);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes);
   } catch (error) {
     throw new QkvError('model-invalid', `Model "${folder.id}": onnxruntime could not load ${folder.graphPath}: ${firstLine(error)}`);
   }
-  return { folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, sites };
+  return { folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, sites, positions };
 }
 
 function readConfig(folder: ModelFolder): RawConfig {

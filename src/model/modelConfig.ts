@@ -24,8 +24,13 @@ export function architectureOf(config: RawConfig): string {
   return typeof config.model_type === 'string' ? config.model_type : 'unknown';
 }
 
+/** RoBERTa-style models number positions from padding_idx + 1, so their table has that many unusable rows. */
+const POSITIONS_AFTER_PADDING = new Set(['roberta', 'xlm-roberta', 'camembert', 'longformer']);
+
 export function maxPositionsOf(config: RawConfig): number | null {
-  return firstNumber(config, ['n_positions', 'max_position_embeddings', 'n_ctx', 'max_seq_len']);
+  const table = firstNumber(config, ['n_positions', 'max_position_embeddings', 'n_ctx', 'max_seq_len']);
+  const pad = firstNumber(config, ['pad_token_id']);
+  return table !== null && pad !== null && POSITIONS_AFTER_PADDING.has(architectureOf(config)) ? table - pad - 1 : table;
 }
 
 export function hiddenSizeOf(config: RawConfig): number | null {
@@ -38,6 +43,17 @@ export function headsOf(config: RawConfig): number | null {
 
 export function keyValueHeadsOf(config: RawConfig): number | null {
   return firstNumber(config, ['num_key_value_heads', 'n_kv_heads', 'num_kv_heads']) ?? headsOf(config);
+}
+
+/**
+ * Grouped-query attention (Llama, Mistral, Qwen2…): query head h shares K/V head ⌊h / (heads / kvHeads)⌋,
+ * the order Hugging Face's repeat_kv produces. Undefined when every query head has its own K/V head.
+ */
+export function kvHeadOf(config: RawConfig, heads: number): number[] | undefined {
+  const kvHeads = firstNumber(config, ['num_key_value_heads', 'n_kv_heads', 'num_kv_heads']);
+  if (!kvHeads || kvHeads >= heads || heads % kvHeads !== 0) return undefined;
+  const group = heads / kvHeads;
+  return Array.from({ length: heads }, (_, h) => Math.floor(h / group));
 }
 
 export function headDimOf(config: RawConfig): number | null {

@@ -1,36 +1,55 @@
-// Runs in the engine worker (Node): turns what the user asked for ("embedded", a folder, a hub id) into a model folder.
+// Runs in the engine worker (Node): turns what the user asked for ("embedded", a folder, a hub id) into a model
+// folder. A hub model is downloaded into the cache first, so every kind loads through the same loadModel path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QkvError } from '../../shared/errors';
+import { graphCandidates, noGraphMessage, type Precision } from './graphFile';
+import { fetchHubModel, type HubOptions } from './hubModel';
+import { EMBEDDED_MODEL, parseModelSpec } from './modelSpec';
 import { embeddedModelDir } from './packageRoot';
 
-export const EMBEDDED_MODEL = 'embedded';
-
-/** Where a model's graph may sit inside its folder, in order of preference (optimum and transformers.js layouts). */
-const GRAPH_CANDIDATES = ['onnx/model.onnx', 'model.onnx', 'onnx/decoder_model.onnx', 'decoder_model.onnx'];
+export { EMBEDDED_MODEL } from './modelSpec';
 
 export interface ModelFolder {
   /** What the user asked for, used in messages and in results. */
   readonly id: string;
   readonly dir: string;
   readonly graphPath: string;
+  /** graphPath relative to dir, e.g. "onnx/model.onnx": reported so the person knows which file ran. */
+  readonly graphFile: string;
 }
 
-export function resolveModelFolder(spec: string, baseDir: string = process.cwd()): ModelFolder {
-  const id = spec.trim() || EMBEDDED_MODEL;
-  const dir = id === EMBEDDED_MODEL ? embeddedModelDir() : path.resolve(baseDir, id);
+export interface ResolveOptions {
+  /** Relative folders are resolved against this folder. */
+  readonly baseDir?: string;
+  readonly precision?: Precision;
+  readonly hub: HubOptions;
+}
+
+export async function resolveModel(value: string, options: ResolveOptions): Promise<ModelFolder> {
+  const spec = parseModelSpec(value, options.baseDir);
+  if (spec.kind !== 'hub') return resolveModelFolder(value, options.baseDir, options.precision);
+  return fetchHubModel(spec, options.precision ?? 'full', options.hub);
+}
+
+/** "embedded" or a local folder; no network. */
+export function resolveModelFolder(value: string, baseDir: string = process.cwd(), precision: Precision = 'full'): ModelFolder {
+  const spec = parseModelSpec(value, baseDir);
+  const id = value.trim() || EMBEDDED_MODEL;
+  if (spec.kind === 'hub') {
+    throw new QkvError('model-not-found', `Model "${id}" is a hub id and there is no folder of that name; hub models are downloaded by the engine.`);
+  }
+  const dir = spec.kind === 'embedded' ? embeddedModelDir() : spec.dir;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new QkvError('model-not-found',
-      `Model "${id}" was not found: no folder ${dir}. Use "embedded" or a folder holding config.json, tokenizer.json and onnx/model.onnx.`);
+      `Model "${id}" was not found: no folder ${dir}. Use "embedded", a hub id such as Xenova/gpt2, or a folder holding config.json, tokenizer.json and onnx/model.onnx.`);
   }
   for (const file of ['config.json', 'tokenizer.json']) {
     if (!fs.existsSync(path.join(dir, file))) {
       throw new QkvError('model-not-found', `Model "${id}": ${path.join(dir, file)} is missing.`);
     }
   }
-  const graph = GRAPH_CANDIDATES.map((c) => path.join(dir, c)).find((p) => fs.existsSync(p));
-  if (!graph) {
-    throw new QkvError('model-not-found', `Model "${id}": no ONNX graph in ${dir} (looked for ${GRAPH_CANDIDATES.join(', ')}).`);
-  }
-  return { id, dir, graphPath: graph };
+  const graphFile = graphCandidates(precision).find((c) => fs.existsSync(path.join(dir, c)));
+  if (!graphFile) throw new QkvError('model-not-found', noGraphMessage(id, dir, precision));
+  return { id, dir, graphPath: path.join(dir, graphFile), graphFile };
 }

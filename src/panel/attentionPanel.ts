@@ -2,10 +2,11 @@
 import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import {
-  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type ToWebview, type WebviewState,
+  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type StepShown, type ToWebview, type WebviewState,
 } from '../../shared/protocol';
 import { summarize } from '../../shared/resultSummary';
 import { headTensors, payloadBytes } from './headPayload';
+import { layerProbs, positionsPayload } from './layerPayload';
 import { panelHtml } from './panelHtml';
 
 /** What produced a result: enough to run it again after a reload. */
@@ -32,10 +33,13 @@ export class AttentionPanel implements vscode.Disposable {
   private nextResultId = 1;
   private readonly paintEmitter = new vscode.EventEmitter<Painted>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
+  private readonly stepEmitter = new vscode.EventEmitter<StepShown>();
   /** Fires after the webview has drawn a heatmap: used for timing and by the tests. */
   readonly onDidPaint = this.paintEmitter.event;
   /** The panel's Export button was clicked. */
   readonly onDidRequestExport = this.exportEmitter.event;
+  /** The webview rendered a step-by-step card: its numbers, for the tests. */
+  readonly onDidShowStep = this.stepEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -69,6 +73,15 @@ export class AttentionPanel implements vscode.Disposable {
     return true;
   }
 
+  /** Clicks a heatmap cell in the webview, as a person would (it opens the step-by-step card); false when it cannot. */
+  clickCell(ref: HeadRef, row: number, col: number): boolean {
+    const current = this.current;
+    const n = current?.result.tokens.length ?? 0;
+    if (!current || !this.ready || row >= n || col >= n || ref.layer >= current.result.model.layers || ref.head >= current.result.model.heads) return false;
+    this.post({ type: 'clickCell', ref, row, col });
+    return true;
+  }
+
   /** The result on screen and the head the person is looking at. */
   get shown(): { readonly result: AttentionResult; readonly ref: HeadRef; readonly resultId: number } | undefined {
     return this.current && { result: this.current.result, ref: this.showing, resultId: this.current.summary.resultId };
@@ -90,6 +103,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.panel?.dispose();
     this.paintEmitter.dispose();
     this.exportEmitter.dispose();
+    this.stepEmitter.dispose();
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -132,6 +146,24 @@ export class AttentionPanel implements vscode.Disposable {
         this.post({ type: 'head', requestId: message.requestId, resultId: message.resultId, ref: message.ref, tensors: headTensors(current.result, message.ref) });
         break;
       }
+      case 'requestLayers': {
+        const current = this.current;
+        if (!current || message.resultId !== current.summary.resultId) return;
+        for (const layer of new Set(message.layers)) {
+          if (layer >= current.result.model.layers) continue;
+          this.post({ type: 'layer', requestId: message.requestId, resultId: message.resultId, layer, probs: layerProbs(current.result, layer) });
+        }
+        break;
+      }
+      case 'requestPositions': {
+        const current = this.current;
+        if (!current || message.resultId !== current.summary.resultId) return;
+        this.post({ type: 'positions', requestId: message.requestId, resultId: message.resultId, positions: positionsPayload(current.result) });
+        break;
+      }
+      case 'stepShown':
+        this.stepEmitter.fire(message);
+        break;
       case 'showing':
         this.showing = message.ref;
         break;
@@ -161,6 +193,10 @@ function describe(message: ToWebview | FromWebview): string {
       return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}`;
     case 'head':
       return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
+    case 'layer':
+      return `layer #${message.requestId} L${message.layer}: ${message.probs.byteLength} bytes`;
+    case 'positions':
+      return `positions #${message.requestId}: ${message.positions ? `${message.positions.source}, ${message.positions.data.byteLength} bytes` : 'none'}`;
     default:
       return JSON.stringify(message);
   }

@@ -41,6 +41,7 @@ export const qkv = {
   cancelRun: () => run<void>('qkvScope.internal.cancelRun'),
   shown: () => run<Shown | undefined>('qkvScope.internal.shown'),
   headTensors: (layer: number, head: number) => run<HeadNumbers | undefined>('qkvScope.internal.headTensors', layer, head),
+  deleteCachedModel: (name: string) => run<string | undefined>('qkvScope.deleteCachedModel', name),
 };
 
 function run<T>(command: string, ...args: unknown[]): Promise<T> {
@@ -58,7 +59,9 @@ export function testModel(): string {
 }
 
 /** Sets a qkvScope.* user setting (the profile is fresh for every run); undefined removes it. */
-export async function setSetting(key: 'model' | 'maxTokens' | 'liveUpdate', value: unknown): Promise<void> {
+export async function setSetting(
+  key: 'model' | 'maxTokens' | 'liveUpdate' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision', value: unknown,
+): Promise<void> {
   await vscode.workspace.getConfiguration('qkvScope').update(key, value, vscode.ConfigurationTarget.Global);
 }
 

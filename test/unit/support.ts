@@ -23,6 +23,12 @@ export const LAYOUTS: readonly Layout[] = [
   { name: 'tiny-gpt2', causal: true, tolerance: 1e-5 },
   { name: 'tiny-sdpa', causal: true, tolerance: 1e-5 },
   { name: 'tiny-gpt2-quantized', causal: true, tolerance: 5e-3 },
+  // Rotary embeddings on q and k, 4 query heads sharing 2 K/V heads, RMSNorm.
+  { name: 'tiny-llama', causal: true, tolerance: 1e-5 },
+  // Q scaled by 1/√d before Q·Kᵀ, padding masked with Where.
+  { name: 'tiny-distilbert', causal: false, tolerance: 1e-5 },
+  // BERT's encoder with RoBERTa's positions and byte-level BPE between <s> and </s>.
+  { name: 'tiny-roberta', causal: false, tolerance: 1e-5 },
 ];
 
 export const PIZZA = 'The pizza came out of the oven and it tasted good.';

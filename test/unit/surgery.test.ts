@@ -27,7 +27,7 @@ describe('graph surgery', () => {
         const model = decodeModel(graphBytes(layout.name));
         const sites = findAttention(model.graph!);
         const cfg = config(layout.name);
-        const layers = (cfg.n_layer ?? cfg.num_hidden_layers) as number;
+        const layers = (cfg.n_layer ?? cfg.n_layers ?? cfg.num_hidden_layers) as number;
         assert.equal(sites.length, layers);
         assert.deepEqual(sites.map((s) => s.layer), Array.from({ length: layers }, (_, i) => i));
         assert.equal(sites.every((s) => s.quantizedScores), layout.name.includes('quantized'));

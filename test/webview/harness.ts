@@ -25,6 +25,10 @@ export interface HeadArrays {
 export interface Fixture {
   readonly summary: ResultSummary;
   readonly heads: Readonly<Record<string, HeadArrays>>;
+  /** probs [heads × n × n] by layer, for requestLayers; made from `heads` when absent. */
+  readonly layers?: Readonly<Record<number, Float32Array>>;
+  /** The model's position vectors [n × dim]; null when it has none. */
+  readonly positions?: { readonly source: string; readonly dim: number; readonly firstRow: number; readonly data: Float32Array } | null;
 }
 
 /** A head on its way into the page: each tensor's float32 bytes in base64 (fast to send, exact). */
@@ -35,9 +39,28 @@ interface HeadBase64 {
   readonly v: string;
 }
 
+const encode = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64');
+
 function toBase64(head: HeadArrays): HeadBase64 {
-  const encode = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64');
   return { probs: encode(head.probs), q: encode(head.q), k: encode(head.k), v: encode(head.v) };
+}
+
+/** Every layer's probs [heads × n × n] as base64, from the fixture's layers or its heads. */
+function layersBase64(fixture: Fixture): Record<number, string> {
+  const { layers, heads } = fixture.summary.model;
+  const n = fixture.summary.tokens.length;
+  const out: Record<number, string> = {};
+  for (let layer = 0; layer < layers; layer++) {
+    let probs = fixture.layers?.[layer];
+    if (!probs) {
+      const all = Array.from({ length: heads }, (_, head) => fixture.heads[`${layer}:${head}`]?.probs);
+      if (all.some((p) => !p)) continue;
+      probs = new Float32Array(heads * n * n);
+      all.forEach((p, head) => probs!.set(p!, head * n * n));
+    }
+    out[layer] = encode(probs);
+  }
+  return out;
 }
 
 export interface Grid {
@@ -51,6 +74,8 @@ export interface Grid {
 interface FakeHost {
   posted: FromWebview[];
   heads: Record<string, HeadBase64>;
+  layers: Record<number, string>;
+  positions: { source: string; dim: number; firstRow: number; data: string } | null;
   resultId: number;
   autoAnswer: boolean;
   state: unknown;
@@ -157,10 +182,18 @@ export class Panel {
 
   /** Makes `fixture` the host's current result and sends its summary. */
   async load(fixture: Fixture, show: HeadRef = { layer: 0, head: 0 }): Promise<void> {
-    await this.page.evaluate(({ heads, resultId }) => {
+    const p = fixture.positions;
+    await this.page.evaluate(({ heads, layers, positions, resultId }) => {
       window.__host.heads = heads;
+      window.__host.layers = layers;
+      window.__host.positions = positions;
       window.__host.resultId = resultId;
-    }, { heads: Object.fromEntries(Object.entries(fixture.heads).map(([key, head]) => [key, toBase64(head)])), resultId: fixture.summary.resultId });
+    }, {
+      heads: Object.fromEntries(Object.entries(fixture.heads).map(([key, head]) => [key, toBase64(head)])),
+      layers: layersBase64(fixture),
+      positions: p ? { source: p.source, dim: p.dim, firstRow: p.firstRow, data: encode(p.data) } : null,
+      resultId: fixture.summary.resultId,
+    });
     await this.post({ type: 'summary', summary: fixture.summary, show });
   }
 
@@ -273,15 +306,28 @@ function serve(dist: string, origin: string, url: string, response: http.ServerR
  * the fake host, and the theme applied as soon as <html> and <body> exist.
  */
 function installFakeHost(theme: { vars: Record<string, string>; bodyClass: string }): void {
-  const host: FakeHost = { posted: [], heads: {}, resultId: -1, autoAnswer: true, state: undefined, acquired: 0, cspViolations: [] };
+  const host: FakeHost = {
+    posted: [], heads: {}, layers: {}, positions: null, resultId: -1, autoAnswer: true, state: undefined, acquired: 0, cspViolations: [],
+  };
   window.__host = host;
+  const buffer = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
+  const send = (message: unknown) => setTimeout(() => window.postMessage(message, '*'), 0);
   const reply = (message: FromWebview) => {
-    if (message.type !== 'requestHead' || !host.autoAnswer || message.resultId !== host.resultId) return;
-    const head = host.heads[`${message.ref.layer}:${message.ref.head}`];
-    if (!head) return;
-    const buffer = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
-    const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v) };
-    setTimeout(() => window.postMessage({ type: 'head', requestId: message.requestId, resultId: message.resultId, ref: message.ref, tensors }, '*'), 0);
+    if (!host.autoAnswer || !('resultId' in message) || message.resultId !== host.resultId) return;
+    const { requestId, resultId } = message as { requestId: number; resultId: number };
+    if (message.type === 'requestHead') {
+      const head = host.heads[`${message.ref.layer}:${message.ref.head}`];
+      if (!head) return;
+      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v) };
+      send({ type: 'head', requestId, resultId, ref: message.ref, tensors });
+    } else if (message.type === 'requestLayers') {
+      for (const layer of message.layers) {
+        if (host.layers[layer]) send({ type: 'layer', requestId, resultId, layer, probs: buffer(host.layers[layer]) });
+      }
+    } else if (message.type === 'requestPositions') {
+      const p = host.positions;
+      send({ type: 'positions', requestId, resultId, positions: p && { source: p.source, dim: p.dim, firstRow: p.firstRow, data: buffer(p.data) } });
+    }
   };
   (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => {
     host.acquired++;

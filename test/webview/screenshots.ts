@@ -1,42 +1,73 @@
-// Writes docs/screenshots/panel-{light,dark,hc-dark,hc-light}.png: the built panel in the four default VS Code
-// themes, showing a real tiny-gpt2 result with a cell hovered.
+// Writes the panel's screenshots, from a real result on "The pizza came out of the oven and it tasted good." — of the
+// embedded model when it is built (models/config.json), else of the tiny-gpt2 fixture; $QKV_SCREENSHOT_MODEL picks:
+//   docs/screenshots/panel-{light,dark,hc-dark,hc-light}.png  the panel in the four default VS Code themes, a cell hovered
+//   docs/screenshots/view-<view>-{light,dark}.png              each learning view in Light and Dark Modern
+// The learning views in the two high-contrast themes go to $QKV_SCREENSHOTS_HC (default: a temporary folder), to be
+// looked at, not published.
 //   npm run build && npx tsc -p tsconfig.test.json && node out/test/webview/screenshots.js
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
-import { packageRoot } from '../../src/model/packageRoot';
+import { embeddedModelDir, packageRoot } from '../../src/model/packageRoot';
 import { realFixture } from './fixtures';
-import { Harness } from './harness';
-import { THEMES } from './themes';
+import { Harness, type Fixture, type Panel } from './harness';
+import { DARK_MODERN, LIGHT_MODERN, THEMES, type Theme } from './themes';
+import { VIEW_SCENES, type Scene } from './viewScenes';
 
 const VIEWPORT = { width: 820, height: 860 };
+/** Tall enough that hovering a cell needs no scrolling, which would move the cell from under the pointer. */
+const PANEL_VIEWPORT = { width: 820, height: 1300 };
 const SHOW = { layer: 1, head: 1 };
 const HOVER = { row: 9, col: 1 };
 
 async function main(): Promise<void> {
   const outDir = path.join(packageRoot(), 'docs', 'screenshots');
+  const hcDir = process.env.QKV_SCREENSHOTS_HC ?? fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-hc-'));
   fs.mkdirSync(outDir, { recursive: true });
+  fs.mkdirSync(hcDir, { recursive: true });
   const engine = new AttentionEngine();
   const harness = await Harness.launch();
   try {
-    const fixture = await realFixture(engine, 'tiny-gpt2', 1);
+    const model = process.env.QKV_SCREENSHOT_MODEL ?? (fs.existsSync(path.join(embeddedModelDir(), 'config.json')) ? 'embedded' : 'tiny-gpt2');
+    console.log(`model: ${model}`);
+    const fixture = await realFixture(engine, model, 1);
     for (const theme of THEMES) {
-      const panel = await harness.open(theme, VIEWPORT, 1);
-      await panel.waitForMessage((m) => m.type === 'ready', 'ready');
-      await panel.load(fixture, SHOW);
-      await panel.waitForPaint(SHOW);
+      const panel = await open(harness, theme, fixture, SHOW, PANEL_VIEWPORT);
       await panel.hoverCell(HOVER.row, HOVER.col);
-      await panel.page.evaluate(() => window.scrollTo(0, 0));
-      const file = path.join(outDir, theme.file);
-      await panel.page.screenshot({ path: file, fullPage: true });
-      if (panel.errors.length) throw new Error(`${theme.name}: ${panel.errors.join('; ')}`);
-      console.log(`${theme.name}: ${path.relative(packageRoot(), file)}`);
-      await panel.close();
+      await save(panel, path.join(outDir, theme.file), theme, { clip: '.qkv-attention' });
+    }
+    for (const theme of THEMES) {
+      const published = theme === LIGHT_MODERN || theme === DARK_MODERN;
+      const suffix = theme.file.replace(/^panel-/, '');
+      for (const scene of VIEW_SCENES) {
+        const panel = await open(harness, theme, fixture, scene.show);
+        await scene.play(panel, fixture);
+        await panel.page.mouse.move(0, 0).catch(() => undefined);
+        if (scene.hover) await scene.hover(panel);
+        await save(panel, path.join(published ? outDir : hcDir, `view-${scene.name}-${suffix}`), theme, scene);
+      }
     }
   } finally {
     await harness.close();
     await engine.dispose();
   }
+}
+
+async function open(harness: Harness, theme: Theme, fixture: Fixture, show: { layer: number; head: number }, viewport = VIEWPORT): Promise<Panel> {
+  const panel = await harness.open(theme, viewport, 1);
+  await panel.waitForMessage((m) => m.type === 'ready', 'ready');
+  await panel.load(fixture, show);
+  await panel.waitForPaint(show);
+  return panel;
+}
+
+async function save(panel: Panel, file: string, theme: Theme, scene?: Pick<Scene, 'clip'>): Promise<void> {
+  const clip = scene?.clip ? await panel.page.locator(scene.clip).boundingBox() : null;
+  await panel.page.screenshot({ path: file, fullPage: true, ...(clip ? { clip: { x: 0, y: 0, width: VIEWPORT.width, height: clip.y + clip.height + 16 } } : {}) });
+  if (panel.errors.length) throw new Error(`${theme.name}: ${panel.errors.join('; ')}`);
+  console.log(`${theme.name}: ${path.relative(packageRoot(), file)}`);
+  await panel.close();
 }
 
 main().catch((error: unknown) => {

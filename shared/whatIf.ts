@@ -1,0 +1,265 @@
+// Runs everywhere: attention of one head recomputed from its real Q and K under a variation of the formula —
+// the what-if lab's math. Pure functions on row-major arrays; float64 throughout.
+//
+//   score_ij = f(q_i, k_j)              f: dot, squared dot (sign kept), negated dot or cosine
+//   logit_ij = score_ij · scale / T + mask_ij        mask: 0, or −∞ for a key the token may not see
+//   w_ij     = exp(logit_ij) / Σ_j' exp(logit_ij')   (computed as exp(logit − row max): same value, no overflow)
+//
+// With the model's own settings (dot, 1/√d, T = 1, the model's mask) this is exactly the model's formula, and the
+// unit tests check that it gives back the model's attention to 1e-5.
+
+/** How a query and a key are compared. */
+export type Scoring = 'dot' | 'squaredDot' | 'negatedDot' | 'cosine';
+
+export type ScaleChoice =
+  | { readonly kind: 'sqrtD' }
+  | { readonly kind: 'one' }
+  | { readonly kind: 'custom'; readonly value: number };
+
+export type MaskChoice =
+  | { readonly kind: 'model' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'causal' }
+  | { readonly kind: 'antiCausal' }
+  /** Keys fewer than `size` positions away from the query (and, in a causal model, not after it). */
+  | { readonly kind: 'window'; readonly size: number };
+
+export interface WhatIfSettings {
+  readonly scoring: Scoring;
+  readonly scale: ScaleChoice;
+  /** Softmax temperature: logits are divided by it. 1 is the model's. */
+  readonly temperature: number;
+  readonly mask: MaskChoice;
+}
+
+/** The formula the model itself uses. */
+export const MODEL_SETTINGS: WhatIfSettings = { scoring: 'dot', scale: { kind: 'sqrtD' }, temperature: 1, mask: { kind: 'model' } };
+
+export const MIN_TEMPERATURE = 0.05;
+
+export const SCORING_LABELS: Readonly<Record<Scoring, string>> = {
+  dot: 'dot product q·k (the model’s)',
+  squaredDot: 'squared dot product, sign kept: sign(q·k)·(q·k)²',
+  negatedDot: 'negated dot product −q·k',
+  cosine: 'cosine similarity q·k / (‖q‖‖k‖)',
+};
+
+export function isModelSettings(s: WhatIfSettings): boolean {
+  return s.scoring === 'dot' && s.scale.kind === 'sqrtD' && s.temperature === 1 && s.mask.kind === 'model';
+}
+
+/** The number the scaled score is multiplied by. */
+export function scaleValue(scale: ScaleChoice, d: number): number {
+  switch (scale.kind) {
+    case 'sqrtD':
+      return 1 / Math.sqrt(d);
+    case 'one':
+      return 1;
+    case 'custom':
+      return scale.value;
+  }
+}
+
+/** "1/√8", "1", "0.5". */
+export function scaleText(scale: ScaleChoice, d: number): string {
+  return scale.kind === 'sqrtD' ? `1/√${d}` : scale.kind === 'one' ? '1' : String(scale.value);
+}
+
+/** Dot product of q[qOffset…+d) and k[kOffset…+d). */
+export function dot(q: ArrayLike<number>, qOffset: number, k: ArrayLike<number>, kOffset: number, d: number): number {
+  let sum = 0;
+  for (let c = 0; c < d; c++) sum += q[qOffset + c] * k[kOffset + c];
+  return sum;
+}
+
+function norm(x: ArrayLike<number>, offset: number, d: number): number {
+  return Math.sqrt(dot(x, offset, x, offset, d));
+}
+
+/** f(q, k) for one pair, given their dot product and (for cosine) their norms. */
+export function scoreOf(scoring: Scoring, qk: number, qNorm: number, kNorm: number): number {
+  switch (scoring) {
+    case 'dot':
+      return qk;
+    case 'squaredDot':
+      return Math.sign(qk) * qk * qk;
+    case 'negatedDot':
+      return -qk;
+    case 'cosine':
+      return qNorm > 0 && kNorm > 0 ? qk / (qNorm * kNorm) : 0;
+  }
+}
+
+/** Why key j is hidden from query i under this mask, or undefined when it is visible. */
+export function maskReason(mask: MaskChoice, causalModel: boolean, i: number, j: number): string | undefined {
+  const after = j > i;
+  switch (mask.kind) {
+    case 'model':
+      return causalModel && after ? 'causal: key after query' : undefined;
+    case 'none':
+      return undefined;
+    case 'causal':
+      return after ? 'causal: key after query' : undefined;
+    case 'antiCausal':
+      return j < i ? 'anti-causal: key before query' : undefined;
+    case 'window':
+      if (causalModel && after) return 'causal: key after query';
+      return Math.abs(i - j) >= mask.size ? `window: key ${Math.abs(i - j)} positions away (window ${mask.size})` : undefined;
+  }
+}
+
+export interface WhatIfInput {
+  /** [n × d] row-major, as the model computed them. */
+  readonly q: ArrayLike<number>;
+  readonly k: ArrayLike<number>;
+  readonly n: number;
+  readonly d: number;
+  /** The model's own mask is causal. */
+  readonly causal: boolean;
+}
+
+/** ‖q_i‖ and ‖k_j‖ for every token: only cosine scoring needs them. */
+export interface Norms {
+  readonly q: Float64Array;
+  readonly k: Float64Array;
+}
+
+export function normsOf(input: WhatIfInput): Norms {
+  const { q, k, n, d } = input;
+  return {
+    q: Float64Array.from({ length: n }, (_, i) => norm(q, i * d, d)),
+    k: Float64Array.from({ length: n }, (_, j) => norm(k, j * d, d)),
+  };
+}
+
+/** logit_ij for one query i and every key j (−∞ where masked): the one place the formula is written. */
+export function logitRow(input: WhatIfInput, settings: WhatIfSettings, i: number, norms?: Norms): Float64Array {
+  const { q, k, n, d, causal } = input;
+  const factor = scaleValue(settings.scale, d) / Math.max(settings.temperature, MIN_TEMPERATURE);
+  const ns = settings.scoring === 'cosine' ? (norms ?? normsOf(input)) : undefined;
+  const row = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    row[j] = maskReason(settings.mask, causal, i, j) !== undefined
+      ? -Infinity
+      : scoreOf(settings.scoring, dot(q, i * d, k, j * d, d), ns?.q[i] ?? 0, ns?.k[j] ?? 0) * factor;
+  }
+  return row;
+}
+
+/** logit_ij (−∞ where masked), [n × n] row-major. */
+export function whatIfLogits(input: WhatIfInput, settings: WhatIfSettings): Float64Array {
+  const { n } = input;
+  const norms = settings.scoring === 'cosine' ? normsOf(input) : undefined;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) out.set(logitRow(input, settings, i, norms), i * n);
+  return out;
+}
+
+/** Row-wise softmax of [n × n] logits, in place; −∞ gives exactly 0, and a row with every key masked stays all 0. */
+export function softmaxRows(logits: Float64Array, n: number): Float64Array {
+  for (let i = 0; i < n; i++) {
+    const row = logits.subarray(i * n, (i + 1) * n);
+    let max = -Infinity;
+    for (const x of row) if (x > max) max = x;
+    if (max === -Infinity) {
+      row.fill(0);
+      continue;
+    }
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      row[j] = row[j] === -Infinity ? 0 : Math.exp(row[j] - max);
+      sum += row[j];
+    }
+    for (let j = 0; j < n; j++) row[j] /= sum;
+  }
+  return logits;
+}
+
+/** The attention matrix [n × n] under these settings. */
+export function whatIfAttention(input: WhatIfInput, settings: WhatIfSettings): Float64Array {
+  return softmaxRows(whatIfLogits(input, settings), input.n);
+}
+
+/** The head's output o_i = Σ_j w_ij v_j for every token: [n × d] row-major. */
+export function headOutputs(probs: ArrayLike<number>, v: ArrayLike<number>, n: number, d: number): Float64Array {
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const w = probs[i * n + j];
+      if (w === 0) continue;
+      for (let c = 0; c < d; c++) out[i * d + c] += w * v[j * d + c];
+    }
+  }
+  return out;
+}
+
+export interface OutputChange {
+  /** ‖o'_i − o_i‖ for each token i. */
+  readonly perToken: Float64Array;
+  /** Mean over tokens of ‖o'_i − o_i‖. */
+  readonly mean: number;
+  /** Mean over tokens of ‖o_i‖ (the model's outputs), for scale. */
+  readonly meanNorm: number;
+  /** The token whose output moved most. */
+  readonly largestAt: number;
+}
+
+/** How far the head's output vectors move: the norm of the change, per token and on average. */
+export function outputChange(base: ArrayLike<number>, variant: ArrayLike<number>, n: number, d: number): OutputChange {
+  const perToken = new Float64Array(n);
+  let total = 0;
+  let totalNorm = 0;
+  let largestAt = 0;
+  for (let i = 0; i < n; i++) {
+    let change = 0;
+    let size = 0;
+    for (let c = 0; c < d; c++) {
+      const delta = variant[i * d + c] - base[i * d + c];
+      change += delta * delta;
+      size += base[i * d + c] * base[i * d + c];
+    }
+    perToken[i] = Math.sqrt(change);
+    total += perToken[i];
+    totalNorm += Math.sqrt(size);
+    if (perToken[i] > perToken[largestAt]) largestAt = i;
+  }
+  return { perToken, mean: n ? total / n : 0, meanNorm: n ? totalNorm / n : 0, largestAt };
+}
+
+/** Mean row entropy in nats (0 = one-hot). */
+export function meanEntropy(probs: ArrayLike<number>, n: number): number {
+  let entropy = 0;
+  for (let i = 0; i < n * n; i++) {
+    const p = probs[i];
+    if (p > 0) entropy -= p * Math.log(p);
+  }
+  return n ? entropy / n : 0;
+}
+
+/** The key with the largest weight in row i (the first one on a tie). */
+export function topKey(probs: ArrayLike<number>, n: number, i: number): number {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (probs[i * n + j] > probs[i * n + best]) best = j;
+  return best;
+}
+
+/** Largest |a − b| over two equally long arrays, and where. */
+export function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): { readonly value: number; readonly index: number } {
+  let value = 0;
+  let index = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i] - b[i]);
+    if (diff > value) {
+      value = diff;
+      index = i;
+    }
+  }
+  return { value, index };
+}
+
+/** Largest |x|: the top of a colour scale (symmetric for signed values). */
+export function largestMagnitude(values: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]));
+  return max;
+}

@@ -1,0 +1,115 @@
+// Runs in the engine worker (Node): finds a model's learned position embeddings in its decoded ONNX graph — the
+// initializer behind the position-embedding Gather — and copies the table out, so the graph can be let go.
+//
+// Found by structure: a Gather whose table is a 2-D float initializer and whose indices depend on no input but
+// position ids or the attention mask (the token embedding's indices come from input_ids, the token-type
+// embedding's from token_type_ids), or whose name says "position" (RoBERTa computes position ids from input_ids).
+// Among several, a name that says "position" wins. Rotary tables (cos/sin caches) and token-type tables are not
+// position embeddings and are skipped.
+import { onnx } from 'onnx-proto';
+import type { RawConfig } from './modelConfig';
+import { architectureOf } from './modelConfig';
+import { indexGraph, type GraphIndex } from './onnxGraph';
+
+export interface PositionTable {
+  /** The initializer's name, e.g. "transformer.wpe.weight". */
+  readonly source: string;
+  readonly rows: number;
+  readonly dim: number;
+  /** [rows × dim] row-major, a copy that owns its buffer. */
+  readonly data: Float32Array;
+  /** Row of position 0: 0, except RoBERTa-style models, whose positions start after the padding index. */
+  readonly firstRow: number;
+}
+
+/** Inputs whose values may feed the position ids. */
+const POSITION_INPUT = /position|attention_mask|cache_position/i;
+const POSITION_NAME = /pos|wpe/i;
+const ROTARY_NAME = /rotary|cos_cached|sin_cached|inv_freq|\bcos\b|\bsin\b/i;
+/** Token-type (segment) tables are indexed by constants too, in exports without token_type_ids. */
+const SEGMENT_NAME = /token_type|segment/i;
+/** Shape ops read only the shape of their input, never its values. */
+const SHAPE_ONLY = new Set(['Shape', 'Size']);
+const OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'camembert', 'longformer']);
+
+export function findPositionTable(graph: onnx.IGraphProto, config: RawConfig): PositionTable | undefined {
+  const ix = indexGraph(graph);
+  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const candidates: { tensor: onnx.ITensorProto; named: boolean }[] = [];
+  for (const node of graph.node ?? []) {
+    if (node.opType !== 'Gather') continue;
+    const tensor = initializers.get(node.input?.[0] ?? '');
+    const name = tensor?.name ?? '';
+    if (!tensor || tensor.dims?.length !== 2 || Number(tensor.dims[0]) < 2 || ROTARY_NAME.test(name) || SEGMENT_NAME.test(name) || !isFloatTable(tensor)) continue;
+    const named = POSITION_NAME.test(name);
+    const inputs = inputsBehind(ix, node.input?.[1] ?? '');
+    // RoBERTa-style exports compute position ids from input_ids, so a name that says "position" is enough.
+    if (named || [...inputs].every((input) => POSITION_INPUT.test(input))) candidates.push({ tensor, named });
+  }
+  candidates.sort((a, b) => Number(b.named) - Number(a.named));
+  const chosen = candidates[0]?.tensor;
+  const data = chosen && floatValues(chosen);
+  if (!chosen || !data) return undefined;
+  const [rows, dim] = (chosen.dims ?? []).map(Number);
+  if (data.length !== rows * dim) return undefined;
+  const padding = typeof config.pad_token_id === 'number' ? config.pad_token_id : 1;
+  const firstRow = OFFSET_POSITIONS.has(architectureOf(config)) ? padding + 1 : 0;
+  return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow };
+}
+
+/** The graph inputs whose values reach `tensor` (through anything but Shape and Size). */
+function inputsBehind(ix: GraphIndex, tensor: string): Set<string> {
+  const graphInputs = new Set((ix.graph.input ?? []).map((v) => v.name ?? ''));
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const stack = [tensor];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (seen.has(name) || name === '') continue;
+    seen.add(name);
+    if (graphInputs.has(name)) {
+      found.add(name);
+      continue;
+    }
+    const node = ix.producer(name);
+    if (!node || SHAPE_ONLY.has(node.opType ?? '')) continue;
+    stack.push(...(node.input ?? []));
+  }
+  return found;
+}
+
+const { FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
+
+function isFloatTable(tensor: onnx.ITensorProto): boolean {
+  return (tensor.dataType === FLOAT || tensor.dataType === FLOAT16) && tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL;
+}
+
+/** The values as float32, from raw little-endian bytes or from float_data; undefined when stored elsewhere. */
+function floatValues(tensor: onnx.ITensorProto): Float32Array | undefined {
+  const raw = tensor.rawData;
+  if (raw && raw.length > 0) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (tensor.dataType === FLOAT) return Float32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+    return Float32Array.from({ length: raw.byteLength / 2 }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
+  }
+  if (tensor.dataType === FLOAT && tensor.floatData?.length) return Float32Array.from(tensor.floatData);
+  // float16 without raw bytes is stored bit-for-bit in int32_data.
+  if (tensor.dataType === FLOAT16 && tensor.int32Data?.length) return Float32Array.from(tensor.int32Data, (bits) => halfToFloat(bits));
+  return undefined;
+}
+
+function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? Number.NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** Rows for positions 0…n−1, as the model adds them; undefined when the table is shorter. */
+export function positionRows(table: PositionTable, n: number): Float32Array | undefined {
+  const start = table.firstRow;
+  if (start + n > table.rows) return undefined;
+  return table.data.slice(start * table.dim, (start + n) * table.dim);
+}

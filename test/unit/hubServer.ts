@@ -1,0 +1,108 @@
+// Test helper: a real HTTP server on 127.0.0.1 that serves model folders in the Hugging Face Hub's URL layout,
+// /{owner}/{name}/resolve/{revision}/{file}, and can misbehave on chosen files the way real networks do.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+
+/**
+ * normal: the whole file. truncate: Content-Length of the whole file, half the body, then a normal close.
+ * hang-up: half the body, then the connection is destroyed. stall: half the body, then silence.
+ * slow: the whole file in 2 KiB pieces, 20 ms apart (time to cancel; ~3.5 s for tiny-gpt2's graph). unauthorized: HTTP 401, as the Hub
+ * answers for gated and private models (and for ids that do not exist).
+ */
+export type Behaviour = 'normal' | 'truncate' | 'hang-up' | 'stall' | 'slow' | 'unauthorized';
+
+export interface HubServer {
+  /** e.g. http://127.0.0.1:41234, to use as the hub endpoint. */
+  readonly endpoint: string;
+  /** Every request path, in order. */
+  readonly requests: string[];
+  /** Makes `file` of `repo` misbehave from now on ("normal" restores it). */
+  behave(repo: string, file: string, behaviour: Behaviour): void;
+  close(): Promise<void>;
+}
+
+/** repo id → (path inside the repository → file on disk). */
+export type HubRepos = Record<string, Record<string, string>>;
+
+/** A fixture folder as a repository: every file under it, by its relative path. */
+export function repoFromFolder(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else files[rel] = path.join(dir, rel);
+    }
+  };
+  walk('');
+  return { ...files, ...extra };
+}
+
+export async function startHubServer(repos: HubRepos): Promise<HubServer> {
+  const requests: string[] = [];
+  const behaviours = new Map<string, Behaviour>();
+  const stalled = new Set<http.ServerResponse>();
+
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(url);
+    const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url);
+    const repo = match ? repos[match[1]] : undefined;
+    const source = repo && match ? repo[match[3]] : undefined;
+    if (!match || !source) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Entry not found');
+      return;
+    }
+    const body = fs.readFileSync(source);
+    const half = body.subarray(0, Math.floor(body.length / 2));
+    const behaviour = behaviours.get(`${match[1]}/${match[3]}`) ?? 'normal';
+    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) };
+    switch (behaviour) {
+      case 'normal':
+        res.writeHead(200, headers).end(body);
+        return;
+      case 'truncate':
+        res.writeHead(200, { ...headers, Connection: 'close' });
+        res.write(half, () => res.socket?.end());
+        return;
+      case 'hang-up':
+        res.writeHead(200, headers);
+        res.write(half, () => res.destroy());
+        return;
+      case 'stall':
+        res.writeHead(200, headers);
+        res.write(half);
+        stalled.add(res);
+        return;
+      case 'slow':
+        res.writeHead(200, headers);
+        void sendSlowly(res, body);
+        return;
+      case 'unauthorized':
+        res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"error":"Invalid credentials in Authorization header"}');
+        return;
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    behave: (repo, file, behaviour) => behaviours.set(`${repo}/${file}`, behaviour),
+    close: async () => {
+      for (const res of stalled) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function sendSlowly(res: http.ServerResponse, body: Buffer): Promise<void> {
+  for (let at = 0; at < body.length && !res.destroyed; at += 2048) {
+    res.write(body.subarray(at, at + 2048));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  res.end();
+}
