@@ -112,7 +112,8 @@ try {
 
   // The webview is two frames deep: the webview host iframe, then the extension's page in iframe#active-frame.
   const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  const position = panel.getByText(/Layer \d+ \/ \d+ · Head \d+ \/ \d+/);
+  // The controls' "Layer 1 / 2 · Head 1 / 4" heading (the learning views repeat that text in their own places).
+  const position = panel.locator('.qkv-position');
   const heatmap = panel.locator('canvas[data-n]');
 
   await check(`"${COMMAND}" runs from the Command Palette`, async () => {
@@ -138,7 +139,7 @@ try {
   await check('ArrowRight in the panel switches to head 2', async () => {
     await position.click(); // focus the panel's document, on something that is not a control
     await page.keyboard.press('ArrowRight');
-    await panel.getByText(/^Layer 1 \/ \d+ · Head 2 \/ \d+$/).waitFor({ timeout: 15_000 });
+    await panel.locator('.qkv-position', { hasText: /^Layer 1 \/ \d+ · Head 2 \/ \d+$/ }).waitFor({ timeout: 15_000 });
     return (await position.textContent())?.trim();
   });
 
