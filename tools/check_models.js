@@ -13,7 +13,8 @@ const FIX = path.join(REPO, 'test', 'fixtures', 'models');
 process.env.NODE_PATH = path.join(REPO, 'node_modules');
 require('module').Module._initPaths();
 let surgery = null;
-try { surgery = require('/work/shared/reference/attn-surgery.js'); } catch (e) { console.warn('no attention surgery:', e.message); }
+// shared/ sits beside the repository (../shared), as it is given to the developers.
+try { surgery = require(path.join(REPO, '..', 'shared', 'reference', 'attn-surgery.js')); } catch (e) { console.warn('no attention surgery:', e.message); }
 
 // "The pizza came out of the oven and it tasted good." in GPT-2 ids
 const GPT2_IDS = [464, 14256, 1625, 503, 286, 262, 14361, 290, 340, 29187, 922, 13];
