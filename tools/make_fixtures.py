@@ -137,21 +137,21 @@ def make_tiny_bert(out, vocab):
     write_wordpiece_tokenizer(d, vocab, cfg["max_pos"])
 
 
-def make_tiny_gpt2(out):
-    d = model_dir(out, "tiny-gpt2")
+def make_gpt2(out, name, dims):
+    d = model_dir(out, name)
     path = os.path.join(d, "onnx", "model.onnx")
-    modeling.export_gpt2(modeling.GPT2LMHeadModel(ROWS, **TINY), path)
-    write_json(os.path.join(d, "config.json"), modeling.gpt2_config(**TINY))
-    write_gpt2_tokenizer(d, TINY["n_positions"])
+    modeling.export_gpt2(modeling.GPT2LMHeadModel(ROWS, **dims), path)
+    write_json(os.path.join(d, "config.json"), modeling.gpt2_config(**dims))
+    write_gpt2_tokenizer(d, dims["n_positions"])
     return path
 
 
+def make_tiny_gpt2(out):
+    return make_gpt2(out, "tiny-gpt2", TINY)
+
+
 def make_wide_gpt2(out):
-    d = model_dir(out, "wide-gpt2")
-    path = os.path.join(d, "onnx", "model.onnx")
-    modeling.export_gpt2(modeling.GPT2LMHeadModel(ROWS, **WIDE), path)
-    write_json(os.path.join(d, "config.json"), modeling.gpt2_config(**WIDE))
-    write_gpt2_tokenizer(d, WIDE["n_positions"])
+    return make_gpt2(out, "wide-gpt2", WIDE)
 
 
 def make_tiny_sdpa(out):

@@ -133,6 +133,15 @@ export class Harness {
     return new Panel(page, errors);
   }
 
+  /** A panel page with `fixture` loaded and the head `show` painted. */
+  async openWith(fixture: Fixture, theme: Theme, show: HeadRef = { layer: 0, head: 0 }): Promise<Panel> {
+    const panel = await this.open(theme);
+    await panel.waitForMessage((m) => m.type === 'ready', 'ready');
+    await panel.load(fixture, show);
+    await panel.waitForPaint(show, fixture.summary.resultId);
+    return panel;
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

@@ -30,13 +30,7 @@ after(async () => {
   await engine.dispose();
 });
 
-async function openWith(fixture: Fixture, theme: Theme = DARK_MODERN, show: HeadRef = { layer: 0, head: 0 }): Promise<Panel> {
-  const panel = await harness.open(theme);
-  await panel.waitForMessage((m) => m.type === 'ready', 'ready');
-  await panel.load(fixture, show);
-  await panel.waitForPaint(show, fixture.summary.resultId);
-  return panel;
-}
+const openWith = (fixture: Fixture, theme: Theme = DARK_MODERN, show?: HeadRef): Promise<Panel> => harness.openWith(fixture, theme, show);
 
 const stepShown = (m: FromWebview): m is FromWebview & { type: 'stepShown' } => m.type === 'stepShown';
 

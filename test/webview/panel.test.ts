@@ -25,14 +25,7 @@ after(async () => {
 const requests = (messages: FromWebview[]) => messages.filter((m) => m.type === 'requestHead');
 const isRequestFor = (ref: HeadRef) => (m: FromWebview) => m.type === 'requestHead' && m.ref.layer === ref.layer && m.ref.head === ref.head;
 
-/** A page with `fixture` loaded and its first head painted. */
-async function openWith(fixture: Fixture, theme: Theme = DARK_MODERN, show: HeadRef = { layer: 0, head: 0 }): Promise<Panel> {
-  const panel = await harness.open(theme);
-  await panel.waitForMessage((m) => m.type === 'ready', 'ready');
-  await panel.load(fixture, show);
-  await panel.waitForPaint(show, fixture.summary.resultId);
-  return panel;
-}
+const openWith = (fixture: Fixture, theme: Theme = DARK_MODERN, show?: HeadRef): Promise<Panel> => harness.openWith(fixture, theme, show);
 
 function assertColour(actual: readonly number[], expected: readonly number[], where: string): void {
   const off = Math.max(...actual.map((c, i) => Math.abs(c - expected[i])));
