@@ -14,6 +14,10 @@ export interface ExportModel {
   readonly causal: boolean;
   readonly max_positions: number | null;
   readonly quantized_scores: boolean;
+  /** The ONNX file that ran, relative to the model folder ("onnx/model.onnx"), when known. */
+  readonly onnx_file?: string;
+  /** Grouped-query attention: for each query head, the K/V head it shares. Absent when every head has its own. */
+  readonly kv_head_of?: readonly number[];
 }
 
 export interface ExportToken {

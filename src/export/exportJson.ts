@@ -27,6 +27,8 @@ export function exportModelFacts(result: AttentionResult): ExportModel {
   return {
     id: m.id, architecture: m.architecture, layers: m.layers, heads: m.heads, head_dim: m.headDim,
     hidden_size: m.hiddenSize, causal: m.causal, max_positions: m.maxPositions, quantized_scores: m.quantizedScores,
+    ...(m.onnxFile ? { onnx_file: m.onnxFile } : {}),
+    ...(m.kvHeadOf ? { kv_head_of: m.kvHeadOf } : {}),
   };
 }
 

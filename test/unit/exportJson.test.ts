@@ -62,6 +62,8 @@ describe('JSON export', () => {
     assert.equal(doc.text, PIZZA);
     assert.equal(doc.model.layers, result.model.layers);
     assert.equal(doc.model.causal, true);
+    assert.equal(doc.model.onnx_file, 'onnx/model.onnx');
+    assert.equal(doc.model.kv_head_of, undefined, 'tiny-gpt2 has a K/V head per query head');
     assert.deepEqual(doc.tokens.map((t) => PIZZA.slice(t.start, t.end)), result.tokens.map((t) => PIZZA.slice(t.start, t.end)));
     assert.equal(doc.layers.length, result.model.layers);
     for (const layer of doc.layers) {
