@@ -1,7 +1,7 @@
 // Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
 import { parentPort } from 'node:worker_threads';
 import { QkvError, serializeError } from '../../shared/errors';
-import { defaultModelCacheDir } from '../model/cacheDir';
+import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel, type LoadedModel } from '../model/loadModel';
 import { resolveModel } from '../model/modelSource';
 import { assertHasText, runAttention, tokenize } from './runAttention';

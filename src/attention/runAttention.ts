@@ -2,11 +2,11 @@
 import type * as ort from 'onnxruntime-node';
 import type { AttentionResult, LayerTensors, ModelFacts, Token } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
-import { outputName } from '../model/exposeAttention';
+import { outputName } from '../model/onnx/exposeAttention';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
 import { architectureOf, hiddenSizeOf, isCausal, kvHeadOf, maxPositionsOf } from '../model/modelConfig';
-import { positionRows } from '../model/positionEmbeddings';
+import { positionRows } from '../model/onnx/positionEmbeddings';
 import { buildFeeds } from './feeds';
 import { alignTokens } from './tokenOffsets';
 

@@ -1,7 +1,7 @@
 // Runs in Node on both sides of the engine worker: the messages between the caller and the worker thread.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { SerializedError } from '../../shared/errors';
-import type { FileProgress } from '../model/download';
+import type { FileProgress } from '../model/hub/download';
 import type { Precision } from '../model/graphFile';
 
 export interface RunRequest {

@@ -1,7 +1,7 @@
 // Runs in Node (CLI): shows hub downloads on standard error. On a terminal, one bar redrawn in place;
 // otherwise (a pipe, a log, CI) plain lines at every 10%, so logs stay short and readable.
 import type { DownloadProgress } from '../attention/attentionEngine';
-import { describeProgress, percentOf } from '../model/downloadText';
+import { describeProgress, percentOf } from '../model/hub/downloadText';
 
 const BAR_WIDTH = 24;
 

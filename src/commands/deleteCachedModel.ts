@@ -1,7 +1,7 @@
 // Runs in the extension host: "Delete Cached Model" — pick a downloaded hub model and remove its files.
 import * as vscode from 'vscode';
-import { formatBytes } from '../model/downloadText';
-import { deleteCachedModel as deleteFromCache, listCachedModels, type CachedModel } from '../model/hubCache';
+import { formatBytes } from '../model/hub/downloadText';
+import { deleteCachedModel as deleteFromCache, listCachedModels, type CachedModel } from '../model/hub/hubCache';
 import { modelCacheDir } from '../settings';
 import type { Services } from './services';
 

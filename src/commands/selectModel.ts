@@ -1,9 +1,9 @@
 // Runs in the extension host: "Select Model" — embedded, a curated hub model (size, cached or not, architecture),
 // a recent model, a local folder, or a typed hub id.
 import * as vscode from 'vscode';
-import { CURATED_MODELS, type CuratedModel } from '../model/curatedModels';
-import { formatBytes } from '../model/downloadText';
-import { isHubModelCached } from '../model/hubCache';
+import { CURATED_MODELS, type CuratedModel } from '../model/hub/curatedModels';
+import { formatBytes } from '../model/hub/downloadText';
+import { isHubModelCached } from '../model/hub/hubCache';
 import { DEFAULT_REVISION } from '../model/modelSpec';
 import { modelCacheDir, readSettings, SECTION, type Settings } from '../settings';
 import { runAndShow } from './showAttention';

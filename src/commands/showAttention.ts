@@ -1,7 +1,7 @@
 // Runs in the extension host: "Show Attention" — read the selection (or the current line), run the model, show the panel.
 import * as vscode from 'vscode';
 import type { RunRequest, RunStage } from '../attention/workerProtocol';
-import { describeProgress } from '../model/downloadText';
+import { describeProgress } from '../model/hub/downloadText';
 import type { ResultSource } from '../panel/attentionPanel';
 import { modelBaseDir, modelCacheDir, readSettings, type Settings } from '../settings';
 import { reportError } from './reportErrors';

@@ -5,11 +5,11 @@ import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/trans
 import * as ort from 'onnxruntime-node';
 import { QkvError } from '../../shared/errors';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
-import { exposeAttention } from './exposeAttention';
-import type { AttentionSite } from './findAttention';
+import { exposeAttention } from './onnx/exposeAttention';
+import type { AttentionSite } from './onnx/findAttention';
 import type { RawConfig } from './modelConfig';
-import type { ModelFolder } from './modelSource';
-import { findPositionTable, type PositionTable } from './positionEmbeddings';
+import type { ModelFolder } from './modelFolder';
+import { findPositionTable, type PositionTable } from './onnx/positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
 
 export interface LoadedModel {

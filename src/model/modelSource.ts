@@ -4,20 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QkvError } from '../../shared/errors';
 import { graphCandidates, noGraphMessage, type Precision } from './graphFile';
-import { fetchHubModel, type HubOptions } from './hubModel';
+import { fetchHubModel, type HubOptions } from './hub/hubModel';
 import { EMBEDDED_MODEL, parseModelSpec } from './modelSpec';
+import type { ModelFolder } from './modelFolder';
 import { embeddedModelDir } from './packageRoot';
 
 export { EMBEDDED_MODEL } from './modelSpec';
-
-export interface ModelFolder {
-  /** What the user asked for, used in messages and in results. */
-  readonly id: string;
-  readonly dir: string;
-  readonly graphPath: string;
-  /** graphPath relative to dir, e.g. "onnx/model.onnx": reported so the person knows which file ran. */
-  readonly graphFile: string;
-}
+export type { ModelFolder } from './modelFolder';
 
 export interface ResolveOptions {
   /** Relative folders are resolved against this folder. */

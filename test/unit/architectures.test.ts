@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { formatSummary } from '../../src/cli/summary';
-import { findAttention } from '../../src/model/findAttention';
-import { decodeModel, indexGraph, type GraphIndex } from '../../src/model/onnxGraph';
+import { findAttention } from '../../src/model/onnx/findAttention';
+import { decodeModel, indexGraph, type GraphIndex } from '../../src/model/onnx/onnxGraph';
 import { headSlice } from '../../shared/attentionResult';
 import { fixtureDir, PIZZA } from './support';
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AttentionEngine, type DownloadProgress, type RunRequest } from '../../src/attention/attentionEngine';
-import { hubModelDir, PARTIAL_INFIX } from '../../src/model/hubCache';
+import { hubModelDir, PARTIAL_INFIX } from '../../src/model/hub/hubCache';
 import { QkvError, type QkvErrorCode } from '../../shared/errors';
 import { repoFromFolder, startHubServer, type HubServer } from './hubServer';
 import { fixtureDir, PIZZA } from './support';

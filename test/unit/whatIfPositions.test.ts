@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
-import { decodeModel } from '../../src/model/onnxGraph';
-import { findPositionTable, positionRows } from '../../src/model/positionEmbeddings';
+import { decodeModel } from '../../src/model/onnx/onnxGraph';
+import { findPositionTable, positionRows } from '../../src/model/onnx/positionEmbeddings';
 import { fixtureDir, PIZZA } from './support';
 
 const engine = new AttentionEngine();

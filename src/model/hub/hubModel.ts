@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { env } from '@huggingface/transformers';
-import { QkvError } from '../../shared/errors';
+import { QkvError } from '../../../shared/errors';
 import type { FileProgress } from './download';
-import { graphCandidates, noGraphMessage, type Precision } from './graphFile';
+import { graphCandidates, noGraphMessage, type Precision } from '../graphFile';
 import { hubModelDir, isFile } from './hubCache';
-import { hubModelName } from './modelSpec';
+import { hubModelName } from '../modelSpec';
 import { sharedDownload } from './sharedDownloads';
-import type { ModelFolder } from './modelSource';
+import type { ModelFolder } from '../modelFolder';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 

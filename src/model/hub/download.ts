@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QkvError } from '../../shared/errors';
+import { QkvError } from '../../../shared/errors';
 import { PARTIAL_INFIX } from './hubCache';
 
 export interface FileProgress {

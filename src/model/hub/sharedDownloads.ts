@@ -2,7 +2,7 @@
 // A cancelled run stops waiting at once. The download itself stops only when no run has waited for it for a
 // short grace period, so a run that supersedes another (a new selection, live update) picks up the bytes
 // already fetched instead of starting a 500 MB file over; a plain Cancel still stops it moments later.
-import { QkvError } from '../../shared/errors';
+import { QkvError } from '../../../shared/errors';
 import { downloadFile, type DownloadOptions, type FileProgress } from './download';
 
 const GRACE_MS = 2_000;

@@ -3,8 +3,8 @@
 // so a cached model is an ordinary model folder and loads exactly like one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { graphCandidates, type Precision } from './graphFile';
-import { hubModelName } from './modelSpec';
+import { graphCandidates, type Precision } from '../graphFile';
+import { hubModelName } from '../modelSpec';
 
 /** Files being downloaded carry this infix; they never count as cached. */
 export const PARTIAL_INFIX = '.part-';

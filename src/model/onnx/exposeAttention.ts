@@ -1,7 +1,7 @@
 // Runs in the engine worker (Node): adds the attention tensors of every block as extra graph outputs.
 import { onnx } from 'onnx-proto';
-import { QkvError } from '../../shared/errors';
-import { TENSOR_KINDS, type TensorKind } from '../../shared/attentionResult';
+import { QkvError } from '../../../shared/errors';
+import { TENSOR_KINDS, type TensorKind } from '../../../shared/attentionResult';
 import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
 

@@ -7,8 +7,8 @@
 // Among several, a name that says "position" wins. Rotary tables (cos/sin caches) and token-type tables are not
 // position embeddings and are skipped.
 import { onnx } from 'onnx-proto';
-import type { RawConfig } from './modelConfig';
-import { architectureOf } from './modelConfig';
+import type { RawConfig } from '../modelConfig';
+import { architectureOf } from '../modelConfig';
 import { indexGraph, type GraphIndex } from './onnxGraph';
 
 export interface PositionTable {
