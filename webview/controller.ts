@@ -8,7 +8,7 @@ import { MODEL_SETTINGS, type WhatIfSettings } from '../shared/whatIf';
 import { HeadCache, toHeadData } from './headCache';
 import { clampRef, refKey, sameRef, stepRef, type Axis } from './headRef';
 import type { HostConnection } from './messaging';
-import type { StageId } from './stages';
+import type { StageId } from './chrome/stages';
 import type { PanelState, ScaleMode, Store, ViewTab } from './state';
 
 /** What a new result resets: the picks, the what-if formula stays. */

@@ -7,7 +7,7 @@ import { connectToHost } from './messaging';
 import { PanelView } from './panelView';
 import { MODEL_SETTINGS } from '../shared/whatIf';
 import { Store, type PanelState } from './state';
-import { readPalette, watchTheme } from './theme';
+import { readPalette, watchTheme } from './canvas/theme';
 
 const host = connectToHost();
 const initial: PanelState = {

@@ -4,20 +4,20 @@
 // shows a short empty state.
 import type { HeadRef, StepShown } from '../shared/protocol';
 import type { WhatIfSettings } from '../shared/whatIf';
-import { AttentionView, type AttentionViewEvents } from './attentionView';
-import { Controls, type ControlActions } from './controls';
+import { AttentionView, type AttentionViewEvents } from './heatmap/attentionView';
+import { Controls, type ControlActions } from './chrome/controls';
 import { el } from './dom';
-import { HeadsView } from './headsView';
-import { ModelLine } from './modelLine';
-import { PositionsView } from './positionsView';
-import { ShapesStrip } from './shapesStrip';
-import type { StageId } from './stages';
+import { HeadsView } from './heads/headsView';
+import { ModelLine } from './chrome/modelLine';
+import { PositionsView } from './positions/positionsView';
+import { ShapesStrip } from './chrome/shapesStrip';
+import type { StageId } from './chrome/stages';
 import type { PanelState, ViewTab } from './state';
-import { StatusLine } from './statusLine';
-import { StepCard } from './stepCard';
-import { TabBar } from './tabs';
-import { TokenStrip } from './tokenStrip';
-import { WhatIfView } from './whatIfView';
+import { StatusLine } from './chrome/statusLine';
+import { StepCard } from './step/stepCard';
+import { TabBar } from './chrome/tabs';
+import { TokenStrip } from './chrome/tokenStrip';
+import { WhatIfView } from './whatIf/whatIfView';
 
 export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & {
   exportJson(): void;

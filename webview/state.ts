@@ -2,8 +2,8 @@
 import type { HeadRef, PanelStatus, ResultSummary } from '../shared/protocol';
 import type { WhatIfSettings } from '../shared/whatIf';
 import type { HeadData } from './headCache';
-import type { StageId } from './stages';
-import type { Palette } from './theme';
+import type { StageId } from './chrome/stages';
+import type { Palette } from './canvas/theme';
 
 /** The views of the panel, one tab each. */
 export type ViewTab = 'heatmap' | 'step' | 'whatif' | 'heads' | 'positions';

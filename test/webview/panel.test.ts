@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import type { FromWebview, HeadRef } from '../../shared/protocol';
-import { heatColor } from '../../webview/heatColor';
+import { heatColor } from '../../webview/canvas/heatColor';
 import { headOf, maxOf, realFixture, syntheticFixture } from './fixtures';
 import { Harness, type Fixture, type Panel } from './harness';
 import { DARK_MODERN, HIGH_CONTRAST, hexRgb, LIGHT_MODERN, type Theme } from './themes';

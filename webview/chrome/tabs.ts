@@ -1,8 +1,8 @@
 // Runs in the webview: the view tabs (Heatmap, Step by step, What if, All heads, Positions) as an ARIA tablist.
 // Arrow keys, Home and End move between tabs (and stay inside the tablist, so they do not switch heads); only the
 // selected tab is in the Tab order, and each panel is labelled by its tab.
-import { el } from './dom';
-import type { ViewTab } from './state';
+import { el } from '../dom';
+import type { ViewTab } from '../state';
 
 export interface TabSpec {
   readonly id: ViewTab;

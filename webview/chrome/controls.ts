@@ -1,8 +1,8 @@
 // Runs in the webview: the layer and head switcher. Both axes wrap around (see headRef.ts).
-import type { ModelFacts } from '../shared/attentionResult';
-import type { HeadRef } from '../shared/protocol';
-import { el } from './dom';
-import { describeRef, type Axis } from './headRef';
+import type { ModelFacts } from '../../shared/attentionResult';
+import type { HeadRef } from '../../shared/protocol';
+import { el } from '../dom';
+import { describeRef, type Axis } from '../headRef';
 
 export interface ControlActions {
   step(axis: Axis, delta: number): void;

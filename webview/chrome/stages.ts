@@ -1,7 +1,7 @@
 // Runs in the webview: the stages of multi-head attention with their real shapes for the model and text on screen,
 // and which part of the other views each one matches. Views mark their parts with data-stages="…" and the panel
 // lights them while the pointer (or focus) is on a stage of the shapes strip.
-import type { ModelFacts } from '../shared/attentionResult';
+import type { ModelFacts } from '../../shared/attentionResult';
 
 export type StageId = 'x' | 'wq' | 'q' | 'split' | 'scores' | 'softmax' | 'values' | 'concat' | 'wo';
 

@@ -1,7 +1,7 @@
 // Runs in the webview: the value under the pointer as text, "query → key: 0.1234", so colour is never the only
 // channel. It is a polite live region.
-import type { Token } from '../shared/attentionResult';
-import { el } from './dom';
+import type { Token } from '../../shared/attentionResult';
+import { el } from '../dom';
 
 const HINT = 'Hover a cell to read its value: query → key: attention.';
 

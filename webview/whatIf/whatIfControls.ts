@@ -1,8 +1,8 @@
 // Runs in the webview: the what-if lab's controls — scoring, scale, softmax temperature and mask — as labelled
 // native form controls, and a button back to the model's own formula.
-import type { ModelFacts } from '../shared/attentionResult';
-import { MIN_TEMPERATURE, MODEL_SETTINGS, SCORING_LABELS, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from '../shared/whatIf';
-import { el } from './dom';
+import type { ModelFacts } from '../../shared/attentionResult';
+import { MIN_TEMPERATURE, MODEL_SETTINGS, SCORING_LABELS, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from '../../shared/whatIf';
+import { el } from '../dom';
 
 type MaskKind = MaskChoice['kind'];
 type ScaleKind = ScaleChoice['kind'];

@@ -2,12 +2,12 @@
 // lines whose thickness is the attention weight. With a query picked, only its lines are drawn; otherwise every
 // query's, faint where weak. Several heads of the layer can be overlaid, each in its own colour (a legend names
 // them, so colour is not the only key: the current head is also drawn solid, the others dashed).
-import type { Token } from '../shared/attentionResult';
-import type { HeadRef } from '../shared/protocol';
-import { topKey } from '../shared/whatIf';
-import { el } from './dom';
-import { sizeCanvas } from './matrixPaint';
-import type { Palette } from './theme';
+import type { Token } from '../../shared/attentionResult';
+import type { HeadRef } from '../../shared/protocol';
+import { topKey } from '../../shared/whatIf';
+import { el } from '../dom';
+import { sizeCanvas } from '../canvas/matrixPaint';
+import type { Palette } from '../canvas/theme';
 
 export interface ArcsPicture {
   readonly tokens: readonly Token[];

@@ -1,7 +1,7 @@
 // Runs in the webview: the panel header — which model produced the result, the shapes its attention works on,
 // "X [n × d_model] → Q, K, V [heads × n × d_head] → A [heads × n × n]", and the Export button.
-import type { ModelFacts } from '../shared/attentionResult';
-import { el } from './dom';
+import type { ModelFacts } from '../../shared/attentionResult';
+import { el } from '../dom';
 
 export function shapeText(model: ModelFacts, n: number): string {
   return `X [${n} × ${model.hiddenSize}] → Q, K, V [${model.heads} × ${n} × ${model.headDim}] → A [${model.heads} × ${n} × ${n}]`;

@@ -2,8 +2,8 @@
 // tokenizer added rather than read from the text, have a dashed outline, italics and a spoken "special token".
 // Each chip is a button: the first click picks the query token i, the next the key token j (the step-by-step
 // card, the all-heads grid and the head view follow the picks). Hovering a heatmap cell outlines its two tokens.
-import type { Token } from '../shared/attentionResult';
-import { el } from './dom';
+import type { Token } from '../../shared/attentionResult';
+import { el } from '../dom';
 import { markStages } from './stages';
 
 export class TokenStrip {

@@ -1,6 +1,6 @@
 // Runs in the webview: what the host is doing (running, or an error). An error leaves the last result on screen.
-import type { PanelStatus } from '../shared/protocol';
-import { el } from './dom';
+import type { PanelStatus } from '../../shared/protocol';
+import { el } from '../dom';
 
 export class StatusLine {
   readonly element: HTMLElement;

@@ -2,11 +2,11 @@
 // columns are keys (the tokens it looks at). Cells are written as ImageData, one pixel per cell, and scaled up with
 // smoothing off, so 512 tokens paint in milliseconds. Labels thin out when cells get smaller than a line of text.
 // Clicking a cell picks its query and key (the step-by-step card); the picked cell keeps an outline.
-import type { Token } from '../shared/attentionResult';
-import { el } from './dom';
-import type { HeadData } from './headCache';
-import { heatColor, type Rgb } from './heatColor';
-import type { Palette } from './theme';
+import type { Token } from '../../shared/attentionResult';
+import { el } from '../dom';
+import type { HeadData } from '../headCache';
+import { heatColor, type Rgb } from '../canvas/heatColor';
+import type { Palette } from '../canvas/theme';
 
 export interface HeatmapPicture {
   readonly head: HeadData;

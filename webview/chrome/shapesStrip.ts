@@ -1,8 +1,8 @@
 // Runs in the webview: the shapes strip — the stages of multi-head attention with the real dimensions of the
 // model and text on screen. Hovering or focusing a stage says what it computes and lights the matching part of
 // the other views (see stages.ts).
-import type { ModelFacts } from '../shared/attentionResult';
-import { el } from './dom';
+import type { ModelFacts } from '../../shared/attentionResult';
+import { el } from '../dom';
 import { stagesOf, type Stage, type StageId } from './stages';
 
 export class ShapesStrip {

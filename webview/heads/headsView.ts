@@ -1,14 +1,14 @@
 // Runs in the webview: the "All heads" tab — the grid of every layer × head with layer aggregates, the sortable
 // per-head statistics, and the head view (lines from queries to keys). It asks for nothing itself: the controller
 // requests every layer when the tab opens, and this view draws what has arrived.
-import type { HeadRef } from '../shared/protocol';
+import type { HeadRef } from '../../shared/protocol';
 import { ArcsView } from './arcsView';
-import { el } from './dom';
-import { sameRef } from './headRef';
+import { el } from '../dom';
+import { sameRef } from '../headRef';
 import { HeadsGrid, STAT_LABELS, type StatKey } from './headsGrid';
 import { HeadStatsTable } from './headStatsTable';
-import { markStages } from './stages';
-import type { PanelState } from './state';
+import { markStages } from '../chrome/stages';
+import type { PanelState } from '../state';
 
 export interface HeadsViewEvents {
   select(ref: HeadRef): void;

@@ -1,17 +1,17 @@
 // Runs in the webview: the what-if lab for the current head. It recomputes attention from the model's real Q and K
 // under the chosen formula (shared/whatIf.ts), and shows the model's actual matrix, the what-if matrix and their
 // difference side by side, a one-line reading of what changed, and how far the head's output vectors moved.
-import type { ResultSummary } from '../shared/protocol';
-import { headOutputs, largestMagnitude, outputChange, whatIfAttention, type WhatIfSettings } from '../shared/whatIf';
-import { whatIfReading } from '../shared/whatIfReading';
-import { el } from './dom';
-import { num, quoted, sig } from './format';
-import type { HeadData } from './headCache';
-import { describeRef, sameRef } from './headRef';
-import { MatrixView, redrawOnResize } from './matrixView';
-import { markStages } from './stages';
-import type { PanelState } from './state';
-import type { Palette } from './theme';
+import type { ResultSummary } from '../../shared/protocol';
+import { headOutputs, largestMagnitude, outputChange, whatIfAttention, type WhatIfSettings } from '../../shared/whatIf';
+import { whatIfReading } from '../../shared/whatIfReading';
+import { el } from '../dom';
+import { num, quoted, sig } from '../format';
+import type { HeadData } from '../headCache';
+import { describeRef, sameRef } from '../headRef';
+import { MatrixView, redrawOnResize } from '../canvas/matrixView';
+import { markStages } from '../chrome/stages';
+import type { PanelState } from '../state';
+import type { Palette } from '../canvas/theme';
 import { WhatIfControls } from './whatIfControls';
 
 /** Room for three matrices side by side, each with its label band. */

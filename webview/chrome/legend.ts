@@ -1,9 +1,9 @@
 // Runs in the webview: the colour legend above the heatmap. The bar is drawn with heatColor itself, so it shows
 // exactly the ramp the cells use, and the caption states the scale: linear, from 0 to a stated maximum.
-import { el } from './dom';
-import { heatColor } from './heatColor';
-import type { ScaleMode } from './state';
-import type { Palette } from './theme';
+import { el } from '../dom';
+import { heatColor } from '../canvas/heatColor';
+import type { ScaleMode } from '../state';
+import type { Palette } from '../canvas/theme';
 
 const BAR_WIDTH = 160;
 const BAR_HEIGHT = 10;

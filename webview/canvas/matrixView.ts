@@ -1,9 +1,9 @@
 // Runs in the webview: a titled matrix on a canvas — token labels on the rows (and on the columns of a square
 // token × token matrix), a colour ramp, and a readout line that states the hovered cell's value as text. The
 // what-if lab and the Positions view draw their matrices with it.
-import type { Token } from '../shared/attentionResult';
-import { el } from './dom';
-import { fitText } from './heatmap';
+import type { Token } from '../../shared/attentionResult';
+import { el } from '../dom';
+import { fitText } from '../heatmap/heatmap';
 import { drawImageScaled, matrixImage, sizeCanvas, type Ramp } from './matrixPaint';
 import type { Palette } from './theme';
 

@@ -2,15 +2,15 @@
 // tokens' positions and d_model, next to what the loaded model really adds (its learned position embeddings, read
 // from its weights by the host), and the cosine similarity between positions for each. When the model has no
 // position table we could find, it says so and still shows the sinusoidal reference.
-import { cosineSimilarity, percentileMagnitude, sinusoidalPositions } from '../shared/positions';
-import type { ResultSummary } from '../shared/protocol';
-import { largestMagnitude } from '../shared/whatIf';
-import { el } from './dom';
-import { num } from './format';
-import { MatrixView, redrawOnResize } from './matrixView';
-import { shortModelName } from './modelLine';
-import type { PanelState, PositionsData } from './state';
-import type { Palette } from './theme';
+import { cosineSimilarity, percentileMagnitude, sinusoidalPositions } from '../../shared/positions';
+import type { ResultSummary } from '../../shared/protocol';
+import { largestMagnitude } from '../../shared/whatIf';
+import { el } from '../dom';
+import { num } from '../format';
+import { MatrixView, redrawOnResize } from '../canvas/matrixView';
+import { shortModelName } from '../chrome/modelLine';
+import type { PanelState, PositionsData } from '../state';
+import type { Palette } from '../canvas/theme';
 
 export class PositionsView {
   readonly element: HTMLElement;

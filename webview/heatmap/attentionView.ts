@@ -2,16 +2,16 @@
 // with the panel state. It repaints when the head, the scale, the theme or the width changes. Clicking a cell
 // picks its query and key and opens the step-by-step card; a click the host asked for is done once that head is
 // painted.
-import type { ResultSummary } from '../shared/protocol';
-import { el } from './dom';
-import type { HeadData } from './headCache';
-import { describeRef, sameRef } from './headRef';
+import type { ResultSummary } from '../../shared/protocol';
+import { el } from '../dom';
+import type { HeadData } from '../headCache';
+import { describeRef, sameRef } from '../headRef';
 import { Heatmap, type HoveredCell } from './heatmap';
 import { HeadStatsLine } from './headStatsLine';
-import { Legend } from './legend';
-import { Readout } from './readout';
-import { markStages } from './stages';
-import type { PanelState, PendingClick, ScaleMode } from './state';
+import { Legend } from '../chrome/legend';
+import { Readout } from '../chrome/readout';
+import { markStages } from '../chrome/stages';
+import type { PanelState, PendingClick, ScaleMode } from '../state';
 
 export interface AttentionViewEvents {
   setScale(scale: ScaleMode): void;

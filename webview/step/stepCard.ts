@@ -2,17 +2,17 @@
 // q_i and k_j, their elementwise product, the sum, ÷√d, the mask, exp, the row's softmax denominator and the
 // weight, checked against the model's own attention value (|Δ|); then Σ_j w_ij v_j, this head's output for
 // token i, with the tokens that contribute most. The arithmetic is shared/cellSteps.ts.
-import type { ModelFacts, Token } from '../shared/attentionResult';
-import { cellSteps, tokenOutput, type CellSteps, type TokenOutput } from '../shared/cellSteps';
-import type { ResultSummary, StepShown } from '../shared/protocol';
+import type { ModelFacts, Token } from '../../shared/attentionResult';
+import { cellSteps, tokenOutput, type CellSteps, type TokenOutput } from '../../shared/cellSteps';
+import type { ResultSummary, StepShown } from '../../shared/protocol';
 import { BarStrip, sharedScale } from './barStrip';
-import { el } from './dom';
-import { num, quoted, sig, tiny } from './format';
-import type { HeadData } from './headCache';
-import { describeRef, sameRef } from './headRef';
-import { markStages, type StageId } from './stages';
-import type { PanelState } from './state';
-import type { Palette } from './theme';
+import { el } from '../dom';
+import { num, quoted, sig, tiny } from '../format';
+import type { HeadData } from '../headCache';
+import { describeRef, sameRef } from '../headRef';
+import { markStages, type StageId } from '../chrome/stages';
+import type { PanelState } from '../state';
+import type { Palette } from '../canvas/theme';
 
 export interface StepCardEvents {
   pick(query: number | undefined, key: number | undefined): void;

@@ -1,6 +1,6 @@
 // Runs in the webview: what kind of head is on screen, in the four numbers of shared/headStats.ts.
-import type { HeadStats } from '../shared/headStats';
-import { el } from './dom';
+import type { HeadStats } from '../../shared/headStats';
+import { el } from '../dom';
 
 export class HeadStatsLine {
   readonly element: HTMLElement;

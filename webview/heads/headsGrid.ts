@@ -3,12 +3,12 @@
 // statistic is printed under it. With a query token picked, every thumbnail dims all rows but that one, so one
 // glance shows which tokens it attends to in every head. The buttons are built once per result and size; a
 // redraw only repaints the canvases (12 × 12 heads at 128 tokens: well under 200 ms).
-import type { HeadStats } from '../shared/headStats';
-import type { HeadRef, ResultSummary } from '../shared/protocol';
-import { el } from './dom';
-import { describeRef } from './headRef';
-import { drawImageScaled, matrixImage, sizeCanvas } from './matrixPaint';
-import type { Palette } from './theme';
+import type { HeadStats } from '../../shared/headStats';
+import type { HeadRef, ResultSummary } from '../../shared/protocol';
+import { el } from '../dom';
+import { describeRef } from '../headRef';
+import { drawImageScaled, matrixImage, sizeCanvas } from '../canvas/matrixPaint';
+import type { Palette } from '../canvas/theme';
 
 export type StatKey = keyof HeadStats;
 

@@ -1,9 +1,9 @@
 // Runs in the webview: every head's statistics (shared/headStats.ts) in one table, sortable by any column —
 // which heads look at the previous token, which sink into the first, which are sharp. A row's button selects
 // that head.
-import type { HeadRef, ResultSummary } from '../shared/protocol';
-import { el } from './dom';
-import { sameRef } from './headRef';
+import type { HeadRef, ResultSummary } from '../../shared/protocol';
+import { el } from '../dom';
+import { sameRef } from '../headRef';
 import { STAT_LABELS, type StatKey } from './headsGrid';
 
 type SortKey = 'head' | StatKey;

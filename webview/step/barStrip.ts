@@ -1,10 +1,10 @@
 // Runs in the webview: a vector as a strip of bars around a zero line — up for positive (high colour), down for
 // negative (negative colour), so sign never rests on colour alone. Strips that are compared share one scale.
 // Hovering a bar reports its component; the exact value is in the caller's readout and in the tooltip.
-import { el } from './dom';
-import { sig } from './format';
-import { cssRgb, sizeCanvas } from './matrixPaint';
-import type { Palette } from './theme';
+import { el } from '../dom';
+import { sig } from '../format';
+import { cssRgb, sizeCanvas } from '../canvas/matrixPaint';
+import type { Palette } from '../canvas/theme';
 
 const HEIGHT = 44;
 const MIN_BAR = 3;
