@@ -1,6 +1,7 @@
 // Runs in both the extension host and the webview: every message between them, typed each way.
 // The webview sends `ready` first; the host never posts before that. Requests carry an id and replies name it.
 import type { ModelFacts, Token } from './attentionResult';
+import { parseEditorFromWebview, type EditorFromWebview, type EditorToWebview } from './editorProtocol';
 import type { HeadStats } from './headStats';
 
 /** Everything the panel needs before any tensor: small, sent once per result. */
@@ -54,7 +55,9 @@ export interface StepShown {
 export type PanelStatus =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly message: string }
-  | { readonly state: 'error'; readonly message: string };
+  | { readonly state: 'error'; readonly message: string }
+  /** The analysed text was edited in the editor: the result no longer matches it (the panel offers a re-run). */
+  | { readonly state: 'stale'; readonly message: string };
 
 export type ToWebview =
   | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
@@ -67,7 +70,8 @@ export type ToWebview =
   /** The answer to requestPositions; null when the model has no learned position table that could be found. */
   | { readonly type: 'positions'; readonly requestId: number; readonly resultId: number; readonly positions: PositionsPayload | null }
   /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
-  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number };
+  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number }
+  | EditorToWebview;
 
 export type FromWebview =
   | { readonly type: 'ready' }
@@ -82,7 +86,8 @@ export type FromWebview =
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
   | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
   /** The step-by-step card is on screen with these numbers. */
-  | ({ readonly type: 'stepShown' } & StepShown);
+  | ({ readonly type: 'stepShown' } & StepShown)
+  | EditorFromWebview;
 
 /** What the webview keeps with getState/setState, so a reload restores the same view. */
 export interface WebviewState {
@@ -135,6 +140,6 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
         : undefined;
     }
     default:
-      return undefined;
+      return parseEditorFromWebview(message);
   }
 }

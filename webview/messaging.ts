@@ -1,5 +1,6 @@
 // Runs in the webview: the one connection to the extension host. acquireVsCodeApi() is called here, exactly once.
 // Incoming messages arrive as window 'message' events (event.data is the message); anything malformed is dropped.
+import { parseEditorToWebview } from '../shared/editorProtocol';
 import type { FromWebview, HeadRef, ResultSummary, ToWebview, WebviewState } from '../shared/protocol';
 
 interface VsCodeApi {
@@ -58,7 +59,7 @@ function checkToWebview(data: unknown): ToWebview | undefined {
     }
     case 'status': {
       const state = (m.status as { state?: unknown } | undefined)?.state;
-      return state === 'idle' || state === 'running' || state === 'error' ? (data as ToWebview) : undefined;
+      return state === 'idle' || state === 'running' || state === 'error' || state === 'stale' ? (data as ToWebview) : undefined;
     }
     case 'show':
       return isRef(m.ref) ? (data as ToWebview) : undefined;
@@ -72,6 +73,6 @@ function checkToWebview(data: unknown): ToWebview | undefined {
     case 'clickCell':
       return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? (data as ToWebview) : undefined;
     default:
-      return undefined;
+      return parseEditorToWebview(data);
   }
 }
