@@ -33,6 +33,7 @@ const root = document.getElementById('app') ?? document.body.appendChild(documen
 const view = new PanelView(root, {
   step: (axis, delta) => controller.step(axis, delta),
   exportJson: () => controller.exportJson(),
+  exportImage: () => undefined,
   setScale: (scale) => controller.setScale(scale),
   painted: (head) => host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n }),
   pickCell: (row, col) => controller.pickCell(row, col, true),

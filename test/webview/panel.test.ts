@@ -54,8 +54,9 @@ describe('webview panel', () => {
     const n = summary.tokens.length;
     assert.deepEqual(await panel.page.locator('.qkv-token').allTextContents(), summary.tokens.map((t) => t.display));
     const model = await panel.text('.qkv-model');
-    assert.match(model, /tiny-gpt2 · gpt2 · causal/);
-    assert.ok(model.includes(`X [${n} × 32] → Q, K, V [4 × ${n} × 8] → A [4 × ${n} × ${n}]`), model);
+    assert.match(model, /tiny-gpt2 · gpt2 · causal · 2 layers × 4 heads/);
+    const shapes = await panel.text('.qkv-shapes-strip summary');
+    assert.ok(shapes.includes(`X [${n} × 32] → Q, K, V [4 × ${n} × 8] → A [4 × ${n} × ${n}]`), shapes);
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 1 / 4');
     const messages = await panel.messages();
     assert.deepEqual(messages.slice(0, 3), [
@@ -240,7 +241,7 @@ describe('webview panel', () => {
     await panel.waitForPaint({ layer: 1, head: 2 });
     assert.equal(await position(panel), 'Layer 2 / 2 · Head 3 / 4');
     assert.ok((await panel.messages()).some((m) => m.type === 'showing' && m.ref.layer === 1 && m.ref.head === 2));
-    await panel.page.getByRole('button', { name: /Export/ }).click();
+    await panel.page.getByRole('button', { name: /Export JSON/ }).click();
     await panel.waitForMessage((m) => m.type === 'export', 'export');
     await panel.close();
   });

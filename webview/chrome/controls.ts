@@ -1,4 +1,5 @@
-// Runs in the webview: the layer and head switcher. Both axes wrap around (see headRef.ts).
+// Runs in the webview: the layer and head switcher, compact enough to share the model's row. Both axes wrap
+// around (see headRef.ts).
 import type { ModelFacts } from '../../shared/attentionResult';
 import type { HeadRef } from '../../shared/protocol';
 import { el } from '../dom';
@@ -8,6 +9,8 @@ export interface ControlActions {
   step(axis: Axis, delta: number): void;
 }
 
+const KEYS_HINT = '← → or [ ] switch head · PgUp PgDn switch layer';
+
 export class Controls {
   readonly element: HTMLElement;
   private readonly position: HTMLElement;
@@ -16,7 +19,7 @@ export class Controls {
   constructor(actions: ControlActions) {
     const stepButton = (axis: Axis, delta: number, text: string, label: string, keys: string): HTMLButtonElement => {
       const button = el('button', {
-        className: 'qkv-button qkv-button--secondary',
+        className: 'qkv-button qkv-button--secondary qkv-button--small',
         text,
         attrs: { type: 'button', 'aria-label': label, title: `${label} (${keys.replace(' ', ' or ')})`, 'aria-keyshortcuts': keys },
       });
@@ -24,18 +27,18 @@ export class Controls {
       return button;
     };
     this.buttons = [
-      stepButton('layer', -1, '‹ Layer', 'Previous layer', 'PageUp'),
-      stepButton('layer', +1, 'Layer ›', 'Next layer', 'PageDown'),
-      stepButton('head', -1, '‹ Head', 'Previous head', 'ArrowLeft ['),
-      stepButton('head', +1, 'Head ›', 'Next head', 'ArrowRight ]'),
+      stepButton('layer', -1, '‹ L', 'Previous layer', 'PageUp'),
+      stepButton('layer', +1, 'L ›', 'Next layer', 'PageDown'),
+      stepButton('head', -1, '‹ H', 'Previous head', 'ArrowLeft ['),
+      stepButton('head', +1, 'H ›', 'Next head', 'ArrowRight ]'),
     ];
-    this.position = el('h2', { className: 'qkv-position', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+    this.position = el('h2', { className: 'qkv-position', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true', title: KEYS_HINT } });
     const [prevLayer, nextLayer, prevHead, nextHead] = this.buttons;
     this.element = el('div', { className: 'qkv-controls' }, [
       this.position,
       el('div', { className: 'qkv-controls__group', attrs: { role: 'group', 'aria-label': 'Layer' } }, [prevLayer, nextLayer]),
       el('div', { className: 'qkv-controls__group', attrs: { role: 'group', 'aria-label': 'Head' } }, [prevHead, nextHead]),
-      el('span', { className: 'qkv-note qkv-controls__keys', text: '← → or [ ] head · PgUp PgDn layer' }),
+      el('span', { className: 'qkv-visually-hidden', text: KEYS_HINT }),
     ]);
     this.render(undefined, { layer: 0, head: 0 });
   }

@@ -22,11 +22,13 @@ export class Legend {
   private readonly maxLabel: HTMLElement;
   private readonly caption: HTMLElement;
   private readonly fixed: HTMLInputElement;
+  private readonly captionLine: HTMLElement;
 
   constructor(onScale: (mode: ScaleMode) => void) {
     this.bar = el('canvas', { className: 'qkv-legend__bar', attrs: { 'aria-hidden': 'true' } });
     this.maxLabel = el('span', { className: 'qkv-legend__end' });
-    this.caption = el('p', { className: 'qkv-legend__caption' });
+    this.caption = el('span');
+    this.captionLine = el('p', { className: 'qkv-legend__caption' }, [this.caption]);
     this.fixed = el('input', { attrs: { type: 'checkbox', id: 'qkv-scale-fixed' } });
     this.fixed.addEventListener('change', () => onScale(this.fixed.checked ? 'unit' : 'head'));
     this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [
@@ -34,8 +36,14 @@ export class Legend {
         el('span', { className: 'qkv-legend__ramp' }, [el('span', { className: 'qkv-legend__end', text: '0' }), this.bar, this.maxLabel]),
         el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, 'Fixed 0–1 scale']),
       ]),
-      this.caption,
+      this.captionLine,
     ]);
+
+  }
+
+  /** A note that follows the caption on its line (the heatmap's axes). */
+  note(element: HTMLElement): void {
+    this.captionLine.append(' · ', element);
   }
 
   render({ palette, scale, scaleMax, causal }: LegendView): void {
@@ -54,7 +62,7 @@ export class Legend {
       scale === 'unit'
         ? 'Linear scale, fixed 0 to 1: the same for every head.'
         : causal
-          ? `Linear scale, 0 to ${max}: this head's largest value after row 1 (always 1 in a causal model). Not a fixed 0–1 scale.`
-          : `Linear scale, 0 to ${max}: this head's largest value. Not a fixed 0–1 scale.`;
+          ? `Linear scale, 0 to ${max}: this head's largest value after row 1 (always 1 when causal), not 0–1.`
+          : `Linear scale, 0 to ${max}: this head's largest value, not 0–1.`;
   }
 }

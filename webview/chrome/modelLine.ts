@@ -1,5 +1,7 @@
-// Runs in the webview: the panel header — which model produced the result, the shapes its attention works on,
-// "X [n × d_model] → Q, K, V [heads × n × d_head] → A [heads × n × n]", and the Export button.
+// Runs in the webview: the panel's top row — which model produced the result ("embedded · gpt2 · causal", its size
+// in the tooltip and in the position beside it) with the layer/head controls on the same row — and the export
+// buttons, which the panel puts at the end of the shapes line. The shapes themselves live in the shapes strip's
+// one-line summary (shapesStrip.ts), so the picture starts high on the page.
 import type { ModelFacts } from '../../shared/attentionResult';
 import { el } from '../dom';
 
@@ -13,43 +15,46 @@ export function shortModelName(id: string): string {
   return isPath ? (id.split(/[\\/]/).filter(Boolean).pop() ?? id) : id;
 }
 
+export interface ModelLineActions {
+  exportJson(): void;
+  exportImage(): void;
+}
+
 export class ModelLine {
   readonly element: HTMLElement;
+  /** Export JSON… and Export Image… */
+  readonly actions: HTMLElement;
   private readonly name: HTMLElement;
   private readonly facts: HTMLElement;
-  private readonly shapes: HTMLElement;
 
-  constructor(exportJson: () => void) {
-    const exportButton = el('button', {
-      className: 'qkv-button',
-      text: 'Export JSON…',
-      attrs: { type: 'button', title: 'Export attention, Q, K and V to a JSON file' },
-    });
-    exportButton.addEventListener('click', exportJson);
+  /** `controls` (the layer/head switcher) sits on the same row, between the model and the export buttons. */
+  constructor(actions: ModelLineActions, controls: HTMLElement) {
+    const button = (text: string, title: string, run: () => void): HTMLButtonElement => {
+      const b = el('button', { className: 'qkv-button qkv-button--secondary qkv-button--small', text, attrs: { type: 'button', title } });
+      b.addEventListener('click', run);
+      return b;
+    };
     this.name = el('strong', { className: 'qkv-model__name' });
     this.facts = el('span', { className: 'qkv-model__facts' });
-    this.shapes = el('code', { className: 'qkv-model__shapes' });
+    this.actions = el('div', { className: 'qkv-model__actions', attrs: { role: 'group', 'aria-label': 'Export' } }, [
+      button('Export JSON…', 'Export attention, Q, K and V to a JSON file', () => actions.exportJson()),
+      button('Export Image…', 'Save the current view as a PNG (2×) or SVG picture, with labels, title and legend', () => actions.exportImage()),
+    ]);
     this.element = el('header', { className: 'qkv-model' }, [
-      el('div', { className: 'qkv-model__text', attrs: { role: 'group', 'aria-label': 'Model' } }, [
-        el('p', { className: 'qkv-model__line' }, [this.name, this.facts]),
-        el('p', { className: 'qkv-model__line' }, [this.shapes, el('span', { className: 'qkv-note', text: ' per layer' })]),
-      ]),
-      exportButton,
+      el('p', { className: 'qkv-model__line', attrs: { role: 'group', 'aria-label': 'Model' } }, [this.name, this.facts]),
+      controls,
     ]);
   }
 
-  render(model: ModelFacts, n: number): void {
+  render(model: ModelFacts): void {
     this.name.textContent = shortModelName(model.id);
     this.name.title = model.id;
-    const facts = [
-      model.architecture,
-      model.causal ? 'causal' : 'bidirectional',
-      `${model.layers} layers × ${model.heads} heads`,
-    ];
+    this.name.parentElement!.title = `${model.id} · ${model.architecture} · ${model.causal ? 'causal' : 'bidirectional'} · ${model.layers} layers × ${model.heads} heads`;
+    const facts = [model.architecture, model.causal ? 'causal' : 'bidirectional'];
     if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
     this.facts.textContent = ` · ${facts.join(' · ')}`;
-    this.facts.title = model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token';
-    this.shapes.textContent = shapeText(model, n);
-    this.shapes.title = 'd_model = hidden size, d_head = head dimension, n = tokens';
+    const size = `${model.layers} layers × ${model.heads} heads`;
+    this.facts.append(el('span', { className: 'qkv-visually-hidden', text: ` · ${size}` }));
+    this.facts.title = `${size}. ${model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token'}`;
   }
 }

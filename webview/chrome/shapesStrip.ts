@@ -1,22 +1,31 @@
 // Runs in the webview: the shapes strip — the stages of multi-head attention with the real dimensions of the
 // model and text on screen. Hovering or focusing a stage says what it computes and lights the matching part of
-// the other views (see stages.ts).
+// the other views (see stages.ts). Folded, it is one line — "Shapes X [n × d] → Q, K, V […] → A […]" — that opens on
+// a click, so the picture starts high on the page.
 import type { ModelFacts } from '../../shared/attentionResult';
 import { el } from '../dom';
+import { shapeText } from './modelLine';
 import { stagesOf, type Stage, type StageId } from './stages';
 
 export class ShapesStrip {
   readonly element: HTMLElement;
   private readonly list: HTMLOListElement;
   private readonly caption: HTMLElement;
+  private readonly summaryShapes: HTMLElement;
   private stages: readonly Stage[] = [];
   private idle = '';
 
   constructor(private readonly onStage: (stage: StageId | undefined) => void) {
     this.list = el('ol', { className: 'qkv-shapes', attrs: { 'aria-label': 'Shapes at each stage' } });
     this.caption = el('p', { className: 'qkv-note qkv-shapes__caption', attrs: { 'aria-live': 'polite' } });
-    this.element = el('section', { className: 'qkv-shapes-strip', attrs: { 'aria-labelledby': 'qkv-shapes-title' } }, [
-      el('div', { className: 'qkv-section-head' }, [el('h2', { className: 'qkv-section-title', text: 'Shapes, layer by layer', attrs: { id: 'qkv-shapes-title' } })]),
+    this.summaryShapes = el('code', { className: 'qkv-model__shapes' });
+    this.element = el('details', { className: 'qkv-shapes-strip' }, [
+      el('summary', { className: 'qkv-shapes-strip__summary', attrs: { title: 'Show the shapes at each stage of multi-head attention' } }, [
+        el('span', { className: 'qkv-section-title', text: 'Shapes' }),
+        ' ',
+        this.summaryShapes,
+        el('span', { className: 'qkv-note', text: ' per layer' }),
+      ]),
       this.list,
       this.caption,
     ]);
@@ -28,6 +37,8 @@ export class ShapesStrip {
 
   render(model: ModelFacts, n: number): void {
     this.stages = stagesOf(model, n);
+    this.summaryShapes.textContent = shapeText(model, n);
+    this.summaryShapes.title = 'd_model = hidden size, d_head = head dimension, n = tokens';
     this.idle = `n = ${n} tokens · d_model = ${model.hiddenSize} · ${model.heads} heads × d_head = ${model.headDim}. Hover a stage to see where it shows.`;
     this.caption.textContent = this.idle;
     this.list.replaceChildren(...this.stages.map((stage) => {

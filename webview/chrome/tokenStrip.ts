@@ -2,6 +2,7 @@
 // tokenizer added rather than read from the text, have a dashed outline, italics and a spoken "special token".
 // Each chip is a button: the first click picks the query token i, the next the key token j (the step-by-step
 // card, the all-heads grid and the head view follow the picks). Hovering a heatmap cell outlines its two tokens.
+// It is one compact row that scrolls sideways; the notes on its symbols are in the heading's tooltip and spoken.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
 import { markStages } from './stages';
@@ -16,8 +17,8 @@ export class TokenStrip {
   private picked: HTMLElement[] = [];
 
   constructor(pick: (index: number) => void) {
-    this.heading = el('h2', { className: 'qkv-section-title', attrs: { id: 'qkv-tokens-title' } });
-    this.notes = el('p', { className: 'qkv-note' });
+    this.heading = el('h2', { className: 'qkv-section-title qkv-token-strip__title', attrs: { id: 'qkv-tokens-title', 'aria-describedby': 'qkv-tokens-notes' } });
+    this.notes = el('p', { className: 'qkv-visually-hidden qkv-tokens-notes', attrs: { id: 'qkv-tokens-notes' } });
     this.list = el('ol', { className: 'qkv-tokens', attrs: { role: 'list', 'aria-labelledby': 'qkv-tokens-title' } });
     this.list.addEventListener('click', (event) => {
       const chip = (event.target as Element | null)?.closest<HTMLElement>('.qkv-token');
@@ -25,8 +26,9 @@ export class TokenStrip {
       if (index >= 0) pick(index);
     });
     this.element = markStages(el('section', { className: 'qkv-token-strip' }, [
-      el('div', { className: 'qkv-section-head' }, [this.heading, this.notes]),
+      this.heading,
       this.list,
+      this.notes,
     ]), 'x');
   }
 
@@ -37,6 +39,7 @@ export class TokenStrip {
     if (tokens.some((t) => t.special)) notes.push('dashed outline: special token added by the tokenizer');
     notes.push('click a token to pick the query i, then another for the key j (in All heads: its row in every head)');
     this.notes.textContent = notes.join(' · ');
+    this.heading.title = notes.join('\n');
     this.chips = tokens.map((token, index) => {
       const button = el('button', {
         className: 'qkv-token__pick',

@@ -40,12 +40,11 @@ export class AttentionView {
   constructor(private readonly events: AttentionViewEvents) {
     this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col));
     this.legend = new Legend((scale) => events.setScale(scale));
-    this.axes = el('p', { className: 'qkv-note' });
+    this.axes = el('span', { className: 'qkv-note' });
+    this.legend.note(this.axes);
+    // The tab already names the section: its heading is for screen readers, so the cells start higher.
     this.element = markStages(el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
-      el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
-        this.axes,
-      ]),
+      el('h2', { className: 'qkv-visually-hidden', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
       this.legend.element,
       this.readout.element,
       this.heatmap.element,
@@ -62,7 +61,8 @@ export class AttentionView {
     if (!summary) return;
     if (summary !== previous.summary) {
       const axes = 'rows: queries · columns: keys';
-      this.axes.textContent = summary.model.causal ? `${axes} · empty above the diagonal: causal, never looks ahead` : axes;
+      this.axes.textContent = summary.model.causal ? `${axes} · empty above the diagonal: causal` : axes;
+      this.axes.title = summary.model.causal ? 'A causal model never looks ahead: a token attends only to itself and earlier tokens' : '';
     }
     this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
     const current = shown?.resultId === summary.resultId ? shown : undefined;
