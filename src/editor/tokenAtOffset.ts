@@ -17,9 +17,14 @@ export function tokenHolding(tokens: readonly Token[], offset: number): number |
   return index >= 0 ? index : undefined;
 }
 
-/** A selection picks a query when it is a cursor, or when it lies within one token (a token selected by the panel). */
+/**
+ * A selection picks a query when it is a cursor, or when it lies within one token (a token selected by the panel).
+ * A selection that is exactly a token's range picks that token, even where byte-level tokens share a character.
+ */
 export function queryOfSelection(tokens: readonly Token[], start: number, end: number): number | undefined {
   if (start === end) return tokenAtCursor(tokens, start);
+  const exact = tokens.findIndex((t) => t.start === start && t.end === end);
+  if (exact >= 0) return exact;
   const index = tokenHolding(tokens, start);
   return index !== undefined && end <= tokens[index].end ? index : undefined;
 }
