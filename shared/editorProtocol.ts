@@ -10,7 +10,9 @@ export type EditorToWebview =
   /** The editor cursor moved onto this token: make it the query (the paint follows it). */
   | { readonly type: 'pickQuery'; readonly resultId: number; readonly query: number }
   /** Click this token as a person would (tests and scripts): a chip, or a heatmap row or column label. */
-  | { readonly type: 'clickToken'; readonly resultId: number; readonly token: number; readonly place: TokenPlace };
+  | { readonly type: 'clickToken'; readonly resultId: number; readonly token: number; readonly place: TokenPlace }
+  /** Click the "Run again" button of a "text changed" status (tests and scripts). */
+  | { readonly type: 'clickRerun' };
 
 export type EditorFromWebview =
   /** The query token picked in the panel (null: none); the editor paint shows its row. */
@@ -51,6 +53,8 @@ export function parseEditorToWebview(message: unknown): EditorToWebview | undefi
       return isIndex(m.resultId) && isIndex(m.token) && TOKEN_PLACES.includes(m.place as TokenPlace)
         ? { type: 'clickToken', resultId: m.resultId, token: m.token, place: m.place as TokenPlace }
         : undefined;
+    case 'clickRerun':
+      return { type: 'clickRerun' };
     default:
       return undefined;
   }

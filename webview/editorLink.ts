@@ -34,6 +34,10 @@ export class EditorLinkHooks {
   }
 
   receive(message: ToWebview): void {
+    if (message.type === 'clickRerun') {
+      document.querySelector<HTMLButtonElement>('.qkv-status__rerun:not([hidden])')?.click();
+      return;
+    }
     const summary = this.store.state.summary;
     if (message.type !== 'pickQuery' && message.type !== 'clickToken') return;
     if (!summary || message.resultId !== summary.resultId) return;

@@ -18,6 +18,8 @@ export function registerEditorTestCommands(services: Services): vscode.Disposabl
   const panelPaints = new Map<number, number>();
   const editorPaints = new Map<number, number>();
   const waiters = new Set<() => void>();
+  /** The query the webview last reported as picked. */
+  let panelQuery: { resultId: number; query: number | undefined } | undefined;
   const remember = (map: Map<number, number>, resultId: number, at: number) => {
     if (!map.has(resultId)) map.set(resultId, at);
     if (map.size > 64) map.delete(map.keys().next().value!);
@@ -47,7 +49,10 @@ export function registerEditorTestCommands(services: Services): vscode.Disposabl
   return [
     panel.onDidPaint((p: Painted) => remember(panelPaints, p.resultId, performance.now())),
     editor.onDidPaint((p: LinkPainted) => remember(editorPaints, p.resultId, p.at)),
+    panel.onDidPickQuery((picked) => (panelQuery = picked)),
     vscode.commands.registerCommand('qkvScope.internal.editorPaint', () => editor.painted),
+    vscode.commands.registerCommand('qkvScope.internal.panelQuery', () => panelQuery && { resultId: panelQuery.resultId, query: panelQuery.query ?? null }),
+    vscode.commands.registerCommand('qkvScope.internal.clickRerun', () => panel.clickRerun()),
     vscode.commands.registerCommand('qkvScope.internal.clickToken', (token: number, place: TokenPlace) => panel.clickToken(token, place)),
     vscode.commands.registerCommand('qkvScope.internal.waitForLivePaint', (after: number, timeoutMs?: number) => waitForLivePaint(after, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.panelStatus', () => panel.currentStatus),

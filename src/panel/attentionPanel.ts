@@ -103,6 +103,13 @@ export class AttentionPanel implements vscode.Disposable {
     return true;
   }
 
+  /** Clicks "Run again" on the panel's "text changed" line, as a person would (tests); false when it cannot. */
+  clickRerun(): boolean {
+    if (!this.ready || this.status.state !== 'stale') return false;
+    this.post({ type: 'clickRerun' });
+    return true;
+  }
+
   /** Brings the panel to the front (the status bar item); opens it again on the last result when it was closed. */
   reveal(): boolean {
     if (this.panel) this.panel.reveal(undefined, false);
