@@ -1,8 +1,11 @@
-// Runs in both the extension host and the webview: every message between them, typed each way.
+// Runs in both the extension host and the webview: every message between them, typed each way, and the one place
+// that checks them — parseFromWebview on the host, parseToWebview in the webview, parseWebviewState for what a
+// reload brings back. Each parser builds a fresh object from the fields it checked, so nothing else slips through.
 // The webview sends `ready` first; the host never posts before that. Requests carry an id and replies name it.
 import type { ModelFacts, Token } from './attentionResult';
-import { parseEditorFromWebview, type EditorFromWebview, type EditorToWebview } from './editorProtocol';
+import { parseEditorFromWebview, parseEditorToWebview, type EditorFromWebview, type EditorToWebview } from './editorProtocol';
 import type { HeadStats } from './headStats';
+import { MIN_TEMPERATURE, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from './whatIf';
 
 /** Everything the panel needs before any tensor: small, sent once per result. */
 export interface ResultSummary {
@@ -52,6 +55,22 @@ export interface StepShown {
   readonly text: string;
 }
 
+/** The views of the panel, one tab each. */
+export type ViewTab = 'heatmap' | 'step' | 'whatif' | 'heads' | 'positions';
+export const VIEW_TABS: readonly ViewTab[] = ['heatmap', 'step', 'whatif', 'heads', 'positions'];
+
+/** "head": linear 0 → the largest value of the head on screen; "unit": linear 0 → 1, comparable across heads. */
+export type ScaleMode = 'head' | 'unit';
+
+/** The heatmap's colours: the theme's own ramp, or a colour-blind-safe sequential map (setting qkvScope.colorScale). */
+export type ColourScale = 'theme' | 'viridis' | 'cividis';
+export const COLOUR_SCALES: readonly ColourScale[] = ['theme', 'viridis', 'cividis'];
+
+/** Export Image: PNG at twice the screen's resolution, or SVG with real vectors and text. */
+export type ImageFormat = 'png' | 'svg';
+/** A larger picture is refused (a 512-token SVG heatmap is about 20 MB). */
+export const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
+
 export type PanelStatus =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly message: string }
@@ -61,6 +80,13 @@ export type PanelStatus =
 
 export type ToWebview =
   | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
+  /**
+   * Every head of one layer in one transferable buffer, so that switching heads never waits on the host:
+   * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, exactly that long.
+   */
+  | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly buffer: ArrayBuffer }
+  /** The panel's settings (qkvScope.colorScale). */
+  | { readonly type: 'settings'; readonly colourScale: ColourScale }
   | { readonly type: 'head'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef; readonly tensors: HeadTensors }
   | { readonly type: 'status'; readonly status: PanelStatus }
   /** Switch the view to this head (a command, or a test, asked for it). */
@@ -69,6 +95,8 @@ export type ToWebview =
   | { readonly type: 'layer'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly probs: ArrayBuffer }
   /** The answer to requestPositions; null when the model has no learned position table that could be found. */
   | { readonly type: 'positions'; readonly requestId: number; readonly resultId: number; readonly positions: PositionsPayload | null }
+  /** Draw the current view as a picture and send it back as `image`. */
+  | { readonly type: 'renderImage'; readonly requestId: number; readonly format: ImageFormat }
   /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
   | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number }
   | EditorToWebview;
@@ -76,11 +104,22 @@ export type ToWebview =
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'requestHead'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef }
+  /** Every head of these layers, ahead of time: answered with one `layerHeads` each. */
+  | { readonly type: 'requestLayerHeads'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
   /** The head on screen changed: export "current head / layer" follows it. */
   | { readonly type: 'showing'; readonly ref: HeadRef }
   | { readonly type: 'export' }
-  /** The heatmap of this head is on screen: sent after each paint, for timing and for tests. */
-  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number }
+  /** The Export Image… button. */
+  | { readonly type: 'exportImage' }
+  /** The answer to renderImage: the file's bytes (PNG, or SVG as UTF-8) and what it shows, for its name. */
+  | { readonly type: 'image'; readonly requestId: number; readonly format: ImageFormat; readonly data: ArrayBuffer; readonly title: string }
+  /** renderImage could not be done: one sentence saying why. */
+  | { readonly type: 'imageFailed'; readonly requestId: number; readonly reason: string }
+  /**
+   * The heatmap of this head is on screen: sent from the animation frame after each paint, for timing and tests.
+   * `inputMs`: from the key, click or host `show` that asked for this head to that frame, when one did.
+   */
+  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number; readonly inputMs?: number }
   /** The attention of every head of these layers (the all-heads grid): answered with one `layer` message each. */
   | { readonly type: 'requestLayers'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
@@ -89,11 +128,16 @@ export type FromWebview =
   | ({ readonly type: 'stepShown' } & StepShown)
   | EditorFromWebview;
 
-/** What the webview keeps with getState/setState, so a reload restores the same view. */
+/** What the webview keeps with getState/setState, so a reload or a hide/show restores the same view. */
 export interface WebviewState {
   readonly ref: HeadRef;
   readonly text?: string;
   readonly model?: string;
+  readonly tab?: ViewTab;
+  readonly query?: number;
+  readonly key?: number;
+  readonly whatIf?: WhatIfSettings;
+  readonly scale?: ScaleMode;
 }
 
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -103,6 +147,11 @@ const isRef = (v: unknown): v is HeadRef =>
 const MAX_LAYER_LIST = 1024;
 const isLayerList = (v: unknown): v is number[] => Array.isArray(v) && v.length <= MAX_LAYER_LIST && v.every(isIndex);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null;
+const oneOf = <T extends string>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
+const isBuffer = (v: unknown): v is ArrayBuffer => v instanceof ArrayBuffer;
+/** No text in a message is longer than this. */
+const MAX_TEXT = 1_000_000;
 
 /** The host trusts nothing from the webview: anything that does not fit the protocol is rejected here. */
 export function parseFromWebview(message: unknown): FromWebview | undefined {
@@ -111,19 +160,37 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
   switch (m.type) {
     case 'ready':
     case 'export':
+    case 'exportImage':
       return { type: m.type };
+    case 'imageFailed': {
+      const { reason } = message as { reason?: unknown };
+      return isIndex(m.requestId) && typeof reason === 'string' ? { type: 'imageFailed', requestId: m.requestId, reason: reason.slice(0, 300) } : undefined;
+    }
+    case 'image': {
+      const i = message as { format?: unknown; data?: unknown; title?: unknown };
+      return isIndex(m.requestId) && (i.format === 'png' || i.format === 'svg') && isBuffer(i.data) && i.data.byteLength <= MAX_IMAGE_BYTES &&
+        typeof i.title === 'string'
+        ? { type: 'image', requestId: m.requestId, format: i.format, data: i.data, title: i.title.slice(0, 200) }
+        : undefined;
+    }
     case 'showing':
       return isRef(m.ref) ? { type: 'showing', ref: m.ref } : undefined;
     case 'painted': {
-      const p = message as { tokens?: unknown };
-      return isIndex(m.resultId) && isRef(m.ref) && isIndex(p.tokens)
-        ? { type: 'painted', resultId: m.resultId, ref: m.ref, tokens: p.tokens }
-        : undefined;
+      const p = message as { tokens?: unknown; inputMs?: unknown };
+      if (!isIndex(m.resultId) || !isRef(m.ref) || !isIndex(p.tokens)) return undefined;
+      const painted = { type: 'painted', resultId: m.resultId, ref: { layer: m.ref.layer, head: m.ref.head }, tokens: p.tokens } as const;
+      return isNumber(p.inputMs) && p.inputMs >= 0 ? { ...painted, inputMs: p.inputMs } : painted;
     }
     case 'requestHead':
       return isIndex(m.requestId) && isIndex(m.resultId) && isRef(m.ref)
         ? { type: 'requestHead', requestId: m.requestId, resultId: m.resultId, ref: m.ref }
         : undefined;
+    case 'requestLayerHeads': {
+      const { layers } = message as { layers?: unknown };
+      return isIndex(m.requestId) && isIndex(m.resultId) && isLayerList(layers)
+        ? { type: 'requestLayerHeads', requestId: m.requestId, resultId: m.resultId, layers: [...layers] }
+        : undefined;
+    }
     case 'requestLayers': {
       const { layers } = message as { layers?: unknown };
       return isIndex(m.requestId) && isIndex(m.resultId) && isLayerList(layers)
@@ -142,4 +209,97 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
     default:
       return parseEditorFromWebview(message);
   }
+}
+
+const isSummary = (v: unknown): v is ResultSummary =>
+  isObject(v) && isIndex(v.resultId) && isObject(v.model) && typeof v.text === 'string' && v.text.length <= MAX_TEXT &&
+  Array.isArray(v.tokens) && v.tokens.every((t) => isObject(t) && typeof t.display === 'string') && Array.isArray(v.stats);
+
+const isPositions = (v: unknown): v is PositionsPayload | null =>
+  v === null || (isObject(v) && typeof v.source === 'string' && isIndex(v.dim) && isIndex(v.firstRow) && isBuffer(v.data));
+
+const isHeadTensors = (v: unknown): v is HeadTensors => isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v);
+const isStatus = (v: unknown): v is PanelStatus =>
+  isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
+
+/**
+ * The webview trusts the host, but a message that does not fit must not break the panel: it is dropped here.
+ * Sizes are checked against the summary where the tensors are used (headCache.ts, layerHeads.ts).
+ */
+export function parseToWebview(message: unknown): ToWebview | undefined {
+  if (!isObject(message)) return undefined;
+  const m = message;
+  const ids = isIndex(m.requestId) && isIndex(m.resultId) ? { requestId: m.requestId, resultId: m.resultId } : undefined;
+  switch (m.type) {
+    case 'summary':
+      return isSummary(m.summary) && isRef(m.show) ? { type: 'summary', summary: m.summary, show: m.show } : undefined;
+    case 'head':
+      return ids && isRef(m.ref) && isHeadTensors(m.tensors)
+        ? { type: 'head', ...ids, ref: m.ref, tensors: m.tensors }
+        : undefined;
+    case 'layerHeads':
+      return ids && isIndex(m.layer) && isBuffer(m.buffer)
+        ? { type: 'layerHeads', ...ids, layer: m.layer, buffer: m.buffer }
+        : undefined;
+    case 'settings':
+      return oneOf(COLOUR_SCALES, m.colourScale) ? { type: 'settings', colourScale: m.colourScale } : undefined;
+    case 'status':
+      return isStatus(m.status) ? { type: 'status', status: m.status } : undefined;
+    case 'show':
+      return isRef(m.ref) ? { type: 'show', ref: m.ref } : undefined;
+    case 'layer':
+      return ids && isIndex(m.layer) && isBuffer(m.probs)
+        ? { type: 'layer', ...ids, layer: m.layer, probs: m.probs }
+        : undefined;
+    case 'positions':
+      return ids && isPositions(m.positions)
+        ? { type: 'positions', ...ids, positions: m.positions }
+        : undefined;
+    case 'renderImage':
+      return isIndex(m.requestId) && (m.format === 'png' || m.format === 'svg') ? { type: 'renderImage', requestId: m.requestId, format: m.format } : undefined;
+    case 'clickCell':
+      return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? { type: 'clickCell', ref: m.ref, row: m.row, col: m.col } : undefined;
+    default:
+      return parseEditorToWebview(message);
+  }
+}
+
+const SCORINGS: readonly Scoring[] = ['dot', 'squaredDot', 'negatedDot', 'cosine'];
+
+function parseScale(v: unknown): ScaleChoice | undefined {
+  if (!isObject(v)) return undefined;
+  if (v.kind === 'sqrtD' || v.kind === 'one') return { kind: v.kind };
+  return v.kind === 'custom' && isNumber(v.value) ? { kind: 'custom', value: v.value } : undefined;
+}
+
+function parseMask(v: unknown): MaskChoice | undefined {
+  if (!isObject(v)) return undefined;
+  if (v.kind === 'model' || v.kind === 'none' || v.kind === 'causal' || v.kind === 'antiCausal') return { kind: v.kind };
+  return v.kind === 'window' && isIndex(v.size) && v.size > 0 ? { kind: 'window', size: v.size } : undefined;
+}
+
+function parseWhatIf(v: unknown): WhatIfSettings | undefined {
+  if (!isObject(v) || !oneOf(SCORINGS, v.scoring) || !isNumber(v.temperature) || v.temperature < MIN_TEMPERATURE) return undefined;
+  const scale = parseScale(v.scale);
+  const mask = parseMask(v.mask);
+  return scale && mask ? { scoring: v.scoring, scale, temperature: v.temperature, mask } : undefined;
+}
+
+/**
+ * What getState (or the serializer) brought back, if it has a head: each other field is kept only when it fits,
+ * so an old or damaged state restores what it can and never breaks the panel.
+ */
+export function parseWebviewState(v: unknown): WebviewState | undefined {
+  if (!isObject(v) || !isRef(v.ref)) return undefined;
+  const whatIf = parseWhatIf(v.whatIf);
+  return {
+    ref: { layer: v.ref.layer, head: v.ref.head },
+    ...(typeof v.text === 'string' && v.text.length <= MAX_TEXT ? { text: v.text } : {}),
+    ...(typeof v.model === 'string' && v.model.length <= 4096 ? { model: v.model } : {}),
+    ...(oneOf(VIEW_TABS, v.tab) ? { tab: v.tab } : {}),
+    ...(isIndex(v.query) ? { query: v.query } : {}),
+    ...(isIndex(v.key) ? { key: v.key } : {}),
+    ...(whatIf ? { whatIf } : {}),
+    ...(v.scale === 'head' || v.scale === 'unit' ? { scale: v.scale } : {}),
+  };
 }

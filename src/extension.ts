@@ -1,10 +1,10 @@
 // Runs in the extension host: wires the services and registers commands and the panel serializer. Nothing else.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WebviewState } from '../shared/protocol';
 import { AttentionEngine } from './attention/attentionEngine';
 import { LatestRun } from './attention/latestRun';
 import { deleteCachedModel } from './commands/deleteCachedModel';
+import { exportImage } from './commands/exportImage';
 import { exportJson, type ExportScope } from './commands/exportJson';
 import { registerEditorTestCommands } from './commands/editorTestCommands';
 import { registerInternalCommands } from './commands/internalCommands';
@@ -39,11 +39,13 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.showAttention', 'Show Attention', () => showAttention(services)),
     registerCommand(log, 'qkvScope.exportJson', 'Export Attention as JSON',
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
+    registerCommand(log, 'qkvScope.exportImage', 'Export Image', (target?: vscode.Uri | string) => exportImage(services, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
+    panel.onDidRequestImage(() => void vscode.commands.executeCommand('qkvScope.exportImage')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
-      deserializeWebviewPanel: async (restored, state) => panel.restore(restored, state as WebviewState | undefined),
+      deserializeWebviewPanel: async (restored, state: unknown) => panel.restore(restored, state),
     }),
     registerCommand(log, SHOW_PANEL, 'Show Panel', async () => panel.reveal()),
     registerCommand(log, 'qkvScope.clearPaint', 'Clear Attention Paint', async () => editor.clearPaint()),

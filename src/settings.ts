@@ -1,6 +1,7 @@
 // Runs in the extension host: the qkvScope.* settings, read in one place with their defaults.
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_TOKENS } from '../shared/limits';
+import { COLOUR_SCALES, type ColourScale } from '../shared/protocol';
 import { isPrecision, type Precision } from './model/graphFile';
 
 export interface Settings {
@@ -15,6 +16,8 @@ export interface Settings {
   readonly hubEndpoint: string;
   /** false: hub models come from the cache only, never the network. */
   readonly allowRemoteModels: boolean;
+  /** The heatmap's colours: the theme's ramp, or viridis / cividis (colour-blind-safe). */
+  readonly colorScale: ColourScale;
 }
 
 export const SECTION = 'qkvScope';
@@ -23,6 +26,7 @@ export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const maxTokens = config.get<number>('maxTokens', DEFAULT_MAX_TOKENS);
   const precision = config.get<string>('modelPrecision', 'full');
+  const colorScale = config.get<string>('colorScale', 'theme');
   return {
     model: config.get<string>('model', 'embedded').trim() || 'embedded',
     maxTokens: Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : DEFAULT_MAX_TOKENS,
@@ -31,6 +35,7 @@ export function readSettings(): Settings {
     modelPrecision: isPrecision(precision) ? precision : 'full',
     hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
     allowRemoteModels: config.get<boolean>('allowRemoteModels', true),
+    colorScale: COLOUR_SCALES.find((scale) => scale === colorScale) ?? 'theme',
   };
 }
 

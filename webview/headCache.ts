@@ -26,9 +26,14 @@ export function toHeadData(resultId: number, ref: HeadRef, tensors: HeadTensors,
   const [q, k, v] = [tensors.q, tensors.k, tensors.v].map((buffer) => new Float32Array(buffer));
   if (probs.length !== n * n) return `probs has ${probs.length} values, expected ${n}×${n}`;
   if ([q, k, v].some((t) => t.length !== n * headDim)) return `q/k/v are not ${n}×${headDim}`;
+  return { resultId, ref, n, probs, q, k, v, max: headMax(probs, n, causal) };
+}
+
+/** The head's largest value, after row 1 in a causal model (see HeadData.max). */
+export function headMax(probs: Float32Array, n: number, causal: boolean): number {
   let max = 0;
   for (let i = causal && n > 1 ? n : 0; i < probs.length; i++) if (probs[i] > max) max = probs[i];
-  return { resultId, ref, n, probs, q, k, v, max };
+  return max;
 }
 
 export class HeadCache {

@@ -2,6 +2,8 @@
 // host's first message finds everything in place.
 import './styles.css';
 import { PanelController } from './controller';
+import { afterPaint } from './inputTiming';
+import { restoredState, saveOnChange } from './savedView';
 import { bindKeyboard } from './keyboard';
 import { EditorLinkHooks } from './editorLink';
 import { connectToHost } from './messaging';
@@ -11,12 +13,14 @@ import { Store, type PanelState } from './state';
 import { readPalette, watchTheme } from './canvas/theme';
 
 const host = connectToHost();
+const saved = host.savedState();
 const initial: PanelState = {
   summary: undefined,
-  ref: host.savedState()?.ref ?? { layer: 0, head: 0 },
+  ref: { layer: 0, head: 0 },
   shown: undefined,
   status: { state: 'idle' },
   scale: 'head',
+  colourScale: 'theme',
   palette: readPalette(),
   tab: 'heatmap',
   query: undefined,
@@ -27,17 +31,21 @@ const initial: PanelState = {
   stage: undefined,
   overlay: [],
   click: undefined,
+  ...restoredState(saved),
 };
 const store = new Store(initial);
-const controller = new PanelController(host, store);
+const controller = new PanelController(host, store, saved);
 const link = new EditorLinkHooks(host, store);
+saveOnChange(store, host);
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
 const view = new PanelView(root, {
   step: (axis, delta) => controller.step(axis, delta),
   exportJson: () => controller.exportJson(),
-  exportImage: () => undefined,
+  exportImage: () => controller.exportImage(),
   setScale: (scale) => controller.setScale(scale),
-  painted: (head) => host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n }),
+  painted: (head) => afterPaint((inputMs) => {
+    host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n, ...(inputMs !== undefined ? { inputMs } : {}) });
+  }),
   pickCell: (row, col) => {
     controller.pickCell(row, col, true);
     link.reveal(col);
@@ -65,5 +73,5 @@ host.onMessage((message) => {
   link.receive(message);
 });
 bindKeyboard((axis, delta) => controller.step(axis, delta));
-watchTheme(() => store.update({ palette: readPalette() }));
+watchTheme(() => store.update({ palette: readPalette(store.state.colourScale) }));
 host.post({ type: 'ready' });

@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type StepShown, type ToWebview, type WebviewState,
+  parseFromWebview, parseWebviewState, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
+  type ToWebview,
 } from '../../shared/protocol';
+import { readSettings, SECTION } from '../settings';
 import { summarize } from '../../shared/resultSummary';
 import { headTensors, payloadBytes } from './headPayload';
-import { layerProbs, positionsPayload } from './layerPayload';
+import { layerHeadsBuffer, layerProbs, positionsPayload } from './layerPayload';
 import { panelHtml } from './panelHtml';
 
 /** What produced a result: enough to run it again after a reload. */
@@ -20,7 +22,19 @@ export interface Painted {
   readonly resultId: number;
   readonly ref: HeadRef;
   readonly tokens: number;
+  /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
+  readonly inputMs?: number;
 }
+
+/** A picture of the panel's current view, as the webview drew it. */
+export interface RenderedImage {
+  readonly format: ImageFormat;
+  readonly data: Uint8Array;
+  /** model · layer · head, for the file name. */
+  readonly title: string;
+}
+
+const IMAGE_TIMEOUT_MS = 60_000;
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -35,6 +49,9 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly paintEmitter = new vscode.EventEmitter<Painted>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
   private readonly stepEmitter = new vscode.EventEmitter<StepShown>();
+  private readonly imageEmitter = new vscode.EventEmitter<void>();
+  private nextRequestId = 1;
+  private readonly images = new Map<number, (image: RenderedImage | Error) => void>();
   /** Fires after the webview has drawn a heatmap: used for timing and by the tests. */
   readonly onDidPaint = this.paintEmitter.event;
   /** The panel's Export button was clicked. */
@@ -55,6 +72,8 @@ export class AttentionPanel implements vscode.Disposable {
   readonly onDidRequestRerun = this.rerunEmitter.event;
   /** The query picked from the editor, sent again after the summary when the webview reloads. */
   private pickedQuery: { readonly resultId: number; readonly query: number } | undefined;
+  /** The panel's Export Image… button was clicked. */
+  readonly onDidRequestImage = this.imageEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -140,12 +159,31 @@ export class AttentionPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
+  /** Asks the webview to draw its current view as a picture; undefined when there is no result on screen. */
+  renderImage(format: ImageFormat): Promise<RenderedImage> | undefined {
+    if (!this.ready || !this.current) return undefined;
+    const requestId = this.nextRequestId++;
+    return new Promise<RenderedImage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.images.delete(requestId);
+        reject(new Error(`the panel did not draw the picture within ${IMAGE_TIMEOUT_MS / 1000} s`));
+      }, IMAGE_TIMEOUT_MS);
+      this.images.set(requestId, (image) => {
+        clearTimeout(timer);
+        if (image instanceof Error) reject(image);
+        else resolve(image);
+      });
+      this.post({ type: 'renderImage', requestId, format });
+    });
+  }
+
   /** VS Code restored a panel after a reload: adopt it, and run its text again if it remembers one. */
-  restore(panel: vscode.WebviewPanel, state: WebviewState | undefined): void {
+  restore(panel: vscode.WebviewPanel, saved: unknown): void {
     this.panel?.dispose();
-    if (state?.ref) this.showing = state.ref;
+    const state = parseWebviewState(saved);
+    if (state) this.showing = state.ref;
     this.attach(panel);
-    if (typeof state?.text === 'string' && typeof state.model === 'string') this.rerun({ text: state.text, model: state.model });
+    if (state?.text !== undefined && state.model !== undefined) this.rerun({ text: state.text, model: state.model });
   }
 
   dispose(): void {
@@ -154,6 +192,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.exportEmitter.dispose();
     this.stepEmitter.dispose();
     for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter]) emitter.dispose();
+    this.imageEmitter.dispose();
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -164,6 +203,9 @@ export class AttentionPanel implements vscode.Disposable {
     this.panelDisposables = [
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => this.detach()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(`${SECTION}.colorScale`)) this.postSettings();
+      }),
     ];
   }
 
@@ -185,6 +227,7 @@ export class AttentionPanel implements vscode.Disposable {
       case 'ready':
         // A webview (re)loads whenever it becomes visible again: send it everything it needs, once more.
         this.ready = true;
+        this.postSettings();
         if (this.status.state !== 'idle') this.post({ type: 'status', status: this.status });
         this.postSummary();
         break;
@@ -194,6 +237,15 @@ export class AttentionPanel implements vscode.Disposable {
         const { layer, head } = message.ref;
         if (layer >= current.result.model.layers || head >= current.result.model.heads) return;
         this.post({ type: 'head', requestId: message.requestId, resultId: message.resultId, ref: message.ref, tensors: headTensors(current.result, message.ref) });
+        break;
+      }
+      case 'requestLayerHeads': {
+        const current = this.current;
+        if (!current || message.resultId !== current.summary.resultId) return;
+        for (const layer of new Set(message.layers)) {
+          if (layer >= current.result.model.layers) continue;
+          this.post({ type: 'layerHeads', requestId: message.requestId, resultId: message.resultId, layer, buffer: layerHeadsBuffer(current.result, layer) });
+        }
         break;
       }
       case 'requestLayers': {
@@ -231,9 +283,28 @@ export class AttentionPanel implements vscode.Disposable {
         this.exportEmitter.fire();
         break;
       case 'painted':
-        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens });
+        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens, inputMs: message.inputMs });
         break;
+      case 'exportImage':
+        this.imageEmitter.fire();
+        break;
+      case 'image': {
+        const done = this.images.get(message.requestId);
+        this.images.delete(message.requestId);
+        done?.({ format: message.format, data: new Uint8Array(message.data), title: message.title });
+        break;
+      }
+      case 'imageFailed': {
+        const done = this.images.get(message.requestId);
+        this.images.delete(message.requestId);
+        done?.(new Error(message.reason));
+        break;
+      }
     }
+  }
+
+  private postSettings(): void {
+    if (this.ready) this.post({ type: 'settings', colourScale: readSettings().colorScale });
   }
 
   private postSummary(): void {
@@ -258,6 +329,10 @@ function describe(message: ToWebview | FromWebview): string {
       return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
     case 'layer':
       return `layer #${message.requestId} L${message.layer}: ${message.probs.byteLength} bytes`;
+    case 'layerHeads':
+      return `layerHeads #${message.requestId} L${message.layer}: ${message.buffer.byteLength} bytes`;
+    case 'image':
+      return `image #${message.requestId} ${message.format}: ${message.data.byteLength} bytes`;
     case 'positions':
       return `positions #${message.requestId}: ${message.positions ? `${message.positions.source}, ${message.positions.data.byteLength} bytes` : 'none'}`;
     default:

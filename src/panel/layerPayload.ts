@@ -1,11 +1,24 @@
-// Runs in the extension host: the tensors the learning views ask for beyond one head — every head's attention of a
-// layer (the all-heads grid) and the model's position vectors (the Positions view) — as exact-length ArrayBuffers.
+// Runs in the extension host: the tensors the views ask for beyond one head — every head of a layer ahead of time
+// (so switching heads never waits on the host), every head's attention of a layer (the all-heads grid) and the
+// model's position vectors (the Positions view) — as exact-length ArrayBuffers.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { PositionsPayload } from '../../shared/protocol';
 
 /** probs [heads × n × n] of one layer, copied so the buffer holds exactly these values. */
 export function layerProbs(result: AttentionResult, layer: number): ArrayBuffer {
   return result.layers[layer].probs.slice().buffer;
+}
+
+/** Every head of one layer in one buffer, as the webview unpacks it: probs, then q, k and v (shared/protocol.ts). */
+export function layerHeadsBuffer(result: AttentionResult, layer: number): ArrayBuffer {
+  const { probs, q, k, v } = result.layers[layer];
+  const out = new Float32Array(probs.length + q.length + k.length + v.length);
+  let offset = 0;
+  for (const tensor of [probs, q, k, v]) {
+    out.set(tensor, offset);
+    offset += tensor.length;
+  }
+  return out.buffer;
 }
 
 /** The position vectors [n × dim], or null when the model has none that could be found. */

@@ -235,7 +235,7 @@ describe('all heads', () => {
     await panel.clearMessages();
     await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').click();
     assert.equal(await panel.text('.qkv-position'), 'Layer 2 / 2 · Head 3 / 4');
-    await panel.waitForMessage((m) => m.type === 'requestHead' && m.ref.layer === 1 && m.ref.head === 2, 'requestHead 1:2');
+    await panel.waitForPaint({ layer: 1, head: 2 }); // from the layers held ahead of time: no request
     assert.equal(await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').getAttribute('aria-pressed'), 'true');
     // Leaving and coming back asks for nothing again.
     await openTab(panel, 'Heatmap');

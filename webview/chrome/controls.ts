@@ -4,6 +4,7 @@ import type { ModelFacts } from '../../shared/attentionResult';
 import type { HeadRef } from '../../shared/protocol';
 import { el } from '../dom';
 import { describeRef, type Axis } from '../headRef';
+import { markInput } from '../inputTiming';
 
 export interface ControlActions {
   step(axis: Axis, delta: number): void;
@@ -23,7 +24,10 @@ export class Controls {
         text,
         attrs: { type: 'button', 'aria-label': label, title: `${label} (${keys.replace(' ', ' or ')})`, 'aria-keyshortcuts': keys },
       });
-      button.addEventListener('click', () => actions.step(axis, delta));
+      button.addEventListener('click', (event) => {
+        markInput(event.timeStamp);
+        actions.step(axis, delta);
+      });
       return button;
     };
     this.buttons = [

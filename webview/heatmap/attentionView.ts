@@ -104,7 +104,7 @@ export class AttentionView {
     const scaleMax = scale === 'unit' ? 1 : head.max;
     this.legend.render({ palette, scale, scaleMax, causal: summary.model.causal });
     this.readout.hint(); // the heatmap puts a hovered cell back, if the pointer is still over one
-    this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, description: describeHead(summary, head) });
+    this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, causal: summary.model.causal, description: describeHead(summary, head) });
     this.paintedWidth = this.heatmap.availableWidth;
     this.events.painted(head);
     if (this.state) this.doPendingClick(this.state);

@@ -1,11 +1,12 @@
 // Runs in the webview: the attention matrix of one head on a <canvas>. Rows are queries (the token that looks),
-// columns are keys (the tokens it looks at). Cells are written as ImageData, one pixel per cell, and scaled up with
-// smoothing off, so 512 tokens paint in milliseconds. Labels thin out when cells get smaller than a line of text.
+// columns are keys (the tokens it looks at). Cells are painted with the canvas toolkit (matrixPaint.ts: one pixel
+// per cell, scaled up with smoothing off, so 512 tokens paint in milliseconds; masked cells hatched). Labels thin out when cells get smaller than a line of text.
 // Clicking a cell picks its query and key (the step-by-step card); the picked cell keeps an outline.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
 import type { HeadData } from '../headCache';
-import { heatColor, type Rgb } from '../canvas/heatColor';
+import type { Rgb } from '../canvas/heatColor';
+import { drawImageScaled, hatchMasked, matrixImage, sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
 
 export interface HeatmapPicture {
@@ -14,6 +15,8 @@ export interface HeatmapPicture {
   /** The value drawn in the palette's `high` colour. */
   readonly scaleMax: number;
   readonly palette: Palette;
+  /** A causal model: the cells after the diagonal are masked, not near-zero weights. */
+  readonly causal: boolean;
   /** What a screen reader hears for the whole picture. */
   readonly description: string;
 }
@@ -44,7 +47,7 @@ const QUERY_CAPTION = 'query ↓';
 export class Heatmap {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
-  private readonly cells = document.createElement('canvas');
+  private image: ImageData | undefined;
   private readonly cursor: HTMLElement;
   private readonly picked: HTMLElement;
   private pick: { row: number; col: number } | undefined;
@@ -158,12 +161,13 @@ export class Heatmap {
     this.placePicked();
   }
 
-  private draw({ head, tokens, scaleMax, palette, description }: HeatmapPicture): void {
+  private draw({ head, tokens, scaleMax, palette, causal, description }: HeatmapPicture): void {
     const n = head.n;
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx || n === 0) return;
+    const measure = this.canvas.getContext('2d');
+    if (!measure || n === 0) return;
     const font = `${FONT_PX}px ${palette.monoFont}`;
-    ctx.font = font;
+    measure.font = font;
+    const ctx = measure;
     const labels = tokens.map((token) => fitText(ctx, token.display, MAX_LABEL_PX));
     const widest = Math.max(ctx.measureText(QUERY_CAPTION).width, ...labels.map((label) => ctx.measureText(label).width));
     const band = Math.max(Math.ceil(widest) + 2 * GAP, 3 * LINE_PX);
@@ -171,17 +175,8 @@ export class Heatmap {
     const size = n * cell;
     const geometry: Geometry = { x0: band, y0: band, cell, n };
 
-    const dpr = window.devicePixelRatio || 1;
-    const cssWidth = band + size + PAD;
-    const cssHeight = band + size + PAD;
-    this.canvas.width = Math.round(cssWidth * dpr);
-    this.canvas.height = Math.round(cssHeight * dpr);
-    this.canvas.style.width = `${cssWidth}px`;
-    this.canvas.style.height = `${cssHeight}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, cssWidth, cssHeight);
-
-    this.drawCells(ctx, head, scaleMax, palette, geometry);
+    sizeCanvas(this.canvas, band + size + PAD, band + size + PAD);
+    this.drawCells(ctx, head, scaleMax, palette, causal, geometry);
     ctx.font = font;
     this.drawLabels(ctx, tokens, labels, palette, geometry);
 
@@ -195,22 +190,11 @@ export class Heatmap {
     else this.pointAt(-1, -1);
   }
 
-  private drawCells(ctx: CanvasRenderingContext2D, head: HeadData, max: number, palette: Palette, g: Geometry): void {
+  private drawCells(ctx: CanvasRenderingContext2D, head: HeadData, max: number, palette: Palette, causal: boolean, g: Geometry): void {
     const { n, x0, y0, cell } = g;
-    const image = new ImageData(n, n);
-    const data = image.data;
-    for (let i = 0, p = 0; i < n * n; i++, p += 4) {
-      const [r, gr, b] = heatColor(head.probs[i], max, palette.low, palette.high);
-      data[p] = r;
-      data[p + 1] = gr;
-      data[p + 2] = b;
-      data[p + 3] = 255;
-    }
-    this.cells.width = n;
-    this.cells.height = n;
-    this.cells.getContext('2d')?.putImageData(image, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.cells, x0, y0, n * cell, n * cell);
+    this.image = matrixImage(head.probs, 0, n, n, { kind: 'sequential', max }, palette, this.image, causal);
+    drawImageScaled(ctx, this.image, x0, y0, n * cell, n * cell);
+    if (causal) hatchMasked(ctx, x0, y0, cell, n, palette);
     if (cell >= 10) {
       // Thin gutters in the background colour separate the tiles when there is room for them.
       ctx.fillStyle = css(palette.low);
@@ -289,7 +273,7 @@ export class Heatmap {
 }
 
 /** Every label when cells are a text line tall; otherwise every 2nd, 5th, 10th, 20th, 50th… token. */
-function labelStep(cell: number): number {
+export function labelStep(cell: number): number {
   const needed = Math.ceil(LINE_PX / cell);
   if (needed <= 1) return 1;
   for (let decade = 1; ; decade *= 10) {
