@@ -3,6 +3,7 @@
 // reload brings back. Each parser builds a fresh object from the fields it checked, so nothing else slips through.
 // The webview sends `ready` first; the host never posts before that. Requests carry an id and replies name it.
 import type { ModelFacts, Token } from './attentionResult';
+import { parseEditorFromWebview, parseEditorToWebview, type EditorFromWebview, type EditorToWebview } from './editorProtocol';
 import type { HeadStats } from './headStats';
 import { MIN_TEMPERATURE, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from './whatIf';
 
@@ -73,7 +74,9 @@ export const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
 export type PanelStatus =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly message: string }
-  | { readonly state: 'error'; readonly message: string };
+  | { readonly state: 'error'; readonly message: string }
+  /** The analysed text was edited in the editor: the result no longer matches it (the panel offers a re-run). */
+  | { readonly state: 'stale'; readonly message: string };
 
 export type ToWebview =
   | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
@@ -95,7 +98,8 @@ export type ToWebview =
   /** Draw the current view as a picture and send it back as `image`. */
   | { readonly type: 'renderImage'; readonly requestId: number; readonly format: ImageFormat }
   /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
-  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number };
+  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number }
+  | EditorToWebview;
 
 export type FromWebview =
   | { readonly type: 'ready' }
@@ -121,7 +125,8 @@ export type FromWebview =
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
   | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
   /** The step-by-step card is on screen with these numbers. */
-  | ({ readonly type: 'stepShown' } & StepShown);
+  | ({ readonly type: 'stepShown' } & StepShown)
+  | EditorFromWebview;
 
 /** What the webview keeps with getState/setState, so a reload or a hide/show restores the same view. */
 export interface WebviewState {
@@ -202,7 +207,7 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
         : undefined;
     }
     default:
-      return undefined;
+      return parseEditorFromWebview(message);
   }
 }
 
@@ -215,7 +220,7 @@ const isPositions = (v: unknown): v is PositionsPayload | null =>
 
 const isHeadTensors = (v: unknown): v is HeadTensors => isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v);
 const isStatus = (v: unknown): v is PanelStatus =>
-  isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error') && typeof v.message === 'string'));
+  isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
 
 /**
  * The webview trusts the host, but a message that does not fit must not break the panel: it is dropped here.
@@ -255,7 +260,7 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
     case 'clickCell':
       return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? { type: 'clickCell', ref: m.ref, row: m.row, col: m.col } : undefined;
     default:
-      return undefined;
+      return parseEditorToWebview(message);
   }
 }
 

@@ -6,23 +6,35 @@ import { LatestRun } from './attention/latestRun';
 import { deleteCachedModel } from './commands/deleteCachedModel';
 import { exportImage } from './commands/exportImage';
 import { exportJson, type ExportScope } from './commands/exportJson';
+import { registerEditorTestCommands } from './commands/editorTestCommands';
 import { registerInternalCommands } from './commands/internalCommands';
-import { watchSelection } from './commands/liveUpdate';
+import { watchForLiveUpdate } from './commands/liveUpdate';
 import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
+import { EditorLink, type TextOrigin } from './editor/editorLink';
 import { AttentionPanel } from './panel/attentionPanel';
+import { readSettings } from './settings';
+
+const SHOW_PANEL = 'qkvScope.showPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
   const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
-  const services: Services = { context, log, runs: new LatestRun(engine), panel };
+  const rerun = (origin: TextOrigin) => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
+    const text = document?.getText(new vscode.Range(document.positionAt(origin.start), document.positionAt(origin.end)));
+    if (text?.trim()) void runAndShow(services, { text, model: readSettings().model }, { quiet: true }, origin);
+  };
+  const editor = new EditorLink(panel, rerun, SHOW_PANEL);
+  const services: Services = { context, log, runs: new LatestRun(engine), panel, editor };
 
   context.subscriptions.push(
     log,
     panel,
+    editor,
     { dispose: () => void engine.dispose() },
     registerCommand(log, 'qkvScope.showAttention', 'Show Attention', () => showAttention(services)),
     registerCommand(log, 'qkvScope.exportJson', 'Export Attention as JSON',
@@ -35,8 +47,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
       deserializeWebviewPanel: async (restored, state: unknown) => panel.restore(restored, state),
     }),
-    watchSelection(services),
+    registerCommand(log, SHOW_PANEL, 'Show Panel', async () => panel.reveal()),
+    registerCommand(log, 'qkvScope.clearPaint', 'Clear Attention Paint', async () => editor.clearPaint()),
+    watchForLiveUpdate(services),
     ...registerInternalCommands(services),
+    ...registerEditorTestCommands(services),
   );
 }
 

@@ -8,6 +8,8 @@ export interface Settings {
   readonly model: string;
   readonly maxTokens: number;
   readonly liveUpdate: boolean;
+  /** Paint the query token's attention on the editor text. */
+  readonly paintEditor: boolean;
   /** "full" runs onnx/model.onnx; "quantized" prefers onnx/model_quantized.onnx. */
   readonly modelPrecision: Precision;
   /** A hub mirror; empty means HF_ENDPOINT, then https://huggingface.co. */
@@ -29,6 +31,7 @@ export function readSettings(): Settings {
     model: config.get<string>('model', 'embedded').trim() || 'embedded',
     maxTokens: Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : DEFAULT_MAX_TOKENS,
     liveUpdate: config.get<boolean>('liveUpdate', false),
+    paintEditor: config.get<boolean>('paintEditor', true),
     modelPrecision: isPrecision(precision) ? precision : 'full',
     hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
     allowRemoteModels: config.get<boolean>('allowRemoteModels', true),

@@ -32,11 +32,13 @@ export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & 
   select(ref: HeadRef): void;
   setOverlay(heads: readonly number[]): void;
   setStage(stage: StageId | undefined): void;
+  /** "Run again" after the editor text changed. */
+  rerun(): void;
 };
 
 export class PanelView {
   private readonly modelLine: ModelLine;
-  private readonly status = new StatusLine();
+  private readonly status: StatusLine;
   private readonly controls: Controls;
   private readonly tokens: TokenStrip;
   private readonly shapes: ShapesStrip;
@@ -50,6 +52,7 @@ export class PanelView {
   private readonly result: HTMLElement;
 
   constructor(private readonly root: HTMLElement, events: PanelEvents) {
+    this.status = new StatusLine(() => events.rerun());
     this.controls = new Controls(events);
     this.modelLine = new ModelLine({ exportJson: () => events.exportJson(), exportImage: () => events.exportImage() }, this.controls.element);
     this.tokens = new TokenStrip((index) => events.pickToken(index));

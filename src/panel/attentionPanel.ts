@@ -1,6 +1,7 @@
 // Runs in the extension host: the one attention panel of a window, its life cycle and its side of the protocol.
 import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
+import type { TokenPlace } from '../../shared/editorProtocol';
 import {
   parseFromWebview, parseWebviewState, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
   type ToWebview,
@@ -57,6 +58,20 @@ export class AttentionPanel implements vscode.Disposable {
   readonly onDidRequestExport = this.exportEmitter.event;
   /** The webview rendered a step-by-step card: its numbers, for the tests. */
   readonly onDidShowStep = this.stepEmitter.event;
+  private readonly headEmitter = new vscode.EventEmitter<HeadRef>();
+  private readonly queryEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly query: number | undefined }>();
+  private readonly revealEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly token: number }>();
+  private readonly rerunEmitter = new vscode.EventEmitter<void>();
+  /** The person switched layer or head in the panel. */
+  readonly onDidShowHead = this.headEmitter.event;
+  /** The query token picked in the panel changed (undefined: none). */
+  readonly onDidPickQuery = this.queryEmitter.event;
+  /** A token was clicked in the panel: the editor selects it. */
+  readonly onDidRevealToken = this.revealEmitter.event;
+  /** "Run again" on the panel's "text changed" line. */
+  readonly onDidRequestRerun = this.rerunEmitter.event;
+  /** The query picked from the editor, sent again after the summary when the webview reloads. */
+  private pickedQuery: { readonly resultId: number; readonly query: number } | undefined;
   /** The panel's Export Image… button was clicked. */
   readonly onDidRequestImage = this.imageEmitter.event;
 
@@ -92,6 +107,35 @@ export class AttentionPanel implements vscode.Disposable {
     return true;
   }
 
+  /** The editor cursor picked this query token: the panel makes it its query. */
+  pickQuery(resultId: number, query: number): void {
+    if (resultId !== this.current?.summary.resultId) return;
+    this.pickedQuery = { resultId, query };
+    if (this.ready) this.post({ type: 'pickQuery', resultId, query });
+  }
+
+  /** Clicks a token chip or heatmap label in the webview, as a person would (tests); false when it cannot. */
+  clickToken(token: number, place: TokenPlace): boolean {
+    const current = this.current;
+    if (!current || !this.ready || token >= current.result.tokens.length) return false;
+    this.post({ type: 'clickToken', resultId: current.summary.resultId, token, place });
+    return true;
+  }
+
+  /** Clicks "Run again" on the panel's "text changed" line, as a person would (tests); false when it cannot. */
+  clickRerun(): boolean {
+    if (!this.ready || this.status.state !== 'stale') return false;
+    this.post({ type: 'clickRerun' });
+    return true;
+  }
+
+  /** Brings the panel to the front (the status bar item); opens it again on the last result when it was closed. */
+  reveal(): boolean {
+    if (this.panel) this.panel.reveal(undefined, false);
+    else if (this.current) this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
+    return this.panel !== undefined;
+  }
+
   /** Clicks a heatmap cell in the webview, as a person would (it opens the step-by-step card); false when it cannot. */
   clickCell(ref: HeadRef, row: number, col: number): boolean {
     const current = this.current;
@@ -104,6 +148,11 @@ export class AttentionPanel implements vscode.Disposable {
   /** The result on screen and the head the person is looking at. */
   get shown(): { readonly result: AttentionResult; readonly ref: HeadRef; readonly resultId: number } | undefined {
     return this.current && { result: this.current.result, ref: this.showing, resultId: this.current.summary.resultId };
+  }
+
+  /** What the panel's status line says (tests). */
+  get currentStatus(): PanelStatus {
+    return this.status;
   }
 
   get isOpen(): boolean {
@@ -142,6 +191,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.paintEmitter.dispose();
     this.exportEmitter.dispose();
     this.stepEmitter.dispose();
+    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter]) emitter.dispose();
     this.imageEmitter.dispose();
   }
 
@@ -218,6 +268,16 @@ export class AttentionPanel implements vscode.Disposable {
         break;
       case 'showing':
         this.showing = message.ref;
+        this.headEmitter.fire(message.ref);
+        break;
+      case 'picked':
+        this.queryEmitter.fire({ resultId: message.resultId, query: message.query ?? undefined });
+        break;
+      case 'revealToken':
+        this.revealEmitter.fire({ resultId: message.resultId, token: message.token });
+        break;
+      case 'rerun':
+        this.rerunEmitter.fire();
         break;
       case 'export':
         this.exportEmitter.fire();
@@ -248,7 +308,10 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   private postSummary(): void {
-    if (this.ready && this.current) this.post({ type: 'summary', summary: this.current.summary, show: this.showing });
+    if (!this.ready || !this.current) return;
+    const { resultId } = this.current.summary;
+    this.post({ type: 'summary', summary: this.current.summary, show: this.showing });
+    if (this.pickedQuery?.resultId === resultId) this.post({ type: 'pickQuery', resultId, query: this.pickedQuery.query });
   }
 
   private post(message: ToWebview): void {

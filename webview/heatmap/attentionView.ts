@@ -23,6 +23,8 @@ export interface AttentionViewEvents {
   painted(head: HeadData): void;
   /** A cell was clicked: query row, key column. */
   pickCell(row: number, col: number): void;
+  /** A row label (query) or column label (key) was clicked. */
+  pickLabel(axis: 'row' | 'column', index: number): void;
   /** The click the host asked for was done. */
   clicked(): void;
 }
@@ -44,7 +46,7 @@ export class AttentionView {
   private clicking: PendingClick | undefined;
 
   constructor(private readonly events: AttentionViewEvents) {
-    this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col));
+    this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col), (axis, index) => events.pickLabel(axis, index));
     this.legend = new Legend((scale) => events.setScale(scale));
     this.axes = el('span', { className: 'qkv-note' });
     this.legend.note(this.axes);

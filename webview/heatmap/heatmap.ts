@@ -59,6 +59,8 @@ export class Heatmap {
     private readonly onHover: (cell: HoveredCell | undefined) => void,
     /** A cell was clicked: its query row and key column. */
     private readonly onClick: (row: number, col: number) => void,
+    /** A row label (a query) or a column label (a key) was clicked. */
+    private readonly onLabel: (axis: 'row' | 'column', index: number) => void = () => undefined,
   ) {
     this.canvas = el('canvas', { className: 'qkv-heatmap__canvas', attrs: { role: 'img', 'aria-label': 'Attention heatmap' } });
     this.cursor = el('div', { className: 'qkv-heatmap__cursor', attrs: { 'aria-hidden': 'true' } });
@@ -70,7 +72,9 @@ export class Heatmap {
     this.canvas.addEventListener('mouseleave', () => this.pointAt(-1, -1));
     this.canvas.addEventListener('click', (event) => {
       const cell = this.cellAt(event.offsetX, event.offsetY);
+      const label = cell ? undefined : this.labelAt(event.offsetX, event.offsetY);
       if (cell) this.onClick(cell.row, cell.col);
+      else if (label) this.onLabel(label.axis, label.index);
     });
   }
 
@@ -126,6 +130,18 @@ export class Heatmap {
     const col = Math.floor((x - g.x0) / g.cell);
     const row = Math.floor((y - g.y0) / g.cell);
     return row >= 0 && col >= 0 && row < g.n && col < g.n ? { row, col } : undefined;
+  }
+
+  /** The row label left of the grid, or the column label above it, under a point. */
+  private labelAt(x: number, y: number): { axis: 'row' | 'column'; index: number } | undefined {
+    const g = this.geometry;
+    if (!g) return undefined;
+    const along = (v: number, origin: number) => Math.floor((v - origin) / g.cell);
+    const row = along(y, g.y0);
+    const col = along(x, g.x0);
+    if (x < g.x0 && row >= 0 && row < g.n) return { axis: 'row', index: row };
+    if (y < g.y0 && col >= 0 && col < g.n) return { axis: 'column', index: col };
+    return undefined;
   }
 
   /** Width the grid may use; the canvas scrolls sideways when even 1-pixel cells do not fit. */
