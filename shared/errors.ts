@@ -3,6 +3,7 @@
 export type QkvErrorCode =
   | 'empty-input'
   | 'too-long'
+  | 'unreadable-text'
   | 'model-not-found'
   | 'model-invalid'
   | 'download-failed'
