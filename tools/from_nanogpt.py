@@ -7,7 +7,8 @@ Writes config.json (GPT-2 keys), onnx/model.onnx (exported through tools/modelin
 tokenizer_config.json (characters from meta.pkl, else GPT-2's byte-level BPE) and README.md (the model card).
 Before writing, it runs the checkpoint in torch and the exported graph in onnxruntime on the same tokens and prints
 the largest logit difference; over 1e-4 it writes nothing. Needs torch and numpy, and Node.js (QKV_NODE or `node`)
-for onnxruntime-node. Exit codes: 0 written, 1 refused (one sentence on stderr), 2 bad arguments.
+for onnxruntime-node. Exit codes: 0 written, 1 refused (one sentence on stderr), 2 bad arguments, 3 a character
+model given without its meta.pkl.
 """
 import argparse
 import json
@@ -35,6 +36,10 @@ class RefusedError(Exception):
     pass
 
 
+class NeedsMetaError(RefusedError):
+    """A character model without its meta.pkl: exit code 3, so a caller can ask for the file."""
+
+
 def check_ids(vocab_size, block_size):
     """Fixed pseudo-random ids (seeded) that every row of a small vocabulary can appear in."""
     g = torch.Generator().manual_seed(1234)
@@ -49,7 +54,7 @@ def convert(ckpt_path, meta_path, out_dir, force):
     state, args, ckpt = load_checkpoint(ckpt_path)
     stoi = load_meta(meta_path, args.vocab_size) if meta_path else None
     if stoi is None and args.vocab_size < GPT2_VOCAB:
-        raise RefusedError(f"The model has {args.vocab_size} vocabulary rows, fewer than GPT-2's {GPT2_VOCAB}: "
+        raise NeedsMetaError(f"The model has {args.vocab_size} vocabulary rows, fewer than GPT-2's {GPT2_VOCAB}: "
                            "it was trained on characters, so pass its meta.pkl with --meta.")
     parent = os.path.dirname(os.path.abspath(out_dir))
     os.makedirs(parent, exist_ok=True)
@@ -96,7 +101,7 @@ def main(argv=None):
         convert(a.ckpt, a.meta, a.out, a.force)
     except (CheckpointError, MetaError, VerifyError, RefusedError) as e:
         print(f"from_nanogpt: {e}", file=sys.stderr)
-        return 1
+        return 3 if isinstance(e, NeedsMetaError) else 1
     return 0
 
 

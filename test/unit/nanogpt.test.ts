@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
+import { checkPython, convertCheckpoint, MetaNeeded } from '../../src/model/nanogpt/convertCheckpoint';
 import { packageRoot } from '../../src/model/packageRoot';
 import { fixtureDir } from './support';
 
@@ -96,7 +97,34 @@ save_shakespeare_meta(${JSON.stringify(path.join(scratch, 'meta.pkl'))})`]);
 
   it('asks for meta.pkl when the vocabulary is smaller than GPT-2\'s', () => {
     const done = convert([tinyCheckpoint('nometa', 'seed=9, vocab_size=65'), '--out', path.join(scratch, 'nometa')]);
-    assert.equal(done.status, 1);
+    assert.equal(done.status, 3);
     assert.match(done.stderr, /65 vocabulary rows, fewer than GPT-2's 50257: .* pass its meta.pkl with --meta\.\n$/);
+  });
+});
+
+describe('converting from the extension host (src/model/nanogpt)', () => {
+  it('says plainly when Python is not there, and what to install', async () => {
+    await assert.rejects(checkPython('/nonexistent/python3'),
+      /^QkvError: Python was not found at "\/nonexistent\/python3"\. Install Python 3 with torch and numpy \(pip install torch numpy\), or set qkvScope\.pythonPath/);
+  });
+
+  it('converts through the extension\'s own runner where torch is installed', { skip: skipConverter }, async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-nanogpt-host-'));
+    try {
+      const ckpt = path.join(scratch, 'ckpt.pt');
+      const meta = path.join(scratch, 'meta.pkl');
+      execFileSync(PYTHON, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(packageRoot(), 'tools'))})
+from nanogpt.tiny_checkpoint import save_tiny_checkpoint, save_shakespeare_meta
+save_tiny_checkpoint(${JSON.stringify(ckpt)}, seed=3, vocab_size=65)
+save_shakespeare_meta(${JSON.stringify(meta)})`]);
+      const lines: string[] = [];
+      const outDir = path.join(scratch, 'model');
+      await assert.rejects(convertCheckpoint({ python: PYTHON, checkpoint: ckpt, outDir }), MetaNeeded);
+      const done = await convertCheckpoint({ python: PYTHON, checkpoint: ckpt, meta, outDir, onLine: (l) => lines.push(l) });
+      assert.ok(done.largestDifference < 1e-4, String(done.largestDifference));
+      assert.ok(lines.some((l) => l.startsWith('wrote ')), lines.join('\n'));
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ ONNX the way optimum exports GPT-2 (input_ids, attention_mask → logits), so QK
 nanoGPT uses nn.Linear ([out, in]) where Hugging Face's GPT-2 uses Conv1D ([in, out]): the weights transpose.
 nanoGPT's MLP uses exact GELU (nn.GELU()), not GPT-2's tanh approximation; bias=False checkpoints get zero biases.
 """
+import inspect
 import os
 import sys
 
@@ -79,8 +80,10 @@ def export_onnx(model, path):
     dyn = {"input_ids": {0: "batch_size", 1: "sequence_length"},
            "attention_mask": {0: "batch_size", 1: "sequence_length"},
            "logits": {0: "batch_size", 1: "sequence_length"}}
+    # torch ≥ 2.9 defaults to the dynamo exporter (which needs onnxscript); the TorchScript one is what we test.
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     torch.onnx.export(model, (ids, mask), path, input_names=["input_ids", "attention_mask"],
-                      output_names=["logits"], dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
+                      output_names=["logits"], dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True, **legacy)
 
 
 def hf_config(args):
