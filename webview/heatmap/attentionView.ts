@@ -2,6 +2,7 @@
 // with the panel state. It repaints when the head, the scale, the theme or the width changes. Clicking a cell
 // picks its query and key and opens the step-by-step card; a click the host asked for is done once that head is
 // painted.
+import { argmax } from '../../shared/attentionMath';
 import type { ResultSummary } from '../../shared/protocol';
 import { el } from '../dom';
 import type { HeadData } from '../headCache';
@@ -155,8 +156,7 @@ export class AttentionView {
 
 /** What a screen reader hears for the picture: its size and its strongest cell. */
 function describeHead(summary: ResultSummary, head: HeadData): string {
-  let best = 0;
-  for (let i = 1; i < head.probs.length; i++) if (head.probs[i] > head.probs[best]) best = i;
+  const best = argmax(head.probs);
   const [row, col] = [Math.floor(best / head.n), best % head.n];
   const { display: query } = summary.tokens[row];
   const { display: key } = summary.tokens[col];
