@@ -111,7 +111,10 @@ try {
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+A');
     await selectionLength(PIZZA.length);
-    return `${PIZZA.length} characters selected`; // the Explorer stays open, as a new user has it
+    // The Explorer open, as a new user has it (the panel then gets half of what the side bar leaves).
+    if (!(await page.locator('.part.sidebar').isVisible())) await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar .explorer-folders-view').waitFor({ state: 'visible', timeout: 10_000 });
+    return `${PIZZA.length} characters selected, Explorer open`;
   });
 
   // The webview is two frames deep: the webview host iframe, then the extension's page in iframe#active-frame.

@@ -49,7 +49,7 @@ export class AttentionView {
   constructor(private readonly events: AttentionViewEvents) {
     this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col), (axis, index) => events.pickLabel(axis, index));
     this.legend = new Legend((scale) => events.setScale(scale));
-    this.axes = el('span', { className: 'qkv-note' });
+    this.axes = el('span', { className: 'qkv-visually-hidden' });
     this.legend.note(this.axes);
     const announcer = el('p', { className: 'qkv-visually-hidden qkv-heatmap__announce', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     this.cursor = new CellCursor(this.heatmap, (row, col) => this.cellText(row, col), announcer, (row, col) => events.pickCell(row, col));
@@ -85,8 +85,8 @@ export class AttentionView {
     if (!summary) return;
     if (summary !== previous.summary) {
       const axes = 'rows: queries · columns: keys';
-      this.axes.textContent = summary.model.causal ? `${axes} · empty above the diagonal: causal` : axes;
-      this.axes.title = summary.model.causal ? 'A causal model never looks ahead: a token attends only to itself and earlier tokens' : '';
+      // The canvas names its axes (key →, query ↓) and the legend shows the masked swatch: this is for screen readers.
+      this.axes.textContent = summary.model.causal ? ` ${axes} · masked above the diagonal: a causal model never looks ahead` : ` ${axes}`;
     }
     this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
     const current = shown?.resultId === summary.resultId ? shown : undefined;
