@@ -169,7 +169,14 @@ try {
   });
 
   await check('after a window reload the panel comes back on layer 1, head 2', async () => {
-    await page.reload();
+    // Developer: Reload Window shuts the workbench down properly (its state saved), as a person's reload does.
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     await panel.locator('.qkv-position', { hasText: /^Layer 1 \/ \d+ · Head 2 \/ \d+$/ }).waitFor({ timeout: 120_000 });
     await heatmap.waitFor({ timeout: 60_000 });
