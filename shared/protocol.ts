@@ -79,7 +79,11 @@ export type PanelStatus =
   | { readonly state: 'stale'; readonly message: string };
 
 export type ToWebview =
-  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
+  /**
+   * A new result. `heads` is the layer of `show`, packed as in `layerHeads`, so that the first picture needs no
+   * request back to the host (live update repaints per keystroke).
+   */
+  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef; readonly heads?: { readonly layer: number; readonly buffer: ArrayBuffer } }
   /**
    * Every head of one layer in one transferable buffer, so that switching heads never waits on the host:
    * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, exactly that long.
@@ -232,7 +236,11 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
   const ids = isIndex(m.requestId) && isIndex(m.resultId) ? { requestId: m.requestId, resultId: m.resultId } : undefined;
   switch (m.type) {
     case 'summary':
-      return isSummary(m.summary) && isRef(m.show) ? { type: 'summary', summary: m.summary, show: m.show } : undefined;
+      if (!isSummary(m.summary) || !isRef(m.show)) return undefined;
+      // Heads that do not fit are left out; the panel then asks for them.
+      return isObject(m.heads) && isIndex(m.heads.layer) && isBuffer(m.heads.buffer)
+        ? { type: 'summary', summary: m.summary, show: m.show, heads: { layer: m.heads.layer, buffer: m.heads.buffer } }
+        : { type: 'summary', summary: m.summary, show: m.show };
     case 'head':
       return ids && isRef(m.ref) && isHeadTensors(m.tensors)
         ? { type: 'head', ...ids, ref: m.ref, tensors: m.tensors }

@@ -310,7 +310,8 @@ export class AttentionPanel implements vscode.Disposable {
   private postSummary(): void {
     if (!this.ready || !this.current) return;
     const { resultId } = this.current.summary;
-    this.post({ type: 'summary', summary: this.current.summary, show: this.showing });
+    const heads = { layer: this.showing.layer, buffer: layerHeadsBuffer(this.current.result, this.showing.layer) };
+    this.post({ type: 'summary', summary: this.current.summary, show: this.showing, heads });
     if (this.pickedQuery?.resultId === resultId) this.post({ type: 'pickQuery', resultId, query: this.pickedQuery.query });
   }
 
@@ -324,7 +325,7 @@ export class AttentionPanel implements vscode.Disposable {
 function describe(message: ToWebview | FromWebview): string {
   switch (message.type) {
     case 'summary':
-      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}`;
+      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}${message.heads ? `, its layer ${message.heads.buffer.byteLength} bytes` : ""}`;
     case 'head':
       return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
     case 'layer':
