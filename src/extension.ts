@@ -9,6 +9,7 @@ import { exportJson, type ExportScope } from './commands/exportJson';
 import { registerEditorTestCommands } from './commands/editorTestCommands';
 import { registerInternalCommands } from './commands/internalCommands';
 import { watchForLiveUpdate } from './commands/liveUpdate';
+import { openNanoGpt } from './commands/openNanoGpt';
 import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
@@ -41,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): void {
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
     registerCommand(log, 'qkvScope.exportImage', 'Export Image', (target?: vscode.Uri | string) => exportImage(services, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
+    registerCommand(log, 'qkvScope.openNanoGpt', 'Open a nanoGPT checkpoint',
+      (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     panel.onDidRequestImage(() => void vscode.commands.executeCommand('qkvScope.exportImage')),
@@ -50,8 +53,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, SHOW_PANEL, 'Show Panel', async () => panel.reveal()),
     registerCommand(log, 'qkvScope.clearPaint', 'Clear Attention Paint', async () => editor.clearPaint()),
     watchForLiveUpdate(services),
-    ...registerInternalCommands(services),
-    ...registerEditorTestCommands(services),
+    // Commands for tests and benchmarks exist only in development and test runs, never in an installed extension.
+    ...(context.extensionMode === vscode.ExtensionMode.Production ? [] : [...registerInternalCommands(services), ...registerEditorTestCommands(services)]),
   );
 }
 

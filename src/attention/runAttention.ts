@@ -8,7 +8,7 @@ import { firstLine } from '../model/loadModel';
 import { architectureOf, hiddenSizeOf, isCausal, kvHeadOf, maxPositionsOf } from '../model/modelConfig';
 import { positionRows } from '../model/onnx/positionEmbeddings';
 import { buildFeeds } from './feeds';
-import { alignTokens } from './tokenOffsets';
+import { alignTokens, uncoveredCharacters } from './tokenOffsets';
 
 export interface TokenizedText {
   readonly ids: number[];
@@ -33,7 +33,18 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
     throw new QkvError('too-long',
       `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
   }
-  return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
+  const tokens = alignTokens(text, ids, model.vocabulary);
+  if (model.vocabulary.unknownId === null) assertAllRead(text, tokens, model.folder.id);
+  return { ids, tokens };
+}
+
+/** A tokenizer with no unknown token drops what it cannot spell; say so rather than show a shorter text. */
+function assertAllRead(text: string, tokens: readonly Token[], modelId: string): void {
+  const missing = uncoveredCharacters(text, tokens);
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 8).map((ch) => `"${ch}"`).join(', ');
+  throw new QkvError('unreadable-text',
+    `Model "${modelId}" has no token for ${shown}${missing.length > 8 ? ' and more' : ''}: its vocabulary cannot spell this text. Remove those characters or choose another model.`);
 }
 
 export async function runAttention(model: LoadedModel, text: string, tokenized: TokenizedText): Promise<AttentionResult> {

@@ -121,7 +121,7 @@ export class Harness {
   }
 
   /** A fresh panel page; a viewport or scale other than the default gets a browser context of its own. */
-  async open(theme: Theme, viewport?: { width: number; height: number }, deviceScaleFactor?: number): Promise<Panel> {
+  async open(theme: Theme, viewport?: { width: number; height: number }, deviceScaleFactor?: number, savedState?: unknown): Promise<Panel> {
     const page = viewport || deviceScaleFactor
       ? await this.browser.newPage({ viewport: viewport ?? DEFAULT_VIEWPORT, deviceScaleFactor: deviceScaleFactor ?? 1 })
       : await this.context.newPage();
@@ -130,7 +130,7 @@ export class Harness {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await page.addInitScript(installFakeHost, { vars: theme.vars, bodyClass: theme.bodyClass });
+    await page.addInitScript(installFakeHost, { vars: theme.vars, bodyClass: theme.bodyClass, savedState: savedState ?? null });
     await page.goto(`${this.origin}/`);
     return new Panel(page, errors);
   }
@@ -330,9 +330,10 @@ function serve(dist: string, origin: string, url: string, response: http.ServerR
  * Runs in the page before its scripts (serialised by addInitScript, so it must use nothing from this module):
  * the fake host, and the theme applied as soon as <html> and <body> exist.
  */
-function installFakeHost(theme: { vars: Record<string, string>; bodyClass: string }): void {
+function installFakeHost(theme: { vars: Record<string, string>; bodyClass: string; savedState: unknown }): void {
   const host: FakeHost = {
-    posted: [], heads: {}, layers: {}, positions: null, resultId: -1, autoAnswer: true, state: undefined, acquired: 0, cspViolations: [], images: [],
+    posted: [], heads: {}, layers: {}, positions: null, resultId: -1, autoAnswer: true, state: theme.savedState ?? undefined, acquired: 0,
+    cspViolations: [], images: [],
   };
   window.__host = host;
   const buffer = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;

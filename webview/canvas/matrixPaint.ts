@@ -126,11 +126,18 @@ export function drawImageScaled(ctx: CanvasRenderingContext2D, image: ImageData,
 /** Sizes a canvas for CSS pixels × devicePixelRatio and returns its context, scaled to CSS pixels. */
 export function sizeCanvas(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: number): CanvasRenderingContext2D | null {
   const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(cssWidth * dpr);
-  canvas.height = Math.round(cssHeight * dpr);
-  canvas.style.width = `${cssWidth}px`;
-  canvas.style.height = `${cssHeight}px`;
+  const [width, height] = [Math.round(cssWidth * dpr), Math.round(cssHeight * dpr)];
+  // Setting the size, even to the same value, reallocates the bitmap: a head switch at the same size only clears it.
+  const same = canvas.width === width && canvas.height === height;
+  if (!same) {
+    canvas.width = width;
+    canvas.height = height;
+    canvas.style.width = `${cssWidth}px`;
+    canvas.style.height = `${cssHeight}px`;
+  }
   const ctx = canvas.getContext('2d');
+  ctx?.setTransform(1, 0, 0, 1, 0, 0);
+  if (same) ctx?.clearRect(0, 0, width, height);
   ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
   return ctx;
 }

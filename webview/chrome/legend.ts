@@ -26,6 +26,7 @@ export class Legend {
   private readonly caption: HTMLElement;
   private readonly fixed: HTMLInputElement;
   private readonly captionLine: HTMLElement;
+  private readonly row: HTMLElement;
   private readonly masked: HTMLElement;
   private readonly maskedSwatch: HTMLCanvasElement;
 
@@ -41,15 +42,18 @@ export class Legend {
       'masked',
     ]);
     this.fixed.addEventListener('change', () => onScale(this.fixed.checked ? 'unit' : 'head'));
-    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [
-      el('div', { className: 'qkv-legend__row' }, [
+    this.row = el('div', { className: 'qkv-legend__row' }, [
         el('span', { className: 'qkv-legend__ramp' }, [el('span', { className: 'qkv-legend__end', text: '0' }), this.bar, this.maxLabel]),
         this.masked,
         el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, 'Fixed 0–1 scale']),
-      ]),
-      this.captionLine,
     ]);
+    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [this.row, this.captionLine]);
 
+  }
+
+  /** A control at the end of the legend's row (the heatmap's Table toggle). */
+  addControl(element: HTMLElement): void {
+    this.row.append(element);
   }
 
   /** A note that follows the caption on its line (the heatmap's axes). */

@@ -6,6 +6,8 @@ import type { ResultSummary } from '../../shared/protocol';
 import { el } from '../dom';
 import type { HeadData } from '../headCache';
 import { describeRef, sameRef } from '../headRef';
+import { CellCursor } from './cellCursor';
+import { headTable } from './headTable';
 import { Heatmap, type HoveredCell } from './heatmap';
 import { HeadStatsLine } from './headStatsLine';
 import { Legend } from '../chrome/legend';
@@ -34,6 +36,10 @@ export class AttentionView {
   private readonly readout = new Readout();
   private readonly stats = new HeadStatsLine();
   private readonly axes: HTMLElement;
+  private readonly cursor: CellCursor;
+  private readonly tableToggle: HTMLButtonElement;
+  private readonly tableSlot: HTMLElement;
+  private tableShown = false;
   private state: PanelState | undefined;
   private paintedWidth = 0;
   /** The host's click already on its way, so it is done once. */
@@ -44,12 +50,27 @@ export class AttentionView {
     this.legend = new Legend((scale) => events.setScale(scale));
     this.axes = el('span', { className: 'qkv-note' });
     this.legend.note(this.axes);
+    const announcer = el('p', { className: 'qkv-visually-hidden qkv-heatmap__announce', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+    this.cursor = new CellCursor(this.heatmap, (row, col) => this.cellText(row, col), announcer, (row, col) => events.pickCell(row, col));
+    this.tableToggle = el('button', {
+      className: 'qkv-button qkv-button--secondary qkv-button--small',
+      text: 'Table',
+      attrs: { type: 'button', 'aria-pressed': 'false', title: 'Show this head as a table of values instead of the heatmap' },
+    });
+    this.tableToggle.addEventListener('click', () => {
+      this.tableShown = !this.tableShown;
+      this.repaint();
+    });
+    this.legend.addControl(this.tableToggle);
+    this.tableSlot = el('div');
     // The tab already names the section: its heading is for screen readers, so the cells start higher.
     this.element = markStages(el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
       el('h2', { className: 'qkv-visually-hidden', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
       this.legend.element,
       this.readout.element,
+      announcer,
       this.heatmap.element,
+      this.tableSlot,
       this.stats.element,
     ]), 'softmax');
     new ResizeObserver(() => {
@@ -78,6 +99,7 @@ export class AttentionView {
       current !== previous.shown || summary !== previous.summary || state.scale !== previous.scale || state.palette !== previous.palette;
     if (changed) this.paint(summary, current);
     this.heatmap.markPicked(state.query, state.key);
+    if (state.query !== undefined && state.key !== undefined) this.cursor.place(state.query, state.key);
     this.doPendingClick(state);
   }
 
@@ -105,9 +127,22 @@ export class AttentionView {
     this.legend.render({ palette, scale, scaleMax, causal: summary.model.causal });
     this.readout.hint(); // the heatmap puts a hovered cell back, if the pointer is still over one
     this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, causal: summary.model.causal, description: describeHead(summary, head) });
+    this.tableToggle.setAttribute('aria-pressed', String(this.tableShown));
+    this.heatmap.element.hidden = this.tableShown;
+    this.tableSlot.replaceChildren(...(this.tableShown ? [headTable(head, summary.tokens, summary.model.causal, describeRef(head.ref, summary.model))] : []));
     this.paintedWidth = this.heatmap.availableWidth;
     this.events.painted(head);
     if (this.state) this.doPendingClick(this.state);
+  }
+
+  /** What a screen reader hears for a cell: query " it" → key " pizza": 0.645. */
+  private cellText(row: number, col: number): string {
+    const summary = this.state?.summary;
+    const head = this.heatmap.paintedHead;
+    if (!summary || !head) return '';
+    const text = (i: number) => `"${summary.tokens[i].display.replace(/␣/g, ' ')}"`;
+    const masked = summary.model.causal && col > row ? ' (masked: a later token)' : '';
+    return `query ${text(row)} → key ${text(col)}: ${head.probs[row * head.n + col].toFixed(3)}${masked}`;
   }
 
   private hover(cell: HoveredCell | undefined): void {

@@ -46,7 +46,7 @@ const QUERY_CAPTION = 'query ↓';
 
 export class Heatmap {
   readonly element: HTMLElement;
-  private readonly canvas: HTMLCanvasElement;
+  readonly canvas: HTMLCanvasElement;
   private image: ImageData | undefined;
   private readonly cursor: HTMLElement;
   private readonly picked: HTMLElement;
@@ -76,6 +76,16 @@ export class Heatmap {
       if (cell) this.onClick(cell.row, cell.col);
       else if (label) this.onLabel(label.axis, label.index);
     });
+  }
+
+  /** Tokens on each side of the painted grid; 0 before any paint. */
+  get size(): number {
+    return this.geometry?.n ?? 0;
+  }
+
+  /** Outlines a cell and reports it as hovered (the keyboard's cell cursor). */
+  pointCell(row: number, col: number): void {
+    this.hoverCell(row, col);
   }
 
   /** The head on the canvas, once painted. */
