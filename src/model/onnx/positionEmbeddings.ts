@@ -7,8 +7,8 @@
 // Among several, a name that says "position" wins. Rotary tables (cos/sin caches) and token-type tables are not
 // position embeddings and are skipped.
 import { onnx } from 'onnx-proto';
-import type { RawConfig } from '../modelConfig';
-import { architectureOf } from '../modelConfig';
+import type { ModelConfig } from '../modelConfig';
+import { halfToFloat } from './constantValue';
 import { indexGraph, type GraphIndex } from './onnxGraph';
 
 export interface PositionTable {
@@ -30,9 +30,8 @@ const ROTARY_NAME = /rotary|cos_cached|sin_cached|inv_freq|\bcos\b|\bsin\b/i;
 const SEGMENT_NAME = /token_type|segment/i;
 /** Shape ops read only the shape of their input, never its values. */
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
-const OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'camembert', 'longformer']);
 
-export function findPositionTable(graph: onnx.IGraphProto, config: RawConfig): PositionTable | undefined {
+export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig): PositionTable | undefined {
   const ix = indexGraph(graph);
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const candidates: { tensor: onnx.ITensorProto; named: boolean }[] = [];
@@ -52,9 +51,7 @@ export function findPositionTable(graph: onnx.IGraphProto, config: RawConfig): P
   if (!chosen || !data) return undefined;
   const [rows, dim] = (chosen.dims ?? []).map(Number);
   if (data.length !== rows * dim) return undefined;
-  const padding = typeof config.pad_token_id === 'number' ? config.pad_token_id : 1;
-  const firstRow = OFFSET_POSITIONS.has(architectureOf(config)) ? padding + 1 : 0;
-  return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow };
+  return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow: config.firstPositionRow };
 }
 
 /** The graph inputs whose values reach `tensor` (through anything but Shape and Size). */
@@ -96,15 +93,6 @@ function floatValues(tensor: onnx.ITensorProto): Float32Array | undefined {
   // float16 without raw bytes is stored bit-for-bit in int32_data.
   if (tensor.dataType === FLOAT16 && tensor.int32Data?.length) return Float32Array.from(tensor.int32Data, (bits) => halfToFloat(bits));
   return undefined;
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** Rows for positions 0…n−1, as the model adds them; undefined when the table is shorter. */
