@@ -10,6 +10,7 @@ import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { graphCandidates } from '../../src/model/graphFile';
 import { decodeModel } from '../../src/model/onnx/onnxGraph';
 import { QkvError } from '../../shared/errors';
+import { repoFromFolder, startHubServer } from './hubServer';
 import { fixtureDir, PIZZA } from './support';
 
 const engine = new AttentionEngine();
@@ -77,4 +78,17 @@ describe('graph files', () => {
         (error: unknown) => error instanceof QkvError && error.message.includes(`${data}, which is missing`));
     });
   }
+
+  it('downloads a hub graph\'s external data file with it, and runs it from the cache', async () => {
+    const server = await startHubServer({ 'test/external': repoFromFolder(copyFixture('tiny-gpt2', 'model.onnx', 'model.onnx_data')) });
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-hub-external-'));
+    try {
+      const result = await engine.run({ text: PIZZA, model: 'test/external', maxTokens: 512, hub: { cacheDir, endpoint: server.endpoint } });
+      assert.equal(result.layers.length, 2);
+      assert.ok(server.requests.some((r) => r.endsWith('/onnx/model.onnx_data')), server.requests.join(', '));
+    } finally {
+      await server.close();
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
 });
