@@ -42,7 +42,7 @@ const ROOT_HALF = 1 / Math.sqrt(8); // head_dim 8 in every family fixture
 const FAMILIES: readonly Family[] = [
   {
     name: 'tiny-opt', causal: true, scale: ROOT_HALF,
-    engineGap: 'the engine does not follow Max(scores, finfo.min) (OPT\'s clamp) between Q·Kᵀ and the Softmax',
+    engineGap: 'the engine does not follow Max(scores, finfo.min) (OPT\'s clamp) between Q·Kᵀ and the Softmax, and q·scaling sits before Reshape/Transpose as in BART',
   },
   { name: 'tiny-bloom', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4) },
   {
