@@ -1,5 +1,5 @@
 // Through the real engine, one fixture per attention family whose Hugging Face eager code differs
-// (tools/modeling_families.py): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm),
+// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm),
 // T5 (no scale, relative position bias), GPT-NeoX (partial rotary), Gemma 2 (query_pre_attn_scalar, soft-capping,
 // sliding window). For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale,
 // soft-cap and additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied
