@@ -88,21 +88,18 @@ export function runLength(plan: FeedPlan, n: number, modelLabel: string): number
   return plan.fixedLength;
 }
 
-/** One line per input for `qkv-scope inspect`: how it will be fed. */
-export function describeFeed(input: PlannedInput): string {
+/** How an input will be fed, in words, for `qkv-scope inspect`. */
+export function feedText(input: PlannedInput): string {
   const role = input.role;
-  const how = ((): string => {
-    switch (role.kind) {
-      case 'ids': return `token ids${role.tableRows ? ` (embedding table of ${role.tableRows} rows)` : ''}, padded with the pad token when the length is fixed`;
-      case 'mask': return role.form === 'additive' ? 'additive mask: 0 for a visible key, the lowest float for a hidden one'
-        : role.form === 'hide' ? 'mask: true hides a key' : 'mask: 1 for each real token, 0 for padding (and for later keys when causal)';
-      case 'mask-length': return 'mask index: the number of real tokens';
-      case 'token-types': return 'token types: all 0 (one segment)';
-      case 'positions': return 'positions 0, 1, 2, …';
-      case 'past': return 'empty past state (length 0)';
-      case 'hidden': return 'random hidden states in [−1, 1] (probe)';
-      case 'random': return 'random values (probe)';
-    }
-  })();
-  return `${input.name}: ${describeInput(input)} → ${how}`;
+  switch (role.kind) {
+    case 'ids': return `token ids${role.tableRows ? ` (embedding table of ${role.tableRows} rows)` : ''}, padded with the pad token when the length is fixed`;
+    case 'mask': return role.form === 'additive' ? 'additive mask: 0 for a visible key, the lowest float for a hidden one'
+      : role.form === 'hide' ? 'mask: true hides a key' : 'mask: 1 for each real token, 0 for padding (and for later keys when causal)';
+    case 'mask-length': return 'mask index: the number of real tokens';
+    case 'token-types': return 'token types: all 0 (one segment)';
+    case 'positions': return 'positions 0, 1, 2, …';
+    case 'past': return 'empty past state (length 0)';
+    case 'hidden': return 'random hidden states in [−1, 1] (probe)';
+    case 'random': return 'random values (probe)';
+  }
 }

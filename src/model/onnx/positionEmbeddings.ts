@@ -9,7 +9,8 @@
 import { onnx } from 'onnx-proto';
 import type { ModelConfig } from '../modelConfig';
 import { halfToFloat } from './constantValue';
-import { indexGraph, type GraphIndex } from './onnxGraph';
+import { inputsBehind } from './blockKind';
+import { indexGraph } from './onnxGraph';
 
 export interface PositionTable {
   /** The initializer's name, e.g. "transformer.wpe.weight". */
@@ -28,8 +29,6 @@ const POSITION_NAME = /pos|wpe/i;
 const ROTARY_NAME = /rotary|cos_cached|sin_cached|inv_freq|\bcos\b|\bsin\b/i;
 /** Token-type (segment) tables are indexed by constants too, in exports without token_type_ids. */
 const SEGMENT_NAME = /token_type|segment/i;
-/** Shape ops read only the shape of their input, never its values. */
-const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
 export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig): PositionTable | undefined {
   const ix = indexGraph(graph);
@@ -52,27 +51,6 @@ export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig):
   const [rows, dim] = (chosen.dims ?? []).map(Number);
   if (data.length !== rows * dim) return undefined;
   return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow: config.firstPositionRow };
-}
-
-/** The graph inputs whose values reach `tensor` (through anything but Shape and Size). */
-function inputsBehind(ix: GraphIndex, tensor: string): Set<string> {
-  const graphInputs = new Set((ix.graph.input ?? []).map((v) => v.name ?? ''));
-  const found = new Set<string>();
-  const seen = new Set<string>();
-  const stack = [tensor];
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name) || name === '') continue;
-    seen.add(name);
-    if (graphInputs.has(name)) {
-      found.add(name);
-      continue;
-    }
-    const node = ix.producer(name);
-    if (!node || SHAPE_ONLY.has(node.opType ?? '')) continue;
-    stack.push(...(node.input ?? []));
-  }
-  return found;
 }
 
 const { FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
