@@ -24,6 +24,8 @@ export interface HeadTensors {
   readonly q: ArrayBuffer;
   readonly k: ArrayBuffer;
   readonly v: ArrayBuffer;
+  /** The Softmax input [n × n], when the model adds more than a scale and a mask (ModelFacts.additiveTerm). */
+  readonly scores?: ArrayBuffer;
 }
 
 export interface HeadRef {
@@ -222,7 +224,8 @@ const isSummary = (v: unknown): v is ResultSummary =>
 const isPositions = (v: unknown): v is PositionsPayload | null =>
   v === null || (isObject(v) && typeof v.source === 'string' && isIndex(v.dim) && isIndex(v.firstRow) && isBuffer(v.data));
 
-const isHeadTensors = (v: unknown): v is HeadTensors => isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v);
+const isHeadTensors = (v: unknown): v is HeadTensors =>
+  isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v) && (v.scores === undefined || isBuffer(v.scores));
 const isStatus = (v: unknown): v is PanelStatus =>
   isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
 
