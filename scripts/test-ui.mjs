@@ -4,8 +4,10 @@
 // (headless Chromium), opens pizza.txt, selects all of it, runs "QKV Scope: Show Attention" from the Command
 // Palette with the default "embedded" model, reads the panel inside the webview's frames, checks that heatmap cells
 // show without scrolling in a 1440 × 900 window with the Explorer open (the first cell within the top 400 px),
-// switches head with the keyboard, takes a screenshot (docs/screenshots/vscode-panel.png), and reloads the window to
-// see the panel come back on the same head.
+// switches head with the keyboard and takes a screenshot (docs/screenshots/vscode-panel.png); then puts the cursor on
+// " it", checks the attention painted on the editor, its hover and the status bar item, and takes the painted editor
+// in the four themes at 1440 × 900 (docs/screenshots/vscode-editor-paint-*.png); and reloads the window to see the
+// panel come back on the same head.
 // Exit code 0 when every check passed; last line "N passed, N failed".
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
@@ -201,6 +203,85 @@ try {
       if (await line.isVisible()) throw new Error(`the panel still says "${(await line.textContent())?.trim()}"`);
     }
   });
+
+  /** The cursor right after "it", in the editor. */
+  const cursorOnIt = async () => {
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 'The pizza came out of the oven and it'.length; i++) await page.keyboard.press('ArrowRight');
+  };
+
+  // The editor paint: the whole sentence again, then the cursor on " it" paints its attention on the text.
+  const editorView = page.locator('.editor-group-container .monaco-editor').first();
+  await check('the cursor on " it" paints the editor and the status bar item names its strongest key', async () => {
+    await editorView.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await selectionLength(PIZZA.length);
+    await page.keyboard.press('Control+Alt+A');
+    await panel.locator(`canvas[data-n="${PIZZA_TOKENS}"]`).waitFor({ timeout: 30_000 });
+    await editorView.locator('.view-lines').click();
+    await cursorOnIt();
+    const item = page.locator('.statusbar-item', { hasText: /L\d+ H\d+ · " it" → ".*" \d\.\d{3}/ });
+    await item.waitFor({ timeout: 15_000 });
+    // The decorations are drawn in the editor's overlay layer (adjacent ranges of one step may share a box).
+    await editorView.locator('.view-overlays .cdr').first().waitFor({ timeout: 10_000 });
+    return `${(await item.textContent())?.trim()}; ${await editorView.locator('.view-overlays .cdr').count()} painted boxes`;
+  });
+
+  /** Points at " pizza" in the editor and waits for its hover. */
+  const hoverPizza = async () => {
+    const box = await editorView.evaluate((root) => {
+      const line = [...root.querySelectorAll('.view-line')].find((l) => l.textContent?.includes('pizza'));
+      const walker = document.createTreeWalker(line ?? root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf('pizza') ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 5);
+        const r = range.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }
+      return undefined;
+    });
+    if (!box) throw new Error('"pizza" is not on screen in the editor');
+    await page.mouse.move(box.x, box.y + 40);
+    await page.mouse.move(box.x, box.y, { steps: 4 });
+    // The hover writes spaces inside the quotes as no-break spaces: \s matches both.
+    const hover = page.locator('.monaco-hover', { hasText: /"\sit"\s→\s"\spizza"\s\d\.\d{3}\s·\srank\s\d+\sof\s\d+/ }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    return (await hover.textContent())?.replace(/\s+/g, ' ').trim();
+  };
+
+  await check('hovering " pizza" shows its weight and rank', hoverPizza);
+
+  // The painted editor in the four themes, 1440 × 900.
+  const THEMES = [['light', 'Default Light Modern', 'vs'], ['dark', 'Default Dark Modern', 'vs-dark'],
+    ['hc-dark', 'Default High Contrast', 'hc-black'], ['hc-light', 'Default High Contrast Light', 'hc-light']];
+  for (const [name, theme, className] of THEMES) {
+    await check(`screenshot of the painted editor, ${name}`, async () => {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      if (!(await page.locator(`.monaco-workbench.${className}`).count())) {
+        // Ctrl+K Ctrl+T: the colour theme picker ("Color Theme" in the palette also finds the marketplace's).
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+T');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        // The picker lists themes by label ("Dark Modern"), not by id ("Default Dark Modern").
+        const label = theme.replace(/^Default /, '').replace(/^High Contrast( Light)?$/, (_, light) => (light ? 'Light High Contrast' : 'Dark High Contrast'));
+        await input.fill(label);
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+        await row.waitFor();
+        await row.click();
+        await page.locator(`.monaco-workbench.${className}`).waitFor({ timeout: 20_000 });
+        await cursorOnIt();
+      }
+      await page.waitForTimeout(800);
+      await hoverPizza();
+      const file = path.join(path.dirname(screenshot), `vscode-editor-paint-${name}.png`);
+      await page.screenshot({ path: file });
+      return path.relative(REPO_ROOT, file);
+    });
+  }
 } catch (error) {
   if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
   await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-failure.png') })

@@ -23,6 +23,8 @@ export interface HeadTensors {
   readonly q: ArrayBuffer;
   readonly k: ArrayBuffer;
   readonly v: ArrayBuffer;
+  /** The Softmax input [n × n], when the model adds more than a scale and a mask (ModelFacts.additiveTerm). */
+  readonly scores?: ArrayBuffer;
 }
 
 export interface HeadRef {
@@ -78,10 +80,15 @@ export type PanelStatus =
   | { readonly state: 'stale'; readonly message: string };
 
 export type ToWebview =
-  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
+  /**
+   * A new result. `heads` is the layer of `show`, packed as in `layerHeads`, so that the first picture needs no
+   * request back to the host (live update repaints per keystroke).
+   */
+  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef; readonly heads?: { readonly layer: number; readonly buffer: ArrayBuffer } }
   /**
    * Every head of one layer in one transferable buffer, so that switching heads never waits on the host:
-   * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, exactly that long.
+   * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, then — only when the model adds more
+   * than a mask — scores [heads × n × n]; exactly that long.
    */
   | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly buffer: ArrayBuffer }
   /** The panel's settings (qkvScope.colorScale). */
@@ -206,7 +213,8 @@ const isSummary = (v: unknown): v is ResultSummary =>
 const isPositions = (v: unknown): v is PositionsPayload | null =>
   v === null || (isObject(v) && typeof v.source === 'string' && isIndex(v.dim) && isIndex(v.firstRow) && isBuffer(v.data));
 
-const isHeadTensors = (v: unknown): v is HeadTensors => isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v);
+const isHeadTensors = (v: unknown): v is HeadTensors =>
+  isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v) && (v.scores === undefined || isBuffer(v.scores));
 const isStatus = (v: unknown): v is PanelStatus =>
   isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
 
@@ -220,7 +228,11 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
   const ids = isIndex(m.requestId) && isIndex(m.resultId) ? { requestId: m.requestId, resultId: m.resultId } : undefined;
   switch (m.type) {
     case 'summary':
-      return isSummary(m.summary) && isRef(m.show) ? { type: 'summary', summary: m.summary, show: m.show } : undefined;
+      if (!isSummary(m.summary) || !isRef(m.show)) return undefined;
+      // Heads that do not fit are left out; the panel then asks for them.
+      return isObject(m.heads) && isIndex(m.heads.layer) && isBuffer(m.heads.buffer)
+        ? { type: 'summary', summary: m.summary, show: m.show, heads: { layer: m.heads.layer, buffer: m.heads.buffer } }
+        : { type: 'summary', summary: m.summary, show: m.show };
     case 'head':
       return ids && isRef(m.ref) && isHeadTensors(m.tensors)
         ? { type: 'head', ...ids, ref: m.ref, tensors: m.tensors }

@@ -8,7 +8,7 @@ import type { HeadRef, ResultSummary, StepShown, ToWebview } from '../shared/pro
 import type { WebviewState } from '../shared/webviewState';
 import { MODEL_SETTINGS, type WhatIfSettings } from '../shared/whatIf';
 import { HeadCache, toHeadData, type HeadData } from './headCache';
-import { headOfLayer, LayerStore, layerBytes, prefetchOrder, unpackLayerHeads, type LayerShape } from './layerHeads';
+import { headOfLayer, LayerStore, layerBytes, prefetchOrder, unpackLayerHeads, type LayerHeads, type LayerShape } from './layerHeads';
 import { clampRef, refKey, sameRef, stepRef, type Axis } from './headRef';
 import { readPalette } from './canvas/theme';
 import { answerRenderImage } from './exportImage/imageRequest';
@@ -47,7 +47,7 @@ export class PanelController {
   receive(message: ToWebview): void {
     switch (message.type) {
       case 'summary':
-        this.useSummary(message.summary, message.show);
+        this.useSummary(message.summary, message.show, message.heads);
         break;
       case 'head':
         this.useHead(message);
@@ -182,12 +182,8 @@ export class PanelController {
     const summary = this.store.state.summary;
     if (!summary || message.resultId !== summary.resultId) return;
     this.layerHeadsAsked.delete(message.layer);
-    const layer = message.layer < summary.model.layers ? unpackLayerHeads(summary.resultId, message.layer, message.buffer, shapeOf(summary)) : 'no such layer';
-    if (typeof layer === 'string') {
-      console.warn(`QKV Scope: dropped the heads of layer ${message.layer}: ${layer}`);
-      return;
-    }
-    this.layerHeads.put(layer);
+    const layer = this.holdLayer(summary, message.layer, message.buffer);
+    if (!layer) return;
     const { ref, shown, layers } = this.store.state;
     const patch: { -readonly [K in keyof PanelState]?: PanelState[K] } = {};
     if (!layers.has(layer.layer)) patch.layers = new Map(layers).set(layer.layer, layer.probs);
@@ -195,7 +191,18 @@ export class PanelController {
     if (Object.keys(patch).length > 0) this.store.update(patch);
   }
 
-  private useSummary(summary: ResultSummary, show: HeadRef): void {
+  /** Unpacks and holds the heads of one layer; undefined (and a warning) when they do not fit the summary. */
+  private holdLayer(summary: ResultSummary, index: number, buffer: ArrayBuffer): LayerHeads | undefined {
+    const layer = index < summary.model.layers ? unpackLayerHeads(summary.resultId, index, buffer, shapeOf(summary)) : 'no such layer';
+    if (typeof layer === 'string') {
+      console.warn(`QKV Scope: dropped the heads of layer ${index}: ${layer}`);
+      return undefined;
+    }
+    this.layerHeads.put(layer);
+    return layer;
+  }
+
+  private useSummary(summary: ResultSummary, show: HeadRef, heads?: { readonly layer: number; readonly buffer: ArrayBuffer }): void {
     const previous = this.store.state.summary;
     const fresh = previous?.resultId !== summary.resultId;
     if (fresh) {
@@ -206,11 +213,15 @@ export class PanelController {
       this.layersAsked.clear();
       this.positionsAsked = false;
     }
+    // The shown layer's heads come with a new result: the first picture needs no request.
+    const early = fresh && heads ? this.holdLayer(summary, heads.layer, heads.buffer) : undefined;
     const ref = clampRef(show, summary.model);
     const cached = this.held(summary, ref);
     const picks = picksFor(this.saved, summary.text, summary.tokens.length);
     this.saved = undefined;
-    this.store.update({ ...(fresh ? RESULT_RESET : {}), ...picks, summary, ref, shown: cached });
+    this.store.update({
+      ...(fresh ? RESULT_RESET : {}), ...(early ? { layers: new Map([[early.layer, early.probs]]) } : {}), ...picks, summary, ref, shown: cached,
+    });
     if (!cached) this.request(summary, ref);
     this.prefetch(summary, ref.layer);
     this.announce(ref);

@@ -10,6 +10,7 @@ import { parseWebviewState } from '../../shared/webviewState';
 import { readSettings, SECTION } from '../settings';
 import { summarize } from '../../shared/resultSummary';
 import { PendingImages, type RenderedImage } from './imageRequests';
+import { layerHeadsBuffer } from './layerPayload';
 import { describe } from './messageLog';
 import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
@@ -258,7 +259,8 @@ export class AttentionPanel implements vscode.Disposable {
   private postSummary(): void {
     if (!this.ready || !this.current) return;
     const { resultId } = this.current.summary;
-    this.post({ type: 'summary', summary: this.current.summary, show: this.showing });
+    const heads = { layer: this.showing.layer, buffer: layerHeadsBuffer(this.current.result, this.showing.layer) };
+    this.post({ type: 'summary', summary: this.current.summary, show: this.showing, heads });
     if (this.pickedQuery?.resultId === resultId) this.post({ type: 'pickQuery', resultId, query: this.pickedQuery.query });
   }
 

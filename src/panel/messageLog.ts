@@ -7,7 +7,7 @@ import { payloadBytes } from './headPayload';
 export function describe(message: ToWebview | FromWebview): string {
   switch (message.type) {
     case 'summary':
-      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}`;
+      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}${message.heads ? `, its layer ${message.heads.buffer.byteLength} bytes` : ''}`;
     case 'head':
       return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
     case 'layer':
