@@ -2,10 +2,12 @@
 // Runs in Node (test tooling): the packaged extension used the way a person uses it. Installs the .vsix into a
 // fresh extensions folder with code-server --install-extension, opens test/integration/workspace in the workbench
 // (headless Chromium), opens pizza.txt, selects all of it, runs "QKV Scope: Show Attention" from the Command
-// Palette with the default "embedded" model, reads the panel inside the webview's frames, switches head with the
-// keyboard and takes a screenshot (docs/screenshots/vscode-panel.png); then puts the cursor on " it", checks the
-// attention painted on the editor, its hover and the status bar item, and takes the painted editor in the four
-// themes at 1440 × 900 (docs/screenshots/vscode-editor-paint-*.png).
+// Palette with the default "embedded" model, reads the panel inside the webview's frames, checks that heatmap cells
+// show without scrolling in a 1440 × 900 window with the Explorer open (the first cell within the top 400 px),
+// switches head with the keyboard and takes a screenshot (docs/screenshots/vscode-panel.png); then puts the cursor on
+// " it", checks the attention painted on the editor, its hover and the status bar item, and takes the painted editor
+// in the four themes at 1440 × 900 (docs/screenshots/vscode-editor-paint-*.png); and reloads the window to see the
+// panel come back on the same head.
 // Exit code 0 when every check passed; last line "N passed, N failed".
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
@@ -19,6 +21,9 @@ import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } fr
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
 const PIZZA_TOKENS = 12;
 const COMMAND = 'QKV Scope: Show Attention';
+const WINDOW = { width: 1440, height: 900 };
+/** The picture first: the heatmap's first cell must start within this many CSS pixels of the window's top. */
+const FIRST_CELL_MAX_Y = 400;
 
 /** @param {string} name */
 const option = (name) => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -87,7 +92,7 @@ try {
   });
   // No qkvScope.* settings: the default "embedded" model, as a new user gets it.
   writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 });
-  vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: { width: 1440, height: 1080 } });
+  vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: WINDOW });
   const { page, base } = vscode;
 
   await check('the workbench opens the workspace', async () => {
@@ -108,8 +113,10 @@ try {
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+A');
     await selectionLength(PIZZA.length);
-    await page.keyboard.press('Control+B'); // hide the side bar: more room for the panel in the screenshot
-    return `${PIZZA.length} characters selected`;
+    // The Explorer open, as a new user has it (the panel then gets half of what the side bar leaves).
+    if (!(await page.locator('.part.sidebar').isVisible())) await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar .explorer-folders-view').waitFor({ state: 'visible', timeout: 10_000 });
+    return `${PIZZA.length} characters selected, Explorer open`;
   });
 
   // The webview is two frames deep: the webview host iframe, then the extension's page in iframe#active-frame.
@@ -138,6 +145,16 @@ try {
     return label;
   });
 
+  await check(`heatmap cells show without scrolling: the first starts within ${FIRST_CELL_MAX_Y} px of a ${WINDOW.width} × ${WINDOW.height} window`, async () => {
+    const box = await heatmap.boundingBox(); // in the window's coordinates, through both frames
+    const originY = Number(await heatmap.getAttribute('data-origin-y'));
+    const cell = Number(await heatmap.getAttribute('data-cell'));
+    if (!box) throw new Error('the heatmap has no box');
+    const first = box.y + originY;
+    if (first > FIRST_CELL_MAX_Y || first + cell > WINDOW.height) throw new Error(`the first cell starts at y = ${first.toFixed(0)}`);
+    return `first cell at y = ${first.toFixed(0)} (x = ${(box.x + Number(await heatmap.getAttribute('data-origin-x'))).toFixed(0)}), ${cell} px cells`;
+  });
+
   await check('ArrowRight in the panel switches to head 2', async () => {
     await position.click(); // focus the panel's document, on something that is not a control
     await page.keyboard.press('ArrowRight');
@@ -151,6 +168,21 @@ try {
     await page.waitForTimeout(500);
     await page.screenshot({ path: screenshot });
     return path.relative(REPO_ROOT, screenshot);
+  });
+
+  await check('after a window reload the panel comes back on layer 1, head 2', async () => {
+    // Developer: Reload Window shuts the workbench down properly (its state saved), as a person's reload does.
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await panel.locator('.qkv-position', { hasText: /^Layer 1 \/ \d+ · Head 2 \/ \d+$/ }).waitFor({ timeout: 120_000 });
+    await heatmap.waitFor({ timeout: 60_000 });
+    return (await position.textContent())?.trim();
   });
 
   await check('a second run, from the Ctrl+Alt+A keybinding on "The pizza", replaces the result', async () => {

@@ -1,11 +1,10 @@
 // Runs in both the extension host and the webview: every message between them, typed each way, and the one place
-// that checks them — parseFromWebview on the host, parseToWebview in the webview, parseWebviewState for what a
-// reload brings back. Each parser builds a fresh object from the fields it checked, so nothing else slips through.
+// that checks them — parseFromWebview on the host, parseToWebview in the webview (webviewState.ts checks what a
+// reload brings back). Each parser builds a fresh object from the fields it checked, so nothing else slips through.
 // The webview sends `ready` first; the host never posts before that. Requests carry an id and replies name it.
 import type { ModelFacts, Token } from './attentionResult';
 import { parseEditorFromWebview, parseEditorToWebview, type EditorFromWebview, type EditorToWebview } from './editorProtocol';
 import type { HeadStats } from './headStats';
-import { MIN_TEMPERATURE, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from './whatIf';
 
 /** Everything the panel needs before any tensor: small, sent once per result. */
 export interface ResultSummary {
@@ -88,7 +87,8 @@ export type ToWebview =
   | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef; readonly heads?: { readonly layer: number; readonly buffer: ArrayBuffer } }
   /**
    * Every head of one layer in one transferable buffer, so that switching heads never waits on the host:
-   * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, exactly that long.
+   * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, then — only when the model adds more
+   * than a mask — scores [heads × n × n]; exactly that long.
    */
   | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly buffer: ArrayBuffer }
   /** The panel's settings (qkvScope.colorScale). */
@@ -134,30 +134,19 @@ export type FromWebview =
   | ({ readonly type: 'stepShown' } & StepShown)
   | EditorFromWebview;
 
-/** What the webview keeps with getState/setState, so a reload or a hide/show restores the same view. */
-export interface WebviewState {
-  readonly ref: HeadRef;
-  readonly text?: string;
-  readonly model?: string;
-  readonly tab?: ViewTab;
-  readonly query?: number;
-  readonly key?: number;
-  readonly whatIf?: WhatIfSettings;
-  readonly scale?: ScaleMode;
-}
 
-const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isRef = (v: unknown): v is HeadRef =>
+export const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+export const isRef = (v: unknown): v is HeadRef =>
   typeof v === 'object' && v !== null && isIndex((v as HeadRef).layer) && isIndex((v as HeadRef).head);
 /** No model has this many layers; a longer list is not a real request. */
 const MAX_LAYER_LIST = 1024;
 const isLayerList = (v: unknown): v is number[] => Array.isArray(v) && v.length <= MAX_LAYER_LIST && v.every(isIndex);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null;
-const oneOf = <T extends string>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
+export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null;
+export const oneOf = <T extends string>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
 const isBuffer = (v: unknown): v is ArrayBuffer => v instanceof ArrayBuffer;
 /** No text in a message is longer than this. */
-const MAX_TEXT = 1_000_000;
+export const MAX_TEXT = 1_000_000;
 
 /** The host trusts nothing from the webview: anything that does not fit the protocol is rejected here. */
 export function parseFromWebview(message: unknown): FromWebview | undefined {
@@ -273,44 +262,4 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
     default:
       return parseEditorToWebview(message);
   }
-}
-
-const SCORINGS: readonly Scoring[] = ['dot', 'squaredDot', 'negatedDot', 'cosine'];
-
-function parseScale(v: unknown): ScaleChoice | undefined {
-  if (!isObject(v)) return undefined;
-  if (v.kind === 'sqrtD' || v.kind === 'one') return { kind: v.kind };
-  return v.kind === 'custom' && isNumber(v.value) ? { kind: 'custom', value: v.value } : undefined;
-}
-
-function parseMask(v: unknown): MaskChoice | undefined {
-  if (!isObject(v)) return undefined;
-  if (v.kind === 'model' || v.kind === 'none' || v.kind === 'causal' || v.kind === 'antiCausal') return { kind: v.kind };
-  return v.kind === 'window' && isIndex(v.size) && v.size > 0 ? { kind: 'window', size: v.size } : undefined;
-}
-
-function parseWhatIf(v: unknown): WhatIfSettings | undefined {
-  if (!isObject(v) || !oneOf(SCORINGS, v.scoring) || !isNumber(v.temperature) || v.temperature < MIN_TEMPERATURE) return undefined;
-  const scale = parseScale(v.scale);
-  const mask = parseMask(v.mask);
-  return scale && mask ? { scoring: v.scoring, scale, temperature: v.temperature, mask } : undefined;
-}
-
-/**
- * What getState (or the serializer) brought back, if it has a head: each other field is kept only when it fits,
- * so an old or damaged state restores what it can and never breaks the panel.
- */
-export function parseWebviewState(v: unknown): WebviewState | undefined {
-  if (!isObject(v) || !isRef(v.ref)) return undefined;
-  const whatIf = parseWhatIf(v.whatIf);
-  return {
-    ref: { layer: v.ref.layer, head: v.ref.head },
-    ...(typeof v.text === 'string' && v.text.length <= MAX_TEXT ? { text: v.text } : {}),
-    ...(typeof v.model === 'string' && v.model.length <= 4096 ? { model: v.model } : {}),
-    ...(oneOf(VIEW_TABS, v.tab) ? { tab: v.tab } : {}),
-    ...(isIndex(v.query) ? { query: v.query } : {}),
-    ...(isIndex(v.key) ? { key: v.key } : {}),
-    ...(whatIf ? { whatIf } : {}),
-    ...(v.scale === 'head' || v.scale === 'unit' ? { scale: v.scale } : {}),
-  };
 }

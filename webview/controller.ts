@@ -4,7 +4,8 @@
 // as one buffer each (layerHeads.ts), so switching heads is a repaint that never waits on the host; a head of a
 // layer not held yet is a requestHead, answered from the host's copy of the result. The all-heads grid asks for every layer at once, the Positions view for
 // the position vectors, each once per result and only when its tab opens.
-import type { HeadRef, ResultSummary, StepShown, ToWebview, WebviewState } from '../shared/protocol';
+import type { HeadRef, ResultSummary, StepShown, ToWebview } from '../shared/protocol';
+import type { WebviewState } from '../shared/webviewState';
 import { MODEL_SETTINGS, type WhatIfSettings } from '../shared/whatIf';
 import { HeadCache, toHeadData, type HeadData } from './headCache';
 import { headOfLayer, LayerStore, layerBytes, prefetchOrder, unpackLayerHeads, type LayerHeads, type LayerShape } from './layerHeads';

@@ -12,6 +12,8 @@ export interface LayerHeads {
   readonly q: Float32Array;
   readonly k: Float32Array;
   readonly v: Float32Array;
+  /** The Softmax input [heads × n × n], when the model adds more than a mask. */
+  readonly scores?: Float32Array;
 }
 
 export interface LayerShape {
@@ -25,8 +27,12 @@ export function unpackLayerHeads(resultId: number, layer: number, buffer: ArrayB
   const probsLength = heads * n * n;
   const vectorLength = heads * n * headDim;
   const expected = (probsLength + 3 * vectorLength) * 4;
-  if (buffer.byteLength !== expected) return `${buffer.byteLength} bytes, expected ${expected} (${heads} heads × ${n} tokens, head_dim ${headDim})`;
+  const withScores = expected + probsLength * 4;
+  if (buffer.byteLength !== expected && buffer.byteLength !== withScores) {
+    return `${buffer.byteLength} bytes, expected ${expected} or ${withScores} (${heads} heads × ${n} tokens, head_dim ${headDim})`;
+  }
   const at = (offset: number, length: number) => new Float32Array(buffer, offset * 4, length);
+  const vectors = probsLength + 3 * vectorLength;
   return {
     resultId,
     layer,
@@ -34,6 +40,7 @@ export function unpackLayerHeads(resultId: number, layer: number, buffer: ArrayB
     q: at(probsLength, vectorLength),
     k: at(probsLength + vectorLength, vectorLength),
     v: at(probsLength + 2 * vectorLength, vectorLength),
+    ...(buffer.byteLength === withScores ? { scores: at(vectors, probsLength) } : {}),
   };
 }
 
@@ -43,7 +50,11 @@ export function headOfLayer(layer: LayerHeads, ref: HeadRef, { n, headDim }: Lay
   const vectors = n * headDim;
   const probs = layer.probs.subarray(ref.head * square, (ref.head + 1) * square);
   const slice = (t: Float32Array) => t.subarray(ref.head * vectors, (ref.head + 1) * vectors);
-  return { resultId: layer.resultId, ref, n, probs, q: slice(layer.q), k: slice(layer.k), v: slice(layer.v), max: headMax(probs, n, causal) };
+  const scores = layer.scores?.subarray(ref.head * square, (ref.head + 1) * square);
+  return {
+    resultId: layer.resultId, ref, n, probs, q: slice(layer.q), k: slice(layer.k), v: slice(layer.v), max: headMax(probs, n, causal),
+    ...(scores ? { scores } : {}),
+  };
 }
 
 /** The bytes one layer takes. */

@@ -1,7 +1,8 @@
 // Runs in the webview: the one connection to the extension host. acquireVsCodeApi() is called here, exactly once.
 // Incoming messages arrive as window 'message' events (event.data is the message); shared/protocol.ts checks each
 // one, and the saved state, the same way the host checks what the webview sends.
-import { parseToWebview, parseWebviewState, type FromWebview, type ToWebview, type WebviewState } from '../shared/protocol';
+import { parseToWebview, type FromWebview, type ToWebview } from '../shared/protocol';
+import { parseWebviewState, type WebviewState } from '../shared/webviewState';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -1,7 +1,7 @@
 // Runs in the webview: the view kept with setState — tab, layer and head, query and key, what-if formula, scale —
 // so that after a reload, or when the panel is hidden and shown again, it comes back as the person left it.
 // shared/protocol.ts checks what comes back (parseWebviewState); the picks wait for the summary of the same text.
-import type { WebviewState } from '../shared/protocol';
+import type { WebviewState } from '../shared/webviewState';
 import type { HostConnection } from './messaging';
 import type { PanelState, Store } from './state';
 

@@ -3,13 +3,16 @@ import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, parseWebviewState, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
+  parseFromWebview, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
   type ToWebview,
 } from '../../shared/protocol';
+import { parseWebviewState } from '../../shared/webviewState';
 import { readSettings, SECTION } from '../settings';
 import { summarize } from '../../shared/resultSummary';
-import { headTensors, payloadBytes } from './headPayload';
-import { layerHeadsBuffer, layerProbs, positionsPayload } from './layerPayload';
+import { PendingImages, type RenderedImage } from './imageRequests';
+import { layerHeadsBuffer } from './layerPayload';
+import { describe } from './messageLog';
+import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
 
 /** What produced a result: enough to run it again after a reload. */
@@ -26,15 +29,6 @@ export interface Painted {
   readonly inputMs?: number;
 }
 
-/** A picture of the panel's current view, as the webview drew it. */
-export interface RenderedImage {
-  readonly format: ImageFormat;
-  readonly data: Uint8Array;
-  /** model · layer · head, for the file name. */
-  readonly title: string;
-}
-
-const IMAGE_TIMEOUT_MS = 60_000;
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -50,8 +44,7 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly exportEmitter = new vscode.EventEmitter<void>();
   private readonly stepEmitter = new vscode.EventEmitter<StepShown>();
   private readonly imageEmitter = new vscode.EventEmitter<void>();
-  private nextRequestId = 1;
-  private readonly images = new Map<number, (image: RenderedImage | Error) => void>();
+  private readonly images = new PendingImages();
   /** Fires after the webview has drawn a heatmap: used for timing and by the tests. */
   readonly onDidPaint = this.paintEmitter.event;
   /** The panel's Export button was clicked. */
@@ -162,19 +155,7 @@ export class AttentionPanel implements vscode.Disposable {
   /** Asks the webview to draw its current view as a picture; undefined when there is no result on screen. */
   renderImage(format: ImageFormat): Promise<RenderedImage> | undefined {
     if (!this.ready || !this.current) return undefined;
-    const requestId = this.nextRequestId++;
-    return new Promise<RenderedImage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.images.delete(requestId);
-        reject(new Error(`the panel did not draw the picture within ${IMAGE_TIMEOUT_MS / 1000} s`));
-      }, IMAGE_TIMEOUT_MS);
-      this.images.set(requestId, (image) => {
-        clearTimeout(timer);
-        if (image instanceof Error) reject(image);
-        else resolve(image);
-      });
-      this.post({ type: 'renderImage', requestId, format });
-    });
+    return this.images.request((requestId) => this.post({ type: 'renderImage', requestId, format }));
   }
 
   /** VS Code restored a panel after a reload: adopt it, and run its text again if it remembers one. */
@@ -231,38 +212,12 @@ export class AttentionPanel implements vscode.Disposable {
         if (this.status.state !== 'idle') this.post({ type: 'status', status: this.status });
         this.postSummary();
         break;
-      case 'requestHead': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return; // for a result that was replaced
-        const { layer, head } = message.ref;
-        if (layer >= current.result.model.layers || head >= current.result.model.heads) return;
-        this.post({ type: 'head', requestId: message.requestId, resultId: message.resultId, ref: message.ref, tensors: headTensors(current.result, message.ref) });
+      case 'requestHead':
+      case 'requestLayerHeads':
+      case 'requestLayers':
+      case 'requestPositions':
+        if (this.current) for (const reply of tensorReplies(this.current.result, this.current.summary.resultId, message)) this.post(reply);
         break;
-      }
-      case 'requestLayerHeads': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return;
-        for (const layer of new Set(message.layers)) {
-          if (layer >= current.result.model.layers) continue;
-          this.post({ type: 'layerHeads', requestId: message.requestId, resultId: message.resultId, layer, buffer: layerHeadsBuffer(current.result, layer) });
-        }
-        break;
-      }
-      case 'requestLayers': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return;
-        for (const layer of new Set(message.layers)) {
-          if (layer >= current.result.model.layers) continue;
-          this.post({ type: 'layer', requestId: message.requestId, resultId: message.resultId, layer, probs: layerProbs(current.result, layer) });
-        }
-        break;
-      }
-      case 'requestPositions': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return;
-        this.post({ type: 'positions', requestId: message.requestId, resultId: message.resultId, positions: positionsPayload(current.result) });
-        break;
-      }
       case 'stepShown':
         this.stepEmitter.fire(message);
         break;
@@ -288,18 +243,12 @@ export class AttentionPanel implements vscode.Disposable {
       case 'exportImage':
         this.imageEmitter.fire();
         break;
-      case 'image': {
-        const done = this.images.get(message.requestId);
-        this.images.delete(message.requestId);
-        done?.({ format: message.format, data: new Uint8Array(message.data), title: message.title });
+      case 'image':
+        this.images.settle(message.requestId, { format: message.format, data: new Uint8Array(message.data), title: message.title });
         break;
-      }
-      case 'imageFailed': {
-        const done = this.images.get(message.requestId);
-        this.images.delete(message.requestId);
-        done?.(new Error(message.reason));
+      case 'imageFailed':
+        this.images.settle(message.requestId, new Error(message.reason));
         break;
-      }
     }
   }
 
@@ -318,25 +267,5 @@ export class AttentionPanel implements vscode.Disposable {
   private post(message: ToWebview): void {
     this.log.debug('host → webview', describe(message));
     void this.panel?.webview.postMessage(message);
-  }
-}
-
-/** One line per message for the log: types and sizes, never megabytes of numbers. */
-function describe(message: ToWebview | FromWebview): string {
-  switch (message.type) {
-    case 'summary':
-      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}${message.heads ? `, its layer ${message.heads.buffer.byteLength} bytes` : ""}`;
-    case 'head':
-      return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
-    case 'layer':
-      return `layer #${message.requestId} L${message.layer}: ${message.probs.byteLength} bytes`;
-    case 'layerHeads':
-      return `layerHeads #${message.requestId} L${message.layer}: ${message.buffer.byteLength} bytes`;
-    case 'image':
-      return `image #${message.requestId} ${message.format}: ${message.data.byteLength} bytes`;
-    case 'positions':
-      return `positions #${message.requestId}: ${message.positions ? `${message.positions.source}, ${message.positions.data.byteLength} bytes` : 'none'}`;
-    default:
-      return JSON.stringify(message);
   }
 }

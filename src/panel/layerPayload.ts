@@ -9,12 +9,14 @@ export function layerProbs(result: AttentionResult, layer: number): ArrayBuffer 
   return result.layers[layer].probs.slice().buffer;
 }
 
-/** Every head of one layer in one buffer, as the webview unpacks it: probs, then q, k and v (shared/protocol.ts). */
+/** Every head of one layer in one buffer, as the webview unpacks it: probs, q, k, v, then scores when the result has them. */
 export function layerHeadsBuffer(result: AttentionResult, layer: number): ArrayBuffer {
-  const { probs, q, k, v } = result.layers[layer];
-  const out = new Float32Array(probs.length + q.length + k.length + v.length);
+  const { probs, q, k, v, scores } = result.layers[layer];
+  // The scores come last, only when the model adds more than a mask (the step card and what-if lab need them).
+  const tensors = scores ? [probs, q, k, v, scores] : [probs, q, k, v];
+  const out = new Float32Array(tensors.reduce((sum, t) => sum + t.length, 0));
   let offset = 0;
-  for (const tensor of [probs, q, k, v]) {
+  for (const tensor of tensors) {
     out.set(tensor, offset);
     offset += tensor.length;
   }

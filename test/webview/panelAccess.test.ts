@@ -24,6 +24,26 @@ after(async () => {
 
 const tokenText = (i: number) => `"${gpt2.summary.tokens[i].display.replace(/␣/g, ' ')}"`;
 
+describe('the picture first', () => {
+  it('starts the heatmap cells within the first 400 px of a 1440 × 900 window with the Explorer open', async () => {
+    // The panel's size there (scripts/test-ui.mjs measures the real one in code-server), 70 px below the window's top.
+    const panel = await harness.open(LIGHT_MODERN, { width: 546, height: 806 });
+    await panel.waitForMessage((m) => m.type === 'ready', 'ready');
+    await panel.load(gpt2);
+    await panel.waitForPaint({ layer: 0, head: 0 });
+    const first = await panel.page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.qkv-heatmap__canvas')!;
+      return canvas.getBoundingClientRect().top + Number(canvas.dataset.originY);
+    });
+    assert.ok(first + 70 <= 400, `the first cell starts at ${first} px in the panel`);
+    // Nothing is lost: the shapes and the model's size are one click (or one hover) away.
+    await panel.page.locator('.qkv-shapes-strip summary').click();
+    assert.ok(await panel.page.locator('.qkv-shape', { hasText: 'softmax' }).isVisible());
+    assert.match(await panel.page.locator('.qkv-model__line').getAttribute('title') ?? '', /2 layers × 4 heads/);
+    await panel.close();
+  });
+});
+
 describe('heatmap from the keyboard', () => {
   it('takes focus, moves a cell cursor with the arrows, announces each cell, and Enter opens the step card', async () => {
     const ref = { layer: 0, head: 1 };

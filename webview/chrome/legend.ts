@@ -26,7 +26,7 @@ export class Legend {
   private readonly caption: HTMLElement;
   private readonly fixed: HTMLInputElement;
   private readonly captionLine: HTMLElement;
-  private readonly row: HTMLElement;
+  private readonly captionDetail: HTMLElement;
   private readonly masked: HTMLElement;
   private readonly maskedSwatch: HTMLCanvasElement;
 
@@ -34,7 +34,8 @@ export class Legend {
     this.bar = el('canvas', { className: 'qkv-legend__bar', attrs: { 'aria-hidden': 'true' } });
     this.maxLabel = el('span', { className: 'qkv-legend__end' });
     this.caption = el('span');
-    this.captionLine = el('p', { className: 'qkv-legend__caption' }, [this.caption]);
+    this.captionDetail = el('span', { className: 'qkv-visually-hidden' });
+    this.captionLine = el('p', { className: 'qkv-legend__caption' }, [this.caption, this.captionDetail]);
     this.fixed = el('input', { attrs: { type: 'checkbox', id: 'qkv-scale-fixed' } });
     this.maskedSwatch = el('canvas', { className: 'qkv-legend__swatch', attrs: { 'aria-hidden': 'true' } });
     this.masked = el('span', { className: 'qkv-legend__ramp', attrs: { title: 'A causal model never looks ahead: these cells are masked, not small weights' } }, [
@@ -42,23 +43,23 @@ export class Legend {
       'masked',
     ]);
     this.fixed.addEventListener('change', () => onScale(this.fixed.checked ? 'unit' : 'head'));
-    this.row = el('div', { className: 'qkv-legend__row' }, [
+    const row = el('div', { className: 'qkv-legend__row' }, [
         el('span', { className: 'qkv-legend__ramp' }, [el('span', { className: 'qkv-legend__end', text: '0' }), this.bar, this.maxLabel]),
         this.masked,
         el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, 'Fixed 0–1 scale']),
     ]);
-    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [this.row, this.captionLine]);
+    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [row, this.captionLine]);
 
   }
 
-  /** A control at the end of the legend's row (the heatmap's Table toggle). */
+  /** A control at the end of the caption's line (the heatmap's Table toggle), where a narrow panel has room. */
   addControl(element: HTMLElement): void {
-    this.row.append(element);
+    this.captionLine.append(element);
   }
 
   /** A note that follows the caption on its line (the heatmap's axes). */
   note(element: HTMLElement): void {
-    this.captionLine.append(' · ', element);
+    this.captionLine.append(element);
   }
 
   render({ palette, scale, scaleMax, causal }: LegendView): void {
@@ -84,10 +85,9 @@ export class Legend {
     this.maxLabel.textContent = scale === 'unit' ? '1' : max;
     this.fixed.checked = scale === 'unit';
     this.caption.textContent =
-      scale === 'unit'
-        ? 'Linear scale, fixed 0 to 1: the same for every head.'
-        : causal
-          ? `Linear scale, 0 to ${max}: this head's largest value after row 1 (always 1 when causal), not 0–1.`
-          : `Linear scale, 0 to ${max}: this head's largest value, not 0–1.`;
+      scale === 'unit' ? 'Linear scale, fixed 0 to 1: the same for every head.' : `Linear scale, 0 to ${max}: this head's largest value, not 0–1.`;
+    // The causal detail is one hover (or one screen-reader sentence) away, so the caption stays on one line.
+    this.captionLine.title = scale === 'head' && causal ? 'Row 1 is left out of the maximum: in a causal model the first token can only attend to itself, so it is always 1.' : '';
+    this.captionDetail.textContent = this.captionLine.title ? ` ${this.captionLine.title}` : '';
   }
 }

@@ -2,6 +2,7 @@
 // with the panel state. It repaints when the head, the scale, the theme or the width changes. Clicking a cell
 // picks its query and key and opens the step-by-step card; a click the host asked for is done once that head is
 // painted.
+import { argmax } from '../../shared/attentionMath';
 import type { ResultSummary } from '../../shared/protocol';
 import { el } from '../dom';
 import type { HeadData } from '../headCache';
@@ -48,7 +49,7 @@ export class AttentionView {
   constructor(private readonly events: AttentionViewEvents) {
     this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col), (axis, index) => events.pickLabel(axis, index));
     this.legend = new Legend((scale) => events.setScale(scale));
-    this.axes = el('span', { className: 'qkv-note' });
+    this.axes = el('span', { className: 'qkv-visually-hidden' });
     this.legend.note(this.axes);
     const announcer = el('p', { className: 'qkv-visually-hidden qkv-heatmap__announce', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     this.cursor = new CellCursor(this.heatmap, (row, col) => this.cellText(row, col), announcer, (row, col) => events.pickCell(row, col));
@@ -84,8 +85,8 @@ export class AttentionView {
     if (!summary) return;
     if (summary !== previous.summary) {
       const axes = 'rows: queries · columns: keys';
-      this.axes.textContent = summary.model.causal ? `${axes} · empty above the diagonal: causal` : axes;
-      this.axes.title = summary.model.causal ? 'A causal model never looks ahead: a token attends only to itself and earlier tokens' : '';
+      // The canvas names its axes (key →, query ↓) and the legend shows the masked swatch: this is for screen readers.
+      this.axes.textContent = summary.model.causal ? ` ${axes} · masked above the diagonal: a causal model never looks ahead` : ` ${axes}`;
     }
     this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
     const current = shown?.resultId === summary.resultId ? shown : undefined;
@@ -155,8 +156,7 @@ export class AttentionView {
 
 /** What a screen reader hears for the picture: its size and its strongest cell. */
 function describeHead(summary: ResultSummary, head: HeadData): string {
-  let best = 0;
-  for (let i = 1; i < head.probs.length; i++) if (head.probs[i] > head.probs[best]) best = i;
+  const best = argmax(head.probs);
   const [row, col] = [Math.floor(best / head.n), best % head.n];
   const { display: query } = summary.tokens[row];
   const { display: key } = summary.tokens[col];
