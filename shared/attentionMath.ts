@@ -2,12 +2,12 @@
 // this exists to check them (tests) and to let people change the formula (the what-if lab).
 
 /**
- * softmax(q·kᵀ/√d + mask) for one head. q and k are [n × d] row-major; returns [n × n] row-major.
+ * softmax(q·kᵀ·scale + mask) for one head, scale 1/√d unless the model uses another. q and k are [n × d]
+ * row-major; returns [n × n] row-major.
  * With `causal`, key j > query i gets −∞, so its weight is exactly 0.
  */
-export function attentionFromQK(q: Float32Array, k: Float32Array, n: number, d: number, causal: boolean): Float64Array {
+export function attentionFromQK(q: Float32Array, k: Float32Array, n: number, d: number, causal: boolean, scale = 1 / Math.sqrt(d)): Float64Array {
   const out = new Float64Array(n * n);
-  const scale = 1 / Math.sqrt(d);
   for (let i = 0; i < n; i++) {
     const row = out.subarray(i * n, (i + 1) * n);
     let max = -Infinity;

@@ -4,14 +4,18 @@ import { QkvError } from '../../../shared/errors';
 import { TENSOR_KINDS, type TensorKind } from '../../../shared/attentionResult';
 import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
+import { UnsupportedFusedNode } from './fused/fusedNode';
+import { openFusedAttention } from './fused/openFused';
 
 export interface ExposedModel {
   /** The original model bytes with the patch appended. */
   readonly bytes: Uint8Array;
   /** Attention blocks in graph order; outputName(i, kind) names their tensors. */
   readonly sites: readonly AttentionSite[];
-  /** The decoded original graph, for anything else read from the weights (position embeddings). */
+  /** The decoded graph (fused nodes opened up), for anything else read from the weights (position embeddings). */
   readonly graph: onnx.IGraphProto;
+  /** The fused attention operators that were opened up, one per node ("com.microsoft.Attention"); empty when none. */
+  readonly fused: readonly string[];
 }
 
 export function outputName(site: number, kind: TensorKind): string {
@@ -34,6 +38,10 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string): ExposedM
   }
   const graph = model.graph;
   if (!graph) throw new QkvError('model-invalid', `${modelLabel}: model.onnx has no graph.`);
+  const fused = openFused(graph, modelLabel);
+  // Opening up removes nodes, which an appended patch cannot do: the model is encoded again (graph only, small
+  // next to its weights when they live in external data).
+  const base = fused.length > 0 ? onnx.ModelProto.encode(model).finish() : bytes;
   const sites = findAttention(graph);
   if (sites.length === 0) throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
 
@@ -54,10 +62,19 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string): ExposedM
     }
   });
   const tail = onnx.ModelProto.encode({ graph: { node: nodes, output: outputs } }).finish();
-  const patched = new Uint8Array(bytes.byteLength + tail.byteLength);
-  patched.set(bytes, 0);
-  patched.set(tail, bytes.byteLength);
-  return { bytes: patched, sites, graph };
+  const patched = new Uint8Array(base.byteLength + tail.byteLength);
+  patched.set(base, 0);
+  patched.set(tail, base.byteLength);
+  return { bytes: patched, sites, graph, fused };
+}
+
+function openFused(graph: onnx.IGraphProto, modelLabel: string): string[] {
+  try {
+    return openFusedAttention(graph);
+  } catch (error) {
+    if (error instanceof UnsupportedFusedNode) throw new QkvError('no-attention', `${modelLabel}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** A Cast to float32 both names the output and makes float16 models report float32. */

@@ -1,7 +1,7 @@
 // Runs in the engine worker (Node): finds every attention block of an ONNX graph by its structure,
 //   Softmax ← {Add, Sub, Mul, Div, Where, Cast}* ← MatMul(Q, Kᵀ)   and   Softmax → {Cast}* → MatMul(P, V),
 // never by node names, so it works on any exporter's naming.
-import type { onnx } from 'onnx-proto';
+import { onnx } from 'onnx-proto';
 import { indexGraph, type GraphIndex } from './onnxGraph';
 
 /** One attention block: the names of the tensors that hold its probabilities, Q, Kᵀ (or K) and V. */
@@ -22,8 +22,8 @@ export interface AttentionSite {
   readonly quantizedScores: boolean;
 }
 
-/** Ops that can sit between Q·Kᵀ and Softmax: scaling, masking, bias, type casts. */
-const SCORE_PATH_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 'Identity']);
+/** Ops that can sit between Q·Kᵀ and Softmax: scaling, masking, bias, type casts, soft-capping (tanh). */
+const SCORE_PATH_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 'Identity', 'Tanh']);
 /** Ops that can sit between Softmax and P·V. */
 const PROBS_PATH_OPS = new Set(['Cast', 'Identity', 'DynamicQuantizeLinear']);
 /** Fused kernels that compute attention internally, with no Softmax to read. */
@@ -106,9 +106,15 @@ function stripConstantScale(ix: GraphIndex, tensor: string): string {
     const op = node.opType;
     if ((op === 'Mul' || op === 'Div') && ix.isStatic(b) && !ix.isStatic(a)) tensor = a;
     else if (op === 'Mul' && ix.isStatic(a) && !ix.isStatic(b)) tensor = b;
-    else if (op === 'Cast' || op === 'Identity') tensor = a;
+    else if (op === 'Identity' || (op === 'Cast' && !narrows(node))) tensor = a;
     else return tensor;
   }
+}
+
+/** A Cast to float16 or bfloat16 rounds: the values after it are the ones the model uses. */
+function narrows(cast: onnx.INodeProto): boolean {
+  const to = Number(cast.attribute?.find((a) => a.name === 'to')?.i ?? 0);
+  return to === onnx.TensorProto.DataType.FLOAT16 || to === onnx.TensorProto.DataType.BFLOAT16;
 }
 
 /** When Kᵀ is a plain swap of the last two axes of K, returns K itself, so no extra node is needed. */

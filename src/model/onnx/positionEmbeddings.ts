@@ -9,6 +9,7 @@
 import { onnx } from 'onnx-proto';
 import type { RawConfig } from '../modelConfig';
 import { architectureOf } from '../modelConfig';
+import { halfToFloat } from './float16';
 import { indexGraph, type GraphIndex } from './onnxGraph';
 
 export interface PositionTable {
@@ -96,15 +97,6 @@ function floatValues(tensor: onnx.ITensorProto): Float32Array | undefined {
   // float16 without raw bytes is stored bit-for-bit in int32_data.
   if (tensor.dataType === FLOAT16 && tensor.int32Data?.length) return Float32Array.from(tensor.int32Data, (bits) => halfToFloat(bits));
   return undefined;
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** Rows for positions 0…n−1, as the model adds them; undefined when the table is shorter. */

@@ -1,0 +1,53 @@
+// Runs in the engine worker (Node): replaces every fused attention node of a graph by the standard operators it
+// stands for (prompt case), so that attention can be found and exposed as in any other graph. The graph's own
+// outputs keep their names and their values (tests hold them to the fused graph's within 1e-4 in float32).
+import type { onnx } from 'onnx-proto';
+import { indexGraph } from '../onnxGraph';
+import { openContribAttention } from './contribAttention';
+import { FusedNode, typeTable } from './fusedNode';
+import { openGroupQueryAttention } from './groupQueryAttention';
+import { openMultiHeadAttention } from './multiHeadAttention';
+import { openOnnxAttention } from './onnxAttention';
+import { Subgraph } from './subgraph';
+
+type Opener = (node: FusedNode, g: Subgraph) => void;
+
+/** Keyed by `domain/opType`; the ONNX domain is written '' or 'ai.onnx'. */
+const OPENERS: ReadonlyMap<string, Opener> = new Map([
+  ['com.microsoft/Attention', openContribAttention],
+  ['com.microsoft/MultiHeadAttention', openMultiHeadAttention],
+  ['com.microsoft/GroupQueryAttention', openGroupQueryAttention],
+  ['/Attention', openOnnxAttention],
+  ['ai.onnx/Attention', openOnnxAttention],
+]);
+
+/**
+ * Opens up the fused attention nodes in place and returns the operators opened, one entry per node
+ * ("com.microsoft.Attention"), in graph order. Throws UnsupportedFusedNode for a combination not implemented.
+ */
+export function openFusedAttention(graph: onnx.IGraphProto): string[] {
+  const nodes = graph.node ?? [];
+  if (!nodes.some((node) => OPENERS.has(keyOf(node)))) return [];
+  const ix = indexGraph(graph);
+  const types = typeTable(graph);
+  const opened: string[] = [];
+  const replaced: onnx.INodeProto[] = [];
+  for (const node of nodes) {
+    const opener = OPENERS.get(keyOf(node));
+    if (!opener) {
+      replaced.push(node);
+      continue;
+    }
+    const fused = new FusedNode(node, ix, types);
+    const g = new Subgraph(fused.name);
+    opener(fused, g);
+    replaced.push(...g.nodes);
+    opened.push(fused.opType);
+  }
+  graph.node = replaced;
+  return opened;
+}
+
+function keyOf(node: onnx.INodeProto): string {
+  return `${node.domain ?? ''}/${node.opType ?? ''}`;
+}
