@@ -7,12 +7,13 @@ import { isPrecision, type Precision } from '../model/graphFile';
 export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
                  [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision full|quantized]
                  [--hub-endpoint URL] [--cache-dir DIR] [--offline]
+       qkv-scope inspect PATH [--json] [--probe [--tokens N] --out F]   (qkv-scope inspect --help)
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
   --text TEXT        the text to read
   --file F           read the text from file F instead ("-" reads standard input)
   --model M          "embedded" (default), a model folder, or a hub id such as Xenova/gpt2 (optionally @revision)
-  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v1)
+  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v2)
   --layers LIST      layers to export, e.g. 0,1 or 0-3 (default: all)
   --heads LIST       heads to export, e.g. 2 or 0-3,7 (default: all)
   --max-tokens N     refuse longer text (default ${DEFAULT_MAX_TOKENS})

@@ -84,7 +84,7 @@ function assertRecomputes(outputs: ort.InferenceSession.OnnxValueMapType, plain:
   let worst = 0;
   for (let h = 0; h < heads; h++) {
     const slice = (x: Float32Array) => x.subarray(h * n * dim, (h + 1) * n * dim);
-    const expected = attentionFromQK(slice(q), slice(k), n, dim, plain.causal, plain.scale);
+    const expected = attentionFromQK(slice(q), slice(k), n, dim, plain.causal, { scale: plain.scale });
     for (let i = 0; i < n * n; i++) worst = Math.max(worst, Math.abs(expected[i] - p[h * n * n + i]));
   }
   assert.ok(worst < 1e-5, `recomputed attention differs by ${worst}`);

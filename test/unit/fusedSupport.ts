@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { floatToHalf, halfToFloat } from '../../src/model/onnx/float16';
+import { halfToFloat } from '../../src/model/onnx/constantValue';
+import { floatToHalf } from '../../src/model/onnx/float16';
 import { packageRoot } from '../../src/model/packageRoot';
 
 const { FLOAT, FLOAT16, INT32, INT64, BOOL } = onnx.TensorProto.DataType;

@@ -1,13 +1,4 @@
-// Runs in Node: IEEE half-precision numbers, for float16 weights and tensors.
-
-export function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
+// Runs in Node: float32 → IEEE half precision, for float16 inputs (the other way is in constantValue.ts).
 
 /** Rounds to the nearest half (ties to even), through float32 bits. */
 export function floatToHalf(value: number): number {
