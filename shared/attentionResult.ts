@@ -36,6 +36,11 @@ export interface ModelFacts {
    * anything; then every layer carries `scores`, and the term is scores − (the formula above) where a key is visible.
    */
   readonly additiveTerm?: string;
+  /**
+   * The graph computed attention inside fused operators ("com.microsoft.Attention", "ai.onnx.Attention"), which
+   * QKV Scope replaced by the standard operators they stand for before running. Absent when nothing was fused.
+   */
+  readonly fused?: readonly string[];
 }
 
 /** One token as the model saw it. Offsets are UTF-16 code units into the input text, like VS Code's. */

@@ -25,6 +25,8 @@ export interface ExportModel {
   readonly softcap?: number;
   /** What the model adds to the scores besides the mask ("ALiBi bias"); then each head carries `scores`. */
   readonly additive_term?: string;
+  /** Fused attention operators the graph used, opened up into standard operators before the run; absent when none. */
+  readonly fused?: readonly string[];
 }
 
 export interface ExportToken {

@@ -32,6 +32,7 @@ export function exportModelFacts(result: AttentionResult): ExportModel {
     scale: scaleOf(m),
     ...(m.softcap ? { softcap: m.softcap } : {}),
     ...(m.additiveTerm ? { additive_term: m.additiveTerm } : {}),
+    ...(m.fused ? { fused: m.fused } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import { checkExternalData, externalDataFiles } from './externalData';
 import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
 import { UnsupportedFusedNode } from './fused/fusedNode';
-import { openFusedAttention } from './fused/openFused';
+import { fusedOrigin, openFusedAttention, type OpenedNode } from './fused/openFused';
 
 export interface ExposedModel {
   /** The original model bytes with the patch appended. */
@@ -18,6 +18,8 @@ export interface ExposedModel {
   readonly graph: onnx.IGraphProto;
   /** The fused attention operators that were opened up, one per node ("com.microsoft.Attention"); empty when none. */
   readonly fused: readonly string[];
+  /** For each site, the fused operator it was opened from; undefined for a block in standard operators. */
+  readonly fusedOrigin: readonly (string | undefined)[];
   /** The graph computes in float16 or on quantized scores: its numbers agree with a float64 recompute less closely. */
   readonly lowPrecision: boolean;
 }
@@ -37,7 +39,8 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
   const model = decodeChecked(bytes, modelLabel, graphPath);
   const graph = model.graph!;
   if (graphPath) checkExternalData(externalDataFiles(graph), graphPath, modelLabel);
-  const fused = openFused(graph, modelLabel);
+  const opened = openFused(graph, modelLabel);
+  const fused = opened.map((node) => node.op);
   // Opening up removes nodes, which an appended patch cannot do: the model is encoded again (small when its
   // weights live in external data, a copy of them otherwise).
   const base = fused.length > 0 ? onnx.ModelProto.encode(model).finish() : bytes;
@@ -58,11 +61,12 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
   const patched = new Uint8Array(base.byteLength + tail.byteLength);
   patched.set(base, 0);
   patched.set(tail, base.byteLength);
-  return { bytes: patched, sites, graph, fused, lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
+  const origins = sites.map((site) => fusedOrigin(opened, site.softmaxNode));
+  return { bytes: patched, sites, graph, fused, fusedOrigin: origins, lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
 }
 
 /** Opens up fused attention in place; an attribute combination we do not implement is refused in one sentence. */
-export function openFused(graph: onnx.IGraphProto, modelLabel: string): string[] {
+export function openFused(graph: onnx.IGraphProto, modelLabel: string): OpenedNode[] {
   try {
     return openFusedAttention(graph);
   } catch (error) {

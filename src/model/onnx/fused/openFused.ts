@@ -21,16 +21,22 @@ const OPENERS: ReadonlyMap<string, Opener> = new Map([
   ['ai.onnx/Attention', openOnnxAttention],
 ]);
 
+/** One fused node that was opened up: its operator ("com.microsoft.Attention") and its name. */
+export interface OpenedNode {
+  readonly op: string;
+  readonly name: string;
+}
+
 /**
- * Opens up the fused attention nodes in place and returns the operators opened, one entry per node
- * ("com.microsoft.Attention"), in graph order. Throws UnsupportedFusedNode for a combination not implemented.
+ * Opens up the fused attention nodes in place and returns them in graph order.
+ * Throws UnsupportedFusedNode for an attribute combination not implemented.
  */
-export function openFusedAttention(graph: onnx.IGraphProto): string[] {
+export function openFusedAttention(graph: onnx.IGraphProto): OpenedNode[] {
   const nodes = graph.node ?? [];
   if (!nodes.some((node) => OPENERS.has(keyOf(node)))) return [];
   const ix = indexGraph(graph);
   const types = typeTable(graph);
-  const opened: string[] = [];
+  const opened: OpenedNode[] = [];
   const replaced: onnx.INodeProto[] = [];
   for (const node of nodes) {
     const opener = OPENERS.get(keyOf(node));
@@ -42,10 +48,15 @@ export function openFusedAttention(graph: onnx.IGraphProto): string[] {
     const g = new Subgraph(fused.name);
     opener(fused, g);
     replaced.push(...g.nodes);
-    opened.push(fused.opType);
+    opened.push({ op: fused.opType, name: fused.name });
   }
   graph.node = replaced;
   return opened;
+}
+
+/** The fused operator an attention block was opened from, by the name of its Softmax; undefined for a standard block. */
+export function fusedOrigin(opened: readonly OpenedNode[], softmaxNode: string): string | undefined {
+  return opened.find((node) => softmaxNode.startsWith(`${Subgraph.prefixOf(node.name)}/`))?.op;
 }
 
 function keyOf(node: onnx.INodeProto): string {

@@ -13,14 +13,21 @@ export type Attributes = Readonly<Record<string, AttributeValue>>;
 /** The nodes of one opened-up fused node, named after it so that the layer number in its name survives. */
 export class Subgraph {
   readonly nodes: onnx.INodeProto[] = [];
+  private readonly prefix: string;
   private count = 0;
 
-  /** @param prefix the fused node's name; every new tensor and node is named `${prefix}/qkv_scope_open/…`. */
-  constructor(private readonly prefix: string) {}
+  /** Every new tensor and node is named `${prefixOf(fusedName)}/…`. */
+  constructor(fusedName: string) {
+    this.prefix = Subgraph.prefixOf(fusedName);
+  }
+
+  static prefixOf(fusedName: string): string {
+    return `${fusedName}/qkv_scope_open`;
+  }
 
   /** Adds one node and returns the name of its (first) output; `outputs` fixes the output names. */
   op(opType: string, inputs: readonly string[], attributes: Attributes = {}, outputs?: readonly string[]): string {
-    const name = `${this.prefix}/qkv_scope_open/${opType}_${this.count++}`;
+    const name = `${this.prefix}/${opType}_${this.count++}`;
     const output = outputs ?? [`${name}/output_0`];
     this.nodes.push({ opType, name, input: [...inputs], output: [...output], attribute: toAttributes(attributes) });
     return output[0];
