@@ -10,7 +10,7 @@ import { graphCandidates, type Precision } from '../model/graphFile';
 import { createSession, firstLine } from '../model/loadModel';
 import { readModelConfig, UNKNOWN_CONFIG, type ModelConfig } from '../model/modelConfig';
 import { blockKind } from '../model/onnx/blockKind';
-import { decodeGraph, exposeAttention, explainNoAttention, openFused } from '../model/onnx/exposeAttention';
+import { decodeChecked, exposeAttention, explainNoAttention, openFused } from '../model/onnx/exposeAttention';
 import { fusedOrigin, type OpenedNode } from '../model/onnx/fused/openFused';
 import { findAttention, type AttentionSite } from '../model/onnx/findAttention';
 import { indexGraph } from '../model/onnx/onnxGraph';
@@ -56,12 +56,13 @@ export async function inspectModel(target: string, tokens: number, precision: Pr
   const { graphPath, config } = locate(target, precision);
   const label = `Model "${target}"`;
   const bytes = await fs.promises.readFile(graphPath);
-  const graph = decodeGraph(bytes, label, graphPath);
+  const model = decodeChecked(bytes, label, graphPath);
+  const graph = model.graph!;
   // Fused attention is opened up first, as a run does; a combination we do not open is the refusal.
   let opened: readonly OpenedNode[] = [];
   let fusedRefusal: string | null = null;
   try {
-    opened = openFused(graph, label);
+    opened = openFused(model, label);
   } catch (error) {
     if (!(error instanceof QkvError)) throw error;
     fusedRefusal = error.message;

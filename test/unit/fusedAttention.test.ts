@@ -61,18 +61,25 @@ describe('fused attention opened up', () => {
     });
   }
 
-  it('refuses an attribute combination it does not implement, naming it', () => {
-    const bytes = fs.readFileSync(path.join(FUSED_FIXTURES, 'gqa-packed-rotary.onnx'));
-    const model = decodeModel(bytes);
-    model.graph!.node![0].attribute!.push({ name: 'smooth_softmax', type: 2, i: 1 });
-    const edited = onnx.ModelProto.encode(model).finish();
-    assert.throws(() => exposeAttention(edited, 'Model "gqa"'), (error: unknown) => {
-      assert.ok(error instanceof QkvError);
-      assert.equal(error.code, 'no-attention');
-      assert.match(error.message, /^Model "gqa": the fused com\.microsoft\.GroupQueryAttention node ".*" uses smooth_softmax=1, which QKV Scope does not open up yet\.$/);
-      return true;
+  const refusals: [string, string, (model: onnx.IModelProto) => void, string][] = [
+    ['gqa-packed-rotary', 'com.microsoft.GroupQueryAttention', (m) => m.graph!.node![0].attribute!.push({ name: 'smooth_softmax', type: 2, i: 1 }), 'smooth_softmax=1'],
+    ['attention-past-causal', 'com.microsoft.Attention', (m) => m.graph!.node![0].attribute!.push({ name: 'do_rotary', type: 2, i: 1 }), 'do_rotary=1 (rotary inside Attention)'],
+    ['mha-bias-padding', 'com.microsoft.MultiHeadAttention', (m) => { m.graph!.input!.find((v) => v.name === 'key_padding_mask')!.type!.tensorType!.shape!.dim!.splice(1); }, 'a 1-D key_padding_mask (key lengths)'],
+    ['onnx-attention-3d-gqa', 'ai.onnx.Attention', (m) => { m.opsetImport![0].version = 10; }, 'opset 10 (opening it up needs opset 11 or later, for Range)'],
+  ];
+  for (const [name, op, edit, combination] of refusals) {
+    it(`refuses ${op} with ${combination}, naming it in one sentence`, () => {
+      const model = decodeModel(fs.readFileSync(path.join(FUSED_FIXTURES, `${name}.onnx`)));
+      edit(model);
+      assert.throws(() => exposeAttention(onnx.ModelProto.encode(model).finish(), `Model "${name}"`), (error: unknown) => {
+        assert.ok(error instanceof QkvError);
+        assert.equal(error.code, 'no-attention');
+        const node = op === 'ai.onnx.Attention' ? 'Attention' : op.replace('com.microsoft.', '');
+        assert.equal(error.message, `Model "${name}": the fused ${op} node "/model/layers.0/attn/${node}" uses ${combination}, which QKV Scope does not open up yet.`);
+        return true;
+      });
     });
-  });
+  }
 });
 
 /** softmax(q·kᵀ·scale + causal mask) from the exposed q and k, batch 0, every head. */

@@ -39,7 +39,7 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
   const model = decodeChecked(bytes, modelLabel, graphPath);
   const graph = model.graph!;
   if (graphPath) checkExternalData(externalDataFiles(graph), graphPath, modelLabel);
-  const opened = openFused(graph, modelLabel);
+  const opened = openFused(model, modelLabel);
   const fused = opened.map((node) => node.op);
   // Opening up removes nodes, which an appended patch cannot do: the model is encoded again (small when its
   // weights live in external data, a copy of them otherwise).
@@ -66,9 +66,9 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
 }
 
 /** Opens up fused attention in place; an attribute combination we do not implement is refused in one sentence. */
-export function openFused(graph: onnx.IGraphProto, modelLabel: string): OpenedNode[] {
+export function openFused(model: onnx.IModelProto, modelLabel: string): OpenedNode[] {
   try {
-    return openFusedAttention(graph);
+    return openFusedAttention(model);
   } catch (error) {
     if (error instanceof UnsupportedFusedNode) throw new QkvError('no-attention', `${modelLabel}: ${error.message}`);
     throw error;
@@ -80,7 +80,8 @@ export function decodeGraph(bytes: Uint8Array, modelLabel: string, graphPath?: s
   return decodeChecked(bytes, modelLabel, graphPath).graph!;
 }
 
-function decodeChecked(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.ModelProto {
+/** Decodes a model that has a graph, or says in one sentence that the file is not one. */
+export function decodeChecked(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.ModelProto {
   const file = graphPath ? path.basename(graphPath) : 'the graph';
   let model: onnx.ModelProto;
   try {

@@ -12,6 +12,9 @@ import { Subgraph } from './subgraph';
 
 type Opener = (node: FusedNode, g: Subgraph) => void;
 
+/** The opened-up nodes use Range (opset 11) and Slice with inputs (opset 10). */
+const MIN_OPSET = 11;
+
 /** Keyed by `domain/opType`; the ONNX domain is written '' or 'ai.onnx'. */
 const OPENERS: ReadonlyMap<string, Opener> = new Map([
   ['com.microsoft/Attention', openContribAttention],
@@ -31,9 +34,11 @@ export interface OpenedNode {
  * Opens up the fused attention nodes in place and returns them in graph order.
  * Throws UnsupportedFusedNode for an attribute combination not implemented.
  */
-export function openFusedAttention(graph: onnx.IGraphProto): OpenedNode[] {
+export function openFusedAttention(model: onnx.IModelProto): OpenedNode[] {
+  const graph = model.graph ?? {};
   const nodes = graph.node ?? [];
   if (!nodes.some((node) => OPENERS.has(keyOf(node)))) return [];
+  const opset = defaultOpset(model);
   const ix = indexGraph(graph);
   const types = typeTable(graph);
   const opened: OpenedNode[] = [];
@@ -45,6 +50,7 @@ export function openFusedAttention(graph: onnx.IGraphProto): OpenedNode[] {
       continue;
     }
     const fused = new FusedNode(node, ix, types);
+    if (opset < MIN_OPSET) fused.refuse(`opset ${opset} (opening it up needs opset ${MIN_OPSET} or later, for Range)`);
     const g = new Subgraph(fused.name);
     opener(fused, g);
     replaced.push(...g.nodes);
@@ -57,6 +63,11 @@ export function openFusedAttention(graph: onnx.IGraphProto): OpenedNode[] {
 /** The fused operator an attention block was opened from, by the name of its Softmax; undefined for a standard block. */
 export function fusedOrigin(opened: readonly OpenedNode[], softmaxNode: string): string | undefined {
   return opened.find((node) => softmaxNode.startsWith(`${Subgraph.prefixOf(node.name)}/`))?.op;
+}
+
+function defaultOpset(model: onnx.IModelProto): number {
+  const entry = model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx');
+  return Number(entry?.version ?? 0);
 }
 
 function keyOf(node: onnx.INodeProto): string {
