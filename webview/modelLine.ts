@@ -47,6 +47,8 @@ export class ModelLine {
       `${model.layers} layers × ${model.heads} heads`,
     ];
     if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
+    // The graph's fused attention kernel was replaced by the standard operators it stands for, so Q, K, V can be shown.
+    if (model.fused) facts.push(`attention opened up from ${model.fused.join(', ')}`);
     this.facts.textContent = ` · ${facts.join(' · ')}`;
     this.facts.title = model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token';
     this.shapes.textContent = shapeText(model, n);
