@@ -32,17 +32,22 @@ export function readBlock(
     const t = get(kind);
     if (t.data.length !== heads * length * headDim) throw fail(`${kind} ${JSON.stringify(t.dims)}`);
   }
-  const kData = get('k').data as Float32Array;
+  const kData = divided(get('k').data as Float32Array, site.kFactor);
   const k = site.kIsTransposed ? swapLastTwo(kData, heads, headDim, length) : kData;
   return {
     heads,
     headDim,
     scores: firstRows(get('scores').data as Float32Array, heads, length, length, n, n),
     probs: firstRows(probs.data as Float32Array, heads, length, length, n, n),
-    q: firstRows(get('q').data as Float32Array, heads, length, headDim, n, headDim),
+    q: firstRows(divided(get('q').data as Float32Array, site.qFactor), heads, length, headDim, n, headDim),
     k: firstRows(k, heads, length, headDim, n, headDim),
     v: firstRows(get('v').data as Float32Array, heads, length, headDim, n, headDim),
   };
+}
+
+/** Q or K without a constant factor the graph applied before splitting the heads (the block's scale has it). */
+function divided(data: Float32Array, factor: number): Float32Array {
+  return factor === 1 ? data : data.map((x) => x / factor);
 }
 
 /** [H, rows, cols] → [H, cols, rows]. */

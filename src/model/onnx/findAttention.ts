@@ -31,10 +31,13 @@ export interface AttentionSite {
   readonly scale: number | null;
   /** Soft-capping: scores = cap · tanh(scaled / cap) (Gemma 2); null when the graph has none. */
   readonly softcap: number | null;
+  /** Constant factors the graph applied to Q and K before a Reshape or Transpose: the run divides them out. */
+  readonly qFactor: number;
+  readonly kFactor: number;
 }
 
-/** Ops that can sit between Q·Kᵀ and Softmax: scaling, masking, bias, soft-capping, type casts, 3-D ↔ 4-D. */
-const SCORE_PATH_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 'Identity', 'Reshape', 'Tanh']);
+/** Ops that can sit between Q·Kᵀ and Softmax: scaling, masking, bias, soft-capping, clamping (OPT), type casts, 3-D ↔ 4-D. */
+const SCORE_PATH_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 'Identity', 'Reshape', 'Tanh', 'Max', 'Min']);
 /** Ops that can sit between Softmax and P·V. */
 const PROBS_PATH_OPS = new Set(['Cast', 'Identity', 'DynamicQuantizeLinear', 'Reshape', 'Dropout']);
 /** Fused kernels that compute attention internally, with no Softmax to read. */
@@ -73,6 +76,8 @@ export function findAttention(graph: onnx.IGraphProto): AttentionSite[] {
       quantizedScores: scoresMatMul.opType === 'MatMulInteger',
       scale: factors.some((f) => f === null) ? null : factors.reduce((a: number, b) => a * b!, 1),
       softcap: onPath.softcap,
+      qFactor: q.inside,
+      kFactor: kT.inside,
     });
   }
   return sites;
@@ -146,27 +151,53 @@ function quantizedSource(ix: GraphIndex, tensor: string): string {
   return node?.opType === 'DynamicQuantizeLinear' ? (node.input?.[0] ?? tensor) : tensor;
 }
 
+/** Ops that only move values: a constant factor behind them still scales the tensor in front. */
+const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Cast', 'Identity']);
+
+interface Stripped {
+  readonly tensor: string;
+  /** Every constant factor found, null when one cannot be read. */
+  readonly factor: number | null;
+  /** The part of `factor` still inside `tensor` (behind a Reshape or Transpose): the run divides it out. */
+  readonly inside: number;
+}
+
 /**
- * Strips multiplications by constants (the SDPA export scales Q and Kᵀ by d^-¼ each; BART scales Q) and casts,
- * so that Q and K are the projections themselves; the stripped factor goes into the block's scale.
+ * Strips multiplications by constants (the SDPA export scales Q and Kᵀ by d^-¼ each) and casts, so that Q and K
+ * are the projections themselves; the stripped factor goes into the block's scale. A factor behind a Reshape or
+ * Transpose (BART scales q_proj's output before splitting the heads) cannot be stripped by picking an earlier tensor,
+ * so it is recorded as `inside` and divided out after the run.
  */
-function stripConstantScale(ix: GraphIndex, tensor: string): { tensor: string; factor: number | null } {
+function stripConstantScale(ix: GraphIndex, start: string): Stripped {
+  let tensor = start;
   let factor: number | null = 1;
-  for (;;) {
-    const node = ix.producer(tensor);
-    const op = node?.opType;
+  let inside = 1;
+  let behindLayout = false;
+  let cursor = start;
+  for (let depth = 0; depth < SEARCH_DEPTH; depth++) {
+    const node = ix.producer(cursor);
+    const op = node?.opType ?? '';
     const operand = node && (op === 'Mul' || op === 'Div') ? constantOperand(ix, node) : undefined;
     if (node && operand) {
       const [a = '', b = ''] = node.input ?? [];
-      tensor = ix.isStatic(b) ? a : b;
-      if (operand.value === undefined) factor = null;
-      else if (factor !== null) factor *= op === 'Div' ? 1 / operand.value : operand.value;
-    } else if (node && (op === 'Identity' || (op === 'Cast' && !narrows(node)))) {
-      tensor = node.input?.[0] ?? '';
+      cursor = ix.isStatic(b) ? a : b;
+      const value = operand.value === undefined ? undefined : op === 'Div' ? 1 / operand.value : operand.value;
+      if (value === undefined) factor = null;
+      else if (factor !== null) factor *= value;
+      if (behindLayout && value !== undefined) inside *= value;
+      if (!behindLayout) tensor = cursor;
+    } else if (node && LAYOUT_OPS.has(op) && !(op === 'Cast' && narrows(node))) {
+      cursor = node.input?.[0] ?? '';
+      if (op === 'Cast' || op === 'Identity') {
+        if (!behindLayout) tensor = cursor;
+      } else {
+        behindLayout = true;
+      }
     } else {
-      return { tensor, factor };
+      break;
     }
   }
+  return { tensor, factor: inside === 1 || factor !== null ? factor : null, inside };
 }
 
 /** A Cast to float16 or bfloat16 rounds: the values after it are the ones the model uses. */
