@@ -10,7 +10,7 @@ import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { readBlock, type BlockTensors } from './layerReader';
 import { modelFormula } from './modelFormula';
-import { alignTokens } from './tokenOffsets';
+import { alignTokens, uncoveredCharacters } from './tokenOffsets';
 
 export interface TokenizedText {
   readonly ids: number[];
@@ -36,7 +36,18 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
       `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
   }
   runLength(model.plan, ids.length, `Model "${model.folder.id}"`);
-  return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
+  const tokens = alignTokens(text, ids, model.vocabulary);
+  if (model.vocabulary.unknownId === null) assertAllRead(text, tokens, model.folder.id);
+  return { ids, tokens };
+}
+
+/** A tokenizer with no unknown token drops what it cannot spell; say so rather than show a shorter text. */
+function assertAllRead(text: string, tokens: readonly Token[], modelId: string): void {
+  const missing = uncoveredCharacters(text, tokens);
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 8).map((ch) => `"${ch}"`).join(', ');
+  throw new QkvError('unreadable-text',
+    `Model "${modelId}" has no token for ${shown}${missing.length > 8 ? ' and more' : ''}: its vocabulary cannot spell this text. Remove those characters or choose another model.`);
 }
 
 export async function runAttention(model: LoadedModel, text: string, tokenized: TokenizedText): Promise<AttentionResult> {

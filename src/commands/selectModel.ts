@@ -13,7 +13,7 @@ const RECENT_KEY = 'qkvScope.recentModels';
 const RECENT_LIMIT = 8;
 const EMBEDDED = 'embedded';
 
-type ModelItem = vscode.QuickPickItem & { readonly model?: string; readonly openFolder?: true };
+type ModelItem = vscode.QuickPickItem & { readonly model?: string; readonly openFolder?: true; readonly openNanoGpt?: true };
 
 /** @param model skip the picker (used by scripts and tests) @returns the model now in use */
 export async function selectModel(services: Services, model?: string): Promise<string | undefined> {
@@ -42,6 +42,8 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
     ...recent.map((m): ModelItem => ({ label: m, model: m, description: vscode.l10n.t('recently used') })),
     separator(''),
     { label: vscode.l10n.t('$(folder-opened) Open local model folder…'), openFolder: true },
+    { label: vscode.l10n.t('$(file-binary) Open a nanoGPT checkpoint…'), openNanoGpt: true,
+      description: vscode.l10n.t('ckpt.pt you trained, converted with your Python and torch') },
   ];
   const fixed = items.map((item): ModelItem => (item.model === current
     ? { ...item, detail: [vscode.l10n.t('in use now'), item.detail].filter(Boolean).join(' · ') }
@@ -65,6 +67,11 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
   });
   picker.dispose();
   if (!picked) return undefined;
+  if (picked.openNanoGpt) {
+    // The command converts and then selects the folder itself.
+    void vscode.commands.executeCommand('qkvScope.openNanoGpt');
+    return undefined;
+  }
   if (picked.openFolder) {
     const folders = await vscode.window.showOpenDialog({
       canSelectFolders: true, canSelectFiles: false, canSelectMany: false,

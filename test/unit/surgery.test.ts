@@ -39,9 +39,9 @@ describe('graph surgery', () => {
         const original = await ort.InferenceSession.create(bytes);
         const patched = await ort.InferenceSession.create(exposeAttention(bytes, layout.name).bytes);
         assert.deepEqual(patched.outputNames.slice(0, original.outputNames.length), original.outputNames);
-        const ids = Array.from({ length: 11 }, (_, i) => 5 + i * 37);
         const graph = decodeModel(bytes).graph!;
         const config = readModelConfig(fixtureDir(layout.name), layout.name);
+        const ids = Array.from({ length: 11 }, (_, i) => (5 + i * 37) % (config.vocabSize ?? 50257));
         const feeds = buildFeeds(planFeeds(graph, layout.name), { ids, length: ids.length, padId: 0, causal: config.causal ?? false });
         const [a, b] = await Promise.all([original.run(feeds), patched.run(feeds)]);
         for (const name of original.outputNames) {
