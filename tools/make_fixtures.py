@@ -18,7 +18,7 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
   fused-attention     com.microsoft Attention contrib op, opened up into standard operators before the run
   fused-unsupported   the same with do_rotary=1, which QKV Scope refuses (names the attribute)
   tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gemma2
-                      one per attention family whose eager code differs (modeling_families.py): 3-D scores,
+                      one per attention family whose eager code differs (tools/families/): 3-D scores,
                       ALiBi, scale on q, no scale + relative bias, partial rotary, soft-capping + sliding window
 The GPT-2-tokenizer models use real GPT-2 ids: row = input_ids % 512 inside the graph, and logits
 come out over all 50257 ids (Tile + Slice), so the real GPT-2 tokenizer works with them.
@@ -43,7 +43,7 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import modeling  # noqa: E402
-import modeling_families as families  # noqa: E402
+from families import bloom, common, gemma2, gpt_neox, opt_bart, t5  # noqa: E402
 from build_gpt2_tokenizer import build_tokenizer as build_gpt2_tokenizer  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
 
@@ -225,7 +225,7 @@ def make_tiny_roberta(out):
 
 
 # ----------------------------------------------------------------------------------------------
-# Attention families (modeling_families.py): 2 layers × 4 heads × head_dim 8, hidden 32, 128 positions
+# Attention families (tools/families/): 2 layers × 4 heads × head_dim 8, hidden 32, 128 positions
 # ----------------------------------------------------------------------------------------------
 FAMILY = dict(hidden=32, heads=4, layers=2)
 
@@ -296,41 +296,41 @@ def write_t5_tokenizer(d, model_max_length):
 def make_tiny_opt(out):
     d = model_dir(out, "tiny-opt")
     dims = dict(**FAMILY, ffn=64, max_pos=128)
-    families.export_lm(families.OPTForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    common.export_lm(opt_bart.OPTForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
     vocab_size = write_opt_tokenizer(d, dims["max_pos"])
-    write_json(os.path.join(d, "config.json"), families.opt_config(vocab_size, **dims))
+    write_json(os.path.join(d, "config.json"), opt_bart.opt_config(vocab_size, **dims))
 
 
 def make_tiny_bloom(out):
     d = model_dir(out, "tiny-bloom")
-    families.export_lm(families.BloomForCausalLM(ROWS, **FAMILY), os.path.join(d, "onnx", "model.onnx"))
-    write_json(os.path.join(d, "config.json"), families.bloom_config(**FAMILY, max_pos=128))
+    common.export_lm(bloom.BloomForCausalLM(ROWS, **FAMILY), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), bloom.bloom_config(**FAMILY, max_pos=128))
     write_gpt2_tokenizer(d, 128)
 
 
 def make_tiny_bart(out):
     d = model_dir(out, "tiny-bart")
     dims = dict(**FAMILY, ffn=64, max_pos=128)
-    families.export_lm(families.BartEncoderModel(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"),
+    common.export_lm(opt_bart.BartEncoderModel(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"),
                        output="last_hidden_state")
     vocab_size = write_roberta_tokenizer(d, dims["max_pos"])  # BART's tokenizer is RoBERTa's
-    write_json(os.path.join(d, "config.json"), families.bart_config(vocab_size, **dims))
+    write_json(os.path.join(d, "config.json"), opt_bart.bart_config(vocab_size, **dims))
 
 
 def make_tiny_t5(out):
     d = model_dir(out, "tiny-t5")
     vocab_size = write_t5_tokenizer(d, 512)
     dims = dict(d_model=32, d_kv=8, n_heads=4, d_ff=64, layers=2)
-    families.export_lm(families.T5EncoderModel(vocab_size, **dims), os.path.join(d, "onnx", "model.onnx"),
+    common.export_lm(t5.T5EncoderModel(vocab_size, **dims), os.path.join(d, "onnx", "model.onnx"),
                        output="last_hidden_state")
-    write_json(os.path.join(d, "config.json"), families.t5_config(vocab_size, **dims))
+    write_json(os.path.join(d, "config.json"), t5.t5_config(vocab_size, **dims))
 
 
 def make_tiny_gpt_neox(out):
     d = model_dir(out, "tiny-gpt-neox")
     dims = dict(**FAMILY, inner=64, rotary_pct=0.25, max_pos=128)  # Pythia's rotary_pct: 2 of 8 dims rotate
-    families.export_lm(families.GPTNeoXForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
-    write_json(os.path.join(d, "config.json"), families.gpt_neox_config(**dims))
+    common.export_lm(gpt_neox.GPTNeoXForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), gpt_neox.gpt_neox_config(**dims))
     write_gpt2_tokenizer(d, dims["max_pos"])
 
 
@@ -342,8 +342,8 @@ GEMMA2 = dict(hidden=32, heads=4, kv_heads=2, head_dim=8, layers=2, inner=64, sc
 
 def make_tiny_gemma2(out):
     d = model_dir(out, "tiny-gemma2")
-    families.export_lm(families.Gemma2ForCausalLM(ROWS, **GEMMA2), os.path.join(d, "onnx", "model.onnx"))
-    write_json(os.path.join(d, "config.json"), families.gemma2_config(**GEMMA2, max_pos=128))
+    common.export_lm(gemma2.Gemma2ForCausalLM(ROWS, **GEMMA2), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), gemma2.gemma2_config(**GEMMA2, max_pos=128))
     write_gpt2_tokenizer(d, 128)
 
 

@@ -1,5 +1,5 @@
 // Through the real engine, one fixture per attention family whose Hugging Face eager code differs
-// (tools/modeling_families.py): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm),
+// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm),
 // T5 (no scale, relative position bias), GPT-NeoX (partial rotary), Gemma 2 (query_pre_attn_scalar, soft-capping,
 // sliding window). For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale,
 // soft-cap and additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied
@@ -28,11 +28,6 @@ interface Family {
   /** Keys at j ≤ i − size are hidden in this layer (Gemma 2's sliding window on even layers). */
   readonly window?: { readonly layer: number; readonly size: number };
   readonly kvHeadOf?: readonly number[];
-  /**
-   * What the engine cannot do yet for this family: its tests still run and print their failures, marked TODO so that
-   * they do not fail the suite. Delete it when the engine supports the family (the tests must then pass).
-   */
-  readonly engineGap?: string;
   /** The additive term b[i·n + j] of one head, computed from the model's definition. */
   bias?(layer: number, head: number, n: number): Float64Array;
 }
@@ -55,15 +50,14 @@ for (const family of FAMILIES) {
   describe(`attention family: ${family.name}`, () => {
     let cached: Promise<AttentionResult> | undefined;
     const result = () => (cached ??= engine.run({ text: PIZZA, model: fixtureDir(family.name), maxTokens: 512 }));
-    const gap = family.engineGap ? { todo: family.engineGap } : {};
 
-    it('finds 2 layers × 4 heads × head_dim 8', gap, async () => {
+    it('finds 2 layers × 4 heads × head_dim 8', async () => {
       const r = await result();
       assert.deepEqual([r.model.layers, r.model.heads, r.model.headDim, r.model.causal], [2, 4, 8, family.causal]);
       assert.deepEqual(r.model.kvHeadOf, family.kvHeadOf);
     });
 
-    it('has attention rows that sum to 1 and exact zeros where the model masks', gap, async () => {
+    it('has attention rows that sum to 1 and exact zeros where the model masks', async () => {
       const r = await result();
       const n = r.tokens.length;
       let above = 0;
@@ -82,7 +76,7 @@ for (const family of FAMILIES) {
       if (!family.causal) assert.ok(above > 0, 'a bidirectional model attends to later tokens');
     });
 
-    it('reports the model’s own scale, soft-cap and additive term', gap, async () => {
+    it('reports the model’s own scale, soft-cap and additive term', async () => {
       const facts = (await result()).model;
       assert.ok(facts.scale !== undefined && Math.abs(facts.scale - family.scale) < 1e-6 * family.scale,
         `scale ${facts.scale}, the model uses ${family.scale}`);
@@ -91,7 +85,7 @@ for (const family of FAMILIES) {
       else assert.equal(facts.additiveTerm, undefined);
     });
 
-    it('gives the scores and the attention from the family’s formula applied to q and k', gap, async () => {
+    it('gives the scores and the attention from the family’s formula applied to q and k', async () => {
       const r = await result();
       const n = r.tokens.length;
       let worstSoftmax = 0;
