@@ -9,6 +9,7 @@ import type * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { QkvError } from '../../shared/errors';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
+import { encoderGraphFor } from './graphFile';
 import { createSession } from './loadModel';
 import { readModelConfig, type ModelConfig } from './modelConfig';
 import type { ModelFolder } from './modelFolder';
@@ -43,10 +44,9 @@ export interface LoadedTranslator {
 
 /** The encoder graph beside a decoder graph of the same precision, when the folder is an encoder–decoder one. */
 export function encoderGraphBeside(folder: ModelFolder): string | undefined {
-  const base = path.basename(folder.graphFile);
-  if (!base.startsWith('decoder_model')) return undefined;
-  const encoder = path.join(path.dirname(folder.graphPath), base.replace(/^decoder_model/, 'encoder_model'));
-  return fs.existsSync(encoder) ? encoder : undefined;
+  const file = encoderGraphFor(folder.graphFile);
+  const encoder = file && path.join(folder.dir, file);
+  return encoder && fs.existsSync(encoder) ? encoder : undefined;
 }
 
 export async function loadTranslator(folder: ModelFolder, encoderPath: string): Promise<LoadedTranslator> {
