@@ -1,6 +1,6 @@
 // Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
 import { parentPort } from 'node:worker_threads';
-import type { AttentionResult } from '../../shared/attentionResult';
+import type { AttentionResult, LayerTensors } from '../../shared/attentionResult';
 import { QkvError, serializeError } from '../../shared/errors';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel, type LoadedModel } from '../model/loadModel';
@@ -23,11 +23,13 @@ const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
 let queue: Promise<void> = Promise.resolve();
 
+const buffersOf = (layers: readonly LayerTensors[]) =>
+  layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[];
+
 const post = (message: FromWorker) => {
-  const transfer = message.type === 'result'
-    ? message.result.layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[]
-    : [];
-  port.postMessage(message, transfer);
+  const result = message.type === 'result' ? message.result : undefined;
+  const layers = result ? [...result.layers, ...(result.translation?.decoder ?? []), ...(result.translation?.cross ?? [])] : [];
+  port.postMessage(message, [...new Set(buffersOf(layers))]);
 };
 
 port.on('message', (message: ToWorker) => {

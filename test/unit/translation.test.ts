@@ -33,6 +33,9 @@ describe('translation with an encoder–decoder model', () => {
     assert.equal(r.translation?.text, 'La pizza est sortie du four.');
     assert.equal(r.translation?.stopped, 'end');
     assert.deepEqual(r.translation?.tokens.map((t) => t.display), ['<pad>', '␣La', '␣pizza', '␣est', '␣sortie', '␣du', '␣four', '.', '</s>']);
+    for (const token of r.translation!.tokens.filter((x) => !x.special)) {
+      assert.equal(r.translation!.text.slice(token.start, token.end), token.piece.replace(/^▁/, ''), `${token.piece} at ${token.start}`);
+    }
     assert.equal(r.model.onnxFile, 'onnx/encoder_model.onnx');
     assert.equal(r.model.causal, false);
   });
