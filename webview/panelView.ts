@@ -95,7 +95,7 @@ export class PanelView {
     this.result.hidden = summary === undefined;
     this.modelLine.element.hidden = summary === undefined;
     if (summary && summary !== previous.summary) {
-      this.modelLine.render(summary.model);
+      this.modelLine.render(summary.model, summary.translation);
       this.tokens.render(summary.tokens);
       this.shapes.render(summary.model, summary.tokens.length);
     }

@@ -66,7 +66,9 @@ describe('editor paint and linking', () => {
     const it = shown.tokens.findIndex((t) => PIZZA.slice(t.start, t.end) === ' it');
     await putCursor(editor, start + shown.tokens[it].start + 2);
     const paint = await paintedQuery(it);
-    const row = (await qkv.headTensors(0, 0))!.probs.slice(it * shown.tokens.length, (it + 1) * shown.tokens.length);
+    // The panel keeps the head of earlier runs: compare with the head on screen.
+    const { ref } = shown;
+    const row = (await qkv.headTensors(ref.layer, ref.head))!.probs.slice(it * shown.tokens.length, (it + 1) * shown.tokens.length);
     assert.equal(paint.keys.length, shown.tokens.length);
     for (const key of paint.keys) {
       const token = shown.tokens[key.token];
@@ -78,16 +80,18 @@ describe('editor paint and linking', () => {
       else assert.match(key.hover, /causal model reads only the tokens up to the query/);
     }
     const best = paint.keys.reduce((a, b) => (b.weight > a.weight ? b : a));
-    assert.match(paint.status, new RegExp(`^\\$\\(eye\\) L1 H1 · " it" → ".*" ${best.weight.toFixed(3)}$`));
+    assert.match(paint.status, new RegExp(`^\\$\\(eye\\) L${ref.layer + 1} H${ref.head + 1} · " it" → ".*" ${best.weight.toFixed(3)}$`));
     assert.match(best.hover, / · rank 1 of \d+ in the row of " it"$/);
     await until(panelQuery, (q) => q?.resultId === shown.resultId && q.query === it, (q) => `the panel should pick " it" (${it}) as its query, not ${JSON.stringify(q)}`);
 
     // Another head in the panel: the paint follows it.
-    assert.equal(await qkv.showHead(1, 2), true);
-    await qkv.waitForPaint({ layer: 1, head: 2 });
-    const row12 = (await qkv.headTensors(1, 2))!.probs.slice(it * shown.tokens.length, (it + 1) * shown.tokens.length);
-    const repainted = (await until(editorPaint, (p) => !!p?.status.includes('L2 H3'), (p) => `status bar: ${p?.status}`))!;
-    for (const key of repainted.keys.filter((k) => !k.masked)) assert.ok(Math.abs(key.weight - row12[key.token]) < 1e-6);
+    const other = ref.layer === 1 && ref.head === 2 ? { layer: 0, head: 1 } : { layer: 1, head: 2 };
+    assert.equal(await qkv.showHead(other.layer, other.head), true);
+    await qkv.waitForPaint(other);
+    const otherRow = (await qkv.headTensors(other.layer, other.head))!.probs.slice(it * shown.tokens.length, (it + 1) * shown.tokens.length);
+    const label = `L${other.layer + 1} H${other.head + 1}`;
+    const repainted = (await until(editorPaint, (p) => !!p?.status.includes(label), (p) => `status bar: ${p?.status}`))!;
+    for (const key of repainted.keys.filter((k) => !k.masked)) assert.ok(Math.abs(key.weight - otherRow[key.token]) < 1e-6);
   });
 
   it('Clear Attention Paint removes it; qkvScope.paintEditor off paints nothing', async () => {
