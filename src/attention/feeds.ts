@@ -61,7 +61,7 @@ function sizeOf(dim: number | string, axis: number, length: number, perToken: bo
   if (typeof dim === 'number') return dim;
   if (/\+|total/i.test(dim)) return length; // "past_sequence_length + sequence_length": the past is empty
   if (/past/i.test(dim)) return 0;
-  if (axis === 0 || /batch/i.test(dim)) return 1;
+  if (axis === 0 || (/batch/i.test(dim) && !/seq|len/i.test(dim))) return 1; // not "max_seq_len_in_batch"
   return perToken || /seq|len|token|^\?$/i.test(dim) ? length : 1;
 }
 
