@@ -12,7 +12,8 @@ import { readModelConfig, UNKNOWN_CONFIG, type ModelConfig } from '../model/mode
 import { blockKind } from '../model/onnx/blockKind';
 import { decodeGraph, exposeAttention, explainNoAttention } from '../model/onnx/exposeAttention';
 import { findAttention, type AttentionSite } from '../model/onnx/findAttention';
-import { indexGraph } from '../model/onnx/onnxGraph';
+import { innerDecoder } from '../model/onnx/innerDecoder';
+import { decodeModel, indexGraph } from '../model/onnx/onnxGraph';
 import { feedText, planFeeds, type FeedPlan } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { assembleResult, runSession } from './runAttention';
@@ -54,9 +55,18 @@ export interface Inspection {
 export async function inspectModel(target: string, tokens: number, precision: Precision = 'full'): Promise<Inspection> {
   const { graphPath, config } = locate(target, precision);
   const label = `Model "${target}"`;
-  const bytes = await fs.promises.readFile(graphPath);
-  const graph = decodeGraph(bytes, label, graphPath);
-  const sites = findAttention(graph);
+  let bytes: Uint8Array = await fs.promises.readFile(graphPath);
+  let graph = decodeGraph(bytes, label, graphPath);
+  let sites = findAttention(graph);
+  let file = graphPath;
+  // A generation loop (BeamSearch…) holding a decoder graph: inspect and probe that decoder.
+  const inner = sites.length === 0 ? innerDecoder(decodeModel(bytes)) : undefined;
+  if (inner) {
+    ({ bytes } = inner);
+    graph = decodeGraph(bytes, label, graphPath);
+    sites = findAttention(graph);
+    file = `${graphPath} (the decoder inside ${inner.wrapper})`;
+  }
   // Text runs need every input fillable from text; the probe fills the rest at random.
   let textPlan: FeedPlan | undefined;
   let textRefusal: string | null = null;
@@ -76,14 +86,14 @@ export async function inspectModel(target: string, tokens: number, precision: Pr
     layer: site.layer, kind: blockKind(ix, site.q, site.k, isPast), heads: null, kv_heads: null, head_dim: null, layout: null,
     scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null, fused: null,
   });
-  if (sites.length === 0) return { file: graphPath, inputs, blocks: [], refusal: explainNoAttention(graph, label) };
+  if (sites.length === 0) return { file, inputs, blocks: [], refusal: explainNoAttention(graph, label) };
   try {
     const probe = await runProbe(bytes, graphPath, label, plan, sites, config, tokens);
     const blocks = sites.map((site, index) => measured(structural(site), probe.result, probe.rank[index], index, config));
-    return { file: graphPath, inputs, blocks: [...blocks].sort((a, b) => a.layer - b.layer), refusal: textRefusal, probe: probe.result };
+    return { file, inputs, blocks: [...blocks].sort((a, b) => a.layer - b.layer), refusal: textRefusal, probe: probe.result };
   } catch (error) {
     const reason = error instanceof QkvError ? error.message : `${label}: the probe failed: ${firstLine(error)}`;
-    return { file: graphPath, inputs, blocks: sites.map(structural), refusal: reason };
+    return { file, inputs, blocks: sites.map(structural), refusal: reason };
   }
 }
 

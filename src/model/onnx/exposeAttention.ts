@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { checkExternalData, externalDataFiles } from './externalData';
 import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
+import { innerDecoder } from './innerDecoder';
 
 export interface ExposedModel {
   /** The original model bytes with the patch appended. */
@@ -16,6 +17,8 @@ export interface ExposedModel {
   readonly graph: onnx.IGraphProto;
   /** The graph computes in float16 or on quantized scores: its numbers agree with a float64 recompute less closely. */
   readonly lowPrecision: boolean;
+  /** The graph is a generation loop ("BeamSearch"…) and these are the bytes and blocks of the decoder it holds. */
+  readonly insideWrapper?: string;
 }
 
 export function outputName(site: number, kind: ExposedKind): string {
@@ -30,10 +33,15 @@ export function outputName(site: number, kind: ExposedKind): string {
  * without re-encoding hundreds of megabytes of weights. Original nodes and outputs are unchanged.
  */
 export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath?: string): ExposedModel {
-  const graph = decodeGraph(bytes, modelLabel, graphPath);
+  const model = decodeOnnx(bytes, modelLabel, graphPath);
+  const graph = model.graph!;
   if (graphPath) checkExternalData(externalDataFiles(graph), graphPath, modelLabel);
   const sites = findAttention(graph);
-  if (sites.length === 0) throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
+  if (sites.length === 0) {
+    const inner = innerDecoder(model);
+    if (inner) return { ...exposeAttention(inner.bytes, `${modelLabel} (the decoder inside ${inner.wrapper})`, graphPath), insideWrapper: inner.wrapper };
+    throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
+  }
 
   const nodes: onnx.INodeProto[] = [];
   const outputs: onnx.IValueInfoProto[] = [];
@@ -54,6 +62,10 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
 
 /** Decodes a graph, or says in one sentence that the file is not one. */
 export function decodeGraph(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.IGraphProto {
+  return decodeOnnx(bytes, modelLabel, graphPath).graph!;
+}
+
+function decodeOnnx(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.ModelProto {
   const file = graphPath ? path.basename(graphPath) : 'the graph';
   let model: onnx.ModelProto;
   try {
@@ -62,7 +74,7 @@ export function decodeGraph(bytes: Uint8Array, modelLabel: string, graphPath?: s
     throw new QkvError('model-invalid', `${modelLabel}: ${file} is not a readable ONNX model (${(error as Error).message}).`);
   }
   if (!model.graph) throw new QkvError('model-invalid', `${modelLabel}: ${file} has no graph.`);
-  return model.graph;
+  return model;
 }
 
 function usesFloat16(graph: onnx.IGraphProto): boolean {
@@ -102,8 +114,8 @@ export function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string):
       'Use decoder_model.onnx or model.onnx from the same export instead.';
   }
   if (wrapper) {
-    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's convert_generation). ` +
-      'Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
+    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's convert_generation) ` +
+      'and holds no decoder graph QKV Scope can read. Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
   }
   if (!ops.has('Softmax')) return `${modelLabel}: the graph has no Softmax, so it has no attention to show.`;
   return `${modelLabel}: no Softmax in the graph sits between a Q·Kᵀ MatMul and a MatMul with V, so no attention block was found.`;
