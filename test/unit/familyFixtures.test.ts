@@ -1,10 +1,10 @@
 // Through the real engine, one fixture per attention family whose Hugging Face eager code differs
-// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm),
-// T5 (no scale, relative position bias), GPT-NeoX (partial rotary), Gemma 2 (query_pre_attn_scalar, soft-capping,
-// sliding window). For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale,
-// soft-cap and additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied
-// to the extracted q and k, with its additive term computed here from the model's definition and weights (not taken
-// from the engine), gives the scores and the attention.
+// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm), T5 (no scale,
+// relative position bias), GPT-NeoX (partial rotary), GPT-Neo (no scale, local layers), Gemma 2
+// (query_pre_attn_scalar, soft-capping, sliding window). For each: rows sum to 1, zeros where the model masks, the
+// engine reports the model's own scale, soft-cap and additive term, softmax(scores) = attention where scores are
+// exposed, and the family's formula applied to the extracted q and k, with its additive term computed here from the
+// model's definition and weights (not taken from the engine), gives the scores and the attention.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,7 +25,7 @@ interface Family {
   readonly softcap?: number;
   /** How the engine should name the additive term, when the model has one. */
   readonly additive?: RegExp;
-  /** Keys at j ≤ i − size are hidden in this layer (Gemma 2's sliding window on even layers). */
+  /** Keys at j ≤ i − size are hidden in this layer (Gemma 2's sliding window on even layers, GPT-Neo's local layers). */
   readonly window?: { readonly layer: number; readonly size: number };
   readonly kvHeadOf?: readonly number[];
   /** The additive term b[i·n + j] of one head, computed from the model's definition. */
@@ -40,6 +40,8 @@ const FAMILIES: readonly Family[] = [
   { name: 'tiny-bart', causal: false, scale: ROOT_HALF },
   { name: 'tiny-t5', causal: false, scale: 1, additive: /relative position/i, bias: t5Bias('tiny-t5', 4) },
   { name: 'tiny-gpt-neox', causal: true, scale: ROOT_HALF },
+  // No 1/√d at all, and layer 1 is "local": it sees only the last window_size (4) keys.
+  { name: 'tiny-gpt-neo', causal: true, scale: 1, window: { layer: 1, size: 4 } },
   {
     name: 'tiny-gemma2', causal: true, scale: 16 ** -0.5, softcap: 5, window: { layer: 0, size: 4 },
     kvHeadOf: [0, 0, 1, 1],
