@@ -1,10 +1,11 @@
 // Through the real engine, one fixture per attention family whose Hugging Face eager code differs
-// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm), T5 (no scale,
-// relative position bias), GPT-NeoX (partial rotary), GPT-Neo (no scale, local layers), Gemma 2
-// (query_pre_attn_scalar, soft-capping, sliding window). For each: rows sum to 1, zeros where the model masks, the
-// engine reports the model's own scale, soft-cap and additive term, softmax(scores) = attention where scores are
-// exposed, and the family's formula applied to the extracted q and k, with its additive term computed here from the
-// model's definition and weights (not taken from the engine), gives the scores and the attention.
+// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm), MPT (ALiBi from a
+// constant table), T5 (no scale, relative position bias), GPT-NeoX (partial rotary), GPT-Neo (no scale, local
+// layers), Gemma 2 (query_pre_attn_scalar, soft-capping, sliding window), GPT-BigCode (multi-query, heads on axis 2).
+// For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale, soft-cap and
+// additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied to the
+// extracted q and k, with its additive term computed here from the model's definition and weights (not taken from
+// the engine), gives the scores and the attention.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,7 +42,8 @@ const ROOT_HALF = 1 / Math.sqrt(8); // head_dim 8 in every family fixture
 
 const FAMILIES: readonly Family[] = [
   { name: 'tiny-opt', causal: true, scale: ROOT_HALF },
-  { name: 'tiny-bloom', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4) },
+  { name: 'tiny-bloom', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4, 'from-first') },
+  { name: 'tiny-mpt', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4, 'to-last') },
   { name: 'tiny-bart', causal: false, scale: ROOT_HALF },
   { name: 'tiny-t5', causal: false, scale: 1, additive: /relative position/i, bias: t5Bias('tiny-t5', 4) },
   { name: 'tiny-gpt-neox', causal: true, scale: ROOT_HALF },
@@ -177,15 +179,17 @@ function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * BLOOM's ALiBi (modeling_bloom.build_alibi_tensor): head h adds slope_h × j to every score with key j, the slopes
- * 2^(−8/H · (h + 1)) for a power-of-two head count. The same for every query row: softmax is shift-invariant, so
- * this is ALiBi's −slope·(i − j).
+ * ALiBi: head h adds slope_h × (key position) to every score, slopes 2^(−8/H · (h + 1)) for a power-of-two head
+ * count, the same in BLOOM (modeling_bloom.build_alibi_tensor) and MPT (build_mpt_alibi_tensor, alibi_bias_max 8).
+ * BLOOM counts keys from the first (j), MPT up to the last (j − (n − 1)): softmax is shift-invariant, so both are
+ * ALiBi's −slope·(i − j), but the scores differ by a constant per row.
  */
-function alibiBias(heads: number): (layer: number, head: number, n: number) => Float64Array {
+function alibiBias(heads: number, origin: 'from-first' | 'to-last'): (layer: number, head: number, n: number) => Float64Array {
   return (_layer, head, n) => {
     const slope = 2 ** ((-8 / heads) * (head + 1));
+    const offset = origin === 'from-first' ? 0 : n - 1;
     const out = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = slope * j;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = slope * (j - offset);
     return out;
   };
 }
