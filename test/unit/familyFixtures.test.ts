@@ -1,7 +1,8 @@
 // Through the real engine, one fixture per attention family whose Hugging Face eager code differs
 // (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm), MPT (ALiBi from a
 // constant table), T5 (no scale, relative position bias), GPT-NeoX (partial rotary), GPT-Neo (no scale, local
-// layers), Gemma 2 (query_pre_attn_scalar, soft-capping, sliding window), GPT-BigCode (multi-query, heads on axis 2).
+// layers), Gemma 2 (query_pre_attn_scalar, soft-capping, sliding window), Falcon (one K/V head broadcast by the
+// MatMuls), GPT-BigCode (multi-query, heads on axis 2).
 // For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale, soft-cap and
 // additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied to the
 // extracted q and k, with its additive term computed here from the model's definition and weights (not taken from
@@ -50,6 +51,11 @@ const FAMILIES: readonly Family[] = [
   // No 1/√d at all, and layer 1 is "local": it sees only the last window_size (4) keys.
   { name: 'tiny-gpt-neo', causal: true, scale: 1, window: { layer: 1, size: 4 } },
   // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
+  // Falcon-7B style multi-query: one K/V head [B, 1, S, D] that the MatMuls broadcast over the 4 query heads.
+  {
+    name: 'tiny-falcon', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0],
+    engineGap: 'the engine refuses a K and V of one head [B, 1, S, D] that the MatMuls broadcast over the query heads',
+  },
   {
     name: 'tiny-gpt-bigcode', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0],
     engineGap: 'the engine refuses probabilities laid out [B, S, H, S] (heads on axis 2) and K/V shared by all heads',
