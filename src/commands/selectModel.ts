@@ -5,6 +5,7 @@ import { CURATED_MODELS, type CuratedModel } from '../model/hub/curatedModels';
 import { formatBytes } from '../model/hub/downloadText';
 import { isHubModelCached } from '../model/hub/hubCache';
 import { DEFAULT_REVISION } from '../model/modelSpec';
+import { graphsOf } from '../model/graphFile';
 import { modelCacheDir, readSettings, SECTION, type Settings } from '../settings';
 import { runAndShow } from './showAttention';
 import type { Services } from './services';
@@ -84,7 +85,8 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
 
 /** "gpt2 · causal · 12 layers × 12 heads", then "cached" or the download size of the graph that would be fetched. */
 function curatedItem(model: CuratedModel, cacheDir: string, settings: Settings): ModelItem {
-  const graph = model.files[settings.modelPrecision];
+  const precision = settings.modelPrecision;
+  const graph = precision === 'full' || precision === 'quantized' ? model.files[precision] : { file: graphsOf(precision)[0], bytes: null };
   const cached = isHubModelCached(cacheDir, model.id, DEFAULT_REVISION, settings.modelPrecision);
   const heads = model.kvHeads
     ? vscode.l10n.t('{0} layers × {1} heads ({2} K/V heads)', model.layers, model.heads, model.kvHeads)

@@ -27,14 +27,15 @@ export function measureInvariants(doc: AttentionExport): InvariantFigures {
       for (const row of head.attention) rowSum = Math.max(rowSum, Math.abs(row.reduce((a, b) => a + b, 0) - 1));
       const q = head.q.flat();
       const k = head.k.flat();
-      // The additive term is what the scores hold beyond f(q·k) on visible keys; masked keys get −∞ below.
+      // The additive term is what the scores hold beyond f(q·k) on visible keys. Keys the model gave exactly 0 (its
+      // mask: causal, padding, a sliding window) get −∞, so they are masked in the recompute too.
       const scores = head.scores?.flat();
-      const bias = scores?.map((s, cell) => (attention[cell] > 0 ? s - formulaScore(formula, dot(q, k, Math.floor(cell / n), cell % n, d)) : 0));
+      const bias = attention.map((w, cell) => {
+        if (w === 0) return -Infinity;
+        return scores ? scores[cell] - formulaScore(formula, dot(q, k, Math.floor(cell / n), cell % n, d)) : 0;
+      });
       const expected = attentionFromQK(q, k, n, d, doc.model.causal, formula, bias);
-      // Keys masked by padding or a mask input have weight 0 in the model; recompute them as masked too.
-      for (let cell = 0; cell < n * n; cell++) {
-        recompute = Math.max(recompute, Math.abs((attention[cell] === 0 ? 0 : expected[cell]) - attention[cell]));
-      }
+      for (let cell = 0; cell < n * n; cell++) recompute = Math.max(recompute, Math.abs(expected[cell] - attention[cell]));
       if (scores) {
         const fromScores = attentionFromQK(new Float64Array(n), new Float64Array(n), n, 1, false, { scale: 0 }, scores);
         for (let cell = 0; cell < n * n; cell++) scoresSoftmax = Math.max(scoresSoftmax, Math.abs(fromScores[cell] - attention[cell]));
