@@ -16,9 +16,12 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
                       including the activation x activation MatMuls (Q·Kᵀ, probs·V)
   no-attention        embedding + MLP, no Softmax at all
   fused-attention     com.microsoft Attention contrib op (nothing to expose)
-  tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gemma2
+  tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gpt-neo, tiny-gemma2, tiny-gpt-bigcode,
+                      tiny-mpt, tiny-falcon
                       one per attention family whose eager code differs (tools/families/): 3-D scores,
-                      ALiBi, scale on q, no scale + relative bias, partial rotary, soft-capping + sliding window
+                      ALiBi, scale on q, no scale + relative bias, partial rotary, no scale + local layers,
+                      soft-capping + sliding window, multi-query with heads on axis 2, ALiBi from a
+                      constant table, one K/V head broadcast by the MatMuls
 The GPT-2-tokenizer models use real GPT-2 ids: row = input_ids % 512 inside the graph, and logits
 come out over all 50257 ids (Tile + Slice), so the real GPT-2 tokenizer works with them.
 """
@@ -42,7 +45,7 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import modeling  # noqa: E402
-from families import bloom, common, gemma2, gpt_neox, opt_bart, t5  # noqa: E402
+from families import bloom, common, falcon, gemma2, gpt_bigcode, gpt_neo, gpt_neox, mpt, opt_bart, t5  # noqa: E402
 from build_gpt2_tokenizer import build_tokenizer as build_gpt2_tokenizer  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
 
@@ -346,8 +349,42 @@ def make_tiny_gemma2(out):
     write_gpt2_tokenizer(d, 128)
 
 
+def make_tiny_gpt_neo(out):
+    d = model_dir(out, "tiny-gpt-neo")
+    dims = dict(hidden=32, heads=4, inner=64, max_pos=128, attention_layers=["global", "local"], window_size=4)
+    common.export_lm(gpt_neo.GPTNeoForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), gpt_neo.gpt_neo_config(**dims))
+    write_gpt2_tokenizer(d, dims["max_pos"])
+
+
+def make_tiny_gpt_bigcode(out):
+    d = model_dir(out, "tiny-gpt-bigcode")
+    dims = dict(**FAMILY, inner=64, max_pos=128)
+    common.export_lm(gpt_bigcode.GPTBigCodeForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), gpt_bigcode.gpt_bigcode_config(**dims))
+    write_gpt2_tokenizer(d, dims["max_pos"])
+
+
+def make_tiny_mpt(out):
+    d = model_dir(out, "tiny-mpt")
+    dims = dict(**FAMILY, expansion_ratio=2, max_seq_len=128)
+    common.export_lm(mpt.MptForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), mpt.mpt_config(**dims))
+    write_gpt2_tokenizer(d, dims["max_seq_len"])
+
+
+def make_tiny_falcon(out):
+    d = model_dir(out, "tiny-falcon")
+    dims = dict(**FAMILY)
+    common.export_lm(falcon.FalconForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), falcon.falcon_config(**dims, max_pos=128))
+    write_gpt2_tokenizer(d, 128)
+
+
 FAMILIES = {"tiny-opt": make_tiny_opt, "tiny-bloom": make_tiny_bloom, "tiny-bart": make_tiny_bart,
-            "tiny-t5": make_tiny_t5, "tiny-gpt-neox": make_tiny_gpt_neox, "tiny-gemma2": make_tiny_gemma2}
+            "tiny-t5": make_tiny_t5, "tiny-gpt-neox": make_tiny_gpt_neox, "tiny-gemma2": make_tiny_gemma2,
+            "tiny-gpt-neo": make_tiny_gpt_neo, "tiny-gpt-bigcode": make_tiny_gpt_bigcode,
+            "tiny-mpt": make_tiny_mpt, "tiny-falcon": make_tiny_falcon}
 
 # Fixtures that can be (re)written alone with --only NAME, leaving every other fixture byte-identical.
 ONLY = {"wide-gpt2": make_wide_gpt2, "tiny-llama": make_tiny_llama, "tiny-distilbert": make_tiny_distilbert,

@@ -1,10 +1,12 @@
 // Through the real engine, one fixture per attention family whose Hugging Face eager code differs
-// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm),
-// T5 (no scale, relative position bias), GPT-NeoX (partial rotary), Gemma 2 (query_pre_attn_scalar, soft-capping,
-// sliding window). For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale,
-// soft-cap and additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied
-// to the extracted q and k, with its additive term computed here from the model's definition and weights (not taken
-// from the engine), gives the scores and the attention.
+// (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm), MPT (ALiBi from a
+// constant table), T5 (no scale, relative position bias), GPT-NeoX (partial rotary), GPT-Neo (no scale, local
+// layers), Gemma 2 (query_pre_attn_scalar, soft-capping, sliding window), Falcon (one K/V head broadcast by the
+// MatMuls), GPT-BigCode (multi-query, heads on axis 2).
+// For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale, soft-cap and
+// additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied to the
+// extracted q and k, with its additive term computed here from the model's definition and weights (not taken from
+// the engine), gives the scores and the attention.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,9 +27,14 @@ interface Family {
   readonly softcap?: number;
   /** How the engine should name the additive term, when the model has one. */
   readonly additive?: RegExp;
-  /** Keys at j ≤ i − size are hidden in this layer (Gemma 2's sliding window on even layers). */
+  /** Keys at j ≤ i − size are hidden in this layer (Gemma 2's sliding window on even layers, GPT-Neo's local layers). */
   readonly window?: { readonly layer: number; readonly size: number };
   readonly kvHeadOf?: readonly number[];
+  /**
+   * What the engine cannot do yet for this family: its tests still run and print their failures, marked TODO so that
+   * they do not fail the suite. Delete it when the engine supports the family (the tests must then pass).
+   */
+  readonly engineGap?: string;
   /** The additive term b[i·n + j] of one head, computed from the model's definition. */
   bias?(layer: number, head: number, n: number): Float64Array;
 }
@@ -36,10 +43,23 @@ const ROOT_HALF = 1 / Math.sqrt(8); // head_dim 8 in every family fixture
 
 const FAMILIES: readonly Family[] = [
   { name: 'tiny-opt', causal: true, scale: ROOT_HALF },
-  { name: 'tiny-bloom', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4) },
+  { name: 'tiny-bloom', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4, 'from-first') },
+  { name: 'tiny-mpt', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4, 'to-last') },
   { name: 'tiny-bart', causal: false, scale: ROOT_HALF },
   { name: 'tiny-t5', causal: false, scale: 1, additive: /relative position/i, bias: t5Bias('tiny-t5', 4) },
   { name: 'tiny-gpt-neox', causal: true, scale: ROOT_HALF },
+  // No 1/√d at all, and layer 1 is "local": it sees only the last window_size (4) keys.
+  { name: 'tiny-gpt-neo', causal: true, scale: 1, window: { layer: 1, size: 4 } },
+  // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
+  // Falcon-7B style multi-query: one K/V head [B, 1, S, D] that the MatMuls broadcast over the 4 query heads.
+  {
+    name: 'tiny-falcon', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0],
+    engineGap: 'the engine refuses a K and V of one head [B, 1, S, D] that the MatMuls broadcast over the query heads',
+  },
+  {
+    name: 'tiny-gpt-bigcode', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0],
+    engineGap: 'the engine refuses probabilities laid out [B, S, H, S] (heads on axis 2) and K/V shared by all heads',
+  },
   {
     name: 'tiny-gemma2', causal: true, scale: 16 ** -0.5, softcap: 5, window: { layer: 0, size: 4 },
     kvHeadOf: [0, 0, 1, 1],
@@ -50,14 +70,15 @@ for (const family of FAMILIES) {
   describe(`attention family: ${family.name}`, () => {
     let cached: Promise<AttentionResult> | undefined;
     const result = () => (cached ??= engine.run({ text: PIZZA, model: fixtureDir(family.name), maxTokens: 512 }));
+    const gap = family.engineGap ? { todo: family.engineGap } : {};
 
-    it('finds 2 layers × 4 heads × head_dim 8', async () => {
+    it('finds 2 layers × 4 heads × head_dim 8', gap, async () => {
       const r = await result();
       assert.deepEqual([r.model.layers, r.model.heads, r.model.headDim, r.model.causal], [2, 4, 8, family.causal]);
       assert.deepEqual(r.model.kvHeadOf, family.kvHeadOf);
     });
 
-    it('has attention rows that sum to 1 and exact zeros where the model masks', async () => {
+    it('has attention rows that sum to 1 and exact zeros where the model masks', gap, async () => {
       const r = await result();
       const n = r.tokens.length;
       let above = 0;
@@ -76,7 +97,7 @@ for (const family of FAMILIES) {
       if (!family.causal) assert.ok(above > 0, 'a bidirectional model attends to later tokens');
     });
 
-    it('reports the model’s own scale, soft-cap and additive term', async () => {
+    it('reports the model’s own scale, soft-cap and additive term', gap, async () => {
       const facts = (await result()).model;
       assert.ok(facts.scale !== undefined && Math.abs(facts.scale - family.scale) < 1e-6 * family.scale,
         `scale ${facts.scale}, the model uses ${family.scale}`);
@@ -85,7 +106,7 @@ for (const family of FAMILIES) {
       else assert.equal(facts.additiveTerm, undefined);
     });
 
-    it('gives the scores and the attention from the family’s formula applied to q and k', async () => {
+    it('gives the scores and the attention from the family’s formula applied to q and k', gap, async () => {
       const r = await result();
       const n = r.tokens.length;
       let worstSoftmax = 0;
@@ -164,15 +185,17 @@ function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * BLOOM's ALiBi (modeling_bloom.build_alibi_tensor): head h adds slope_h × j to every score with key j, the slopes
- * 2^(−8/H · (h + 1)) for a power-of-two head count. The same for every query row: softmax is shift-invariant, so
- * this is ALiBi's −slope·(i − j).
+ * ALiBi: head h adds slope_h × (key position) to every score, slopes 2^(−8/H · (h + 1)) for a power-of-two head
+ * count, the same in BLOOM (modeling_bloom.build_alibi_tensor) and MPT (build_mpt_alibi_tensor, alibi_bias_max 8).
+ * BLOOM counts keys from the first (j), MPT up to the last (j − (n − 1)): softmax is shift-invariant, so both are
+ * ALiBi's −slope·(i − j), but the scores differ by a constant per row.
  */
-function alibiBias(heads: number): (layer: number, head: number, n: number) => Float64Array {
+function alibiBias(heads: number, origin: 'from-first' | 'to-last'): (layer: number, head: number, n: number) => Float64Array {
   return (_layer, head, n) => {
     const slope = 2 ** ((-8 / heads) * (head + 1));
+    const offset = origin === 'from-first' ? 0 : n - 1;
     const out = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = slope * j;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = slope * (j - offset);
     return out;
   };
 }

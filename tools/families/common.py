@@ -12,13 +12,13 @@ QK_STD = 0.25
 NEG = torch.finfo(torch.float32).min
 
 
-def init_family(model, qk_names):
-    """HF-style init (std 0.02, zero bias), then QK_STD for the weights whose name ends with one of qk_names."""
+def init_family(model, qk_names, qk_std=QK_STD):
+    """HF-style init (std 0.02, zero bias), then qk_std for the weights whose name ends with one of qk_names."""
     model.apply(_init_weights)
     with torch.no_grad():
         for name, p in model.named_parameters():
             if any(name.endswith(n + ".weight") for n in qk_names):
-                nn.init.normal_(p, 0.0, QK_STD)
+                nn.init.normal_(p, 0.0, qk_std)
 
 
 def full_vocab(logits, n_rows):
