@@ -52,14 +52,8 @@ const FAMILIES: readonly Family[] = [
   { name: 'tiny-gpt-neo', causal: true, scale: 1, window: { layer: 1, size: 4 } },
   // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
   // Falcon-7B style multi-query: one K/V head [B, 1, S, D] that the MatMuls broadcast over the 4 query heads.
-  {
-    name: 'tiny-falcon', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0],
-    engineGap: 'the engine refuses a K and V of one head [B, 1, S, D] that the MatMuls broadcast over the query heads',
-  },
-  {
-    name: 'tiny-gpt-bigcode', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0],
-    engineGap: 'the engine refuses probabilities laid out [B, S, H, S] (heads on axis 2) and K/V shared by all heads',
-  },
+  { name: 'tiny-falcon', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0] },
+  { name: 'tiny-gpt-bigcode', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0] },
   {
     name: 'tiny-gemma2', causal: true, scale: 16 ** -0.5, softcap: 5, window: { layer: 0, size: 4 },
     kvHeadOf: [0, 0, 1, 1],
