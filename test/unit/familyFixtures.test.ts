@@ -30,11 +30,6 @@ interface Family {
   /** Keys at j ≤ i − size are hidden in this layer (Gemma 2's sliding window on even layers, GPT-Neo's local layers). */
   readonly window?: { readonly layer: number; readonly size: number };
   readonly kvHeadOf?: readonly number[];
-  /**
-   * What the engine cannot do yet for this family: its tests still run and print their failures, marked TODO so that
-   * they do not fail the suite. Delete it when the engine supports the family (the tests must then pass).
-   */
-  readonly engineGap?: string;
   /** The additive term b[i·n + j] of one head, computed from the model's definition. */
   bias?(layer: number, head: number, n: number): Float64Array;
 }
@@ -50,9 +45,9 @@ const FAMILIES: readonly Family[] = [
   { name: 'tiny-gpt-neox', causal: true, scale: ROOT_HALF },
   // No 1/√d at all, and layer 1 is "local": it sees only the last window_size (4) keys.
   { name: 'tiny-gpt-neo', causal: true, scale: 1, window: { layer: 1, size: 4 } },
-  // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
   // Falcon-7B style multi-query: one K/V head [B, 1, S, D] that the MatMuls broadcast over the 4 query heads.
   { name: 'tiny-falcon', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0] },
+  // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
   { name: 'tiny-gpt-bigcode', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0] },
   {
     name: 'tiny-gemma2', causal: true, scale: 16 ** -0.5, softcap: 5, window: { layer: 0, size: 4 },
@@ -64,15 +59,14 @@ for (const family of FAMILIES) {
   describe(`attention family: ${family.name}`, () => {
     let cached: Promise<AttentionResult> | undefined;
     const result = () => (cached ??= engine.run({ text: PIZZA, model: fixtureDir(family.name), maxTokens: 512 }));
-    const gap = family.engineGap ? { todo: family.engineGap } : {};
 
-    it('finds 2 layers × 4 heads × head_dim 8', gap, async () => {
+    it('finds 2 layers × 4 heads × head_dim 8', async () => {
       const r = await result();
       assert.deepEqual([r.model.layers, r.model.heads, r.model.headDim, r.model.causal], [2, 4, 8, family.causal]);
       assert.deepEqual(r.model.kvHeadOf, family.kvHeadOf);
     });
 
-    it('has attention rows that sum to 1 and exact zeros where the model masks', gap, async () => {
+    it('has attention rows that sum to 1 and exact zeros where the model masks', async () => {
       const r = await result();
       const n = r.tokens.length;
       let above = 0;
@@ -91,7 +85,7 @@ for (const family of FAMILIES) {
       if (!family.causal) assert.ok(above > 0, 'a bidirectional model attends to later tokens');
     });
 
-    it('reports the model’s own scale, soft-cap and additive term', gap, async () => {
+    it('reports the model’s own scale, soft-cap and additive term', async () => {
       const facts = (await result()).model;
       assert.ok(facts.scale !== undefined && Math.abs(facts.scale - family.scale) < 1e-6 * family.scale,
         `scale ${facts.scale}, the model uses ${family.scale}`);
@@ -100,7 +94,7 @@ for (const family of FAMILIES) {
       else assert.equal(facts.additiveTerm, undefined);
     });
 
-    it('gives the scores and the attention from the family’s formula applied to q and k', gap, async () => {
+    it('gives the scores and the attention from the family’s formula applied to q and k', async () => {
       const r = await result();
       const n = r.tokens.length;
       let worstSoftmax = 0;
