@@ -17,11 +17,11 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
   no-attention        embedding + MLP, no Softmax at all
   fused-attention     com.microsoft Attention contrib op (nothing to expose)
   tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gpt-neo, tiny-gemma2, tiny-gpt-bigcode,
-                      tiny-mpt, tiny-falcon
+                      tiny-mpt, tiny-falcon, tiny-deberta-v2
                       one per attention family whose eager code differs (tools/families/): 3-D scores,
                       ALiBi, scale on q, no scale + relative bias, partial rotary, no scale + local layers,
                       soft-capping + sliding window, multi-query with heads on axis 2, ALiBi from a
-                      constant table, one K/V head broadcast by the MatMuls
+                      constant table, one K/V head broadcast by the MatMuls, disentangled attention
 The GPT-2-tokenizer models use real GPT-2 ids: row = input_ids % 512 inside the graph, and logits
 come out over all 50257 ids (Tile + Slice), so the real GPT-2 tokenizer works with them.
 """
@@ -45,7 +45,7 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import modeling  # noqa: E402
-from families import bloom, common, falcon, gemma2, gpt_bigcode, gpt_neo, gpt_neox, mpt, opt_bart, t5  # noqa: E402
+from families import bloom, common, deberta_v2, falcon, gemma2, gpt_bigcode, gpt_neo, gpt_neox, mpt, opt_bart, t5  # noqa: E402
 from build_gpt2_tokenizer import build_tokenizer as build_gpt2_tokenizer  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
 
@@ -381,10 +381,22 @@ def make_tiny_falcon(out):
     write_gpt2_tokenizer(d, 128)
 
 
+def make_tiny_deberta_v2(out):
+    vocab = wordpiece_vocab()
+    d = model_dir(out, "tiny-deberta-v2")
+    dims = dict(vocab=len(vocab), hidden=32, heads=4, layers=2, inner=64, position_buckets=256)
+    # No constant folding: the relative embeddings and the projections keep their HF names (the test reads them).
+    common.export_lm(deberta_v2.DebertaV2Model(**dims), os.path.join(d, "onnx", "model.onnx"),
+                     output="last_hidden_state", fold=False)
+    write_json(os.path.join(d, "config.json"), deberta_v2.deberta_v2_config(**dims))
+    write_wordpiece_tokenizer(d, vocab, 512)
+
+
 FAMILIES = {"tiny-opt": make_tiny_opt, "tiny-bloom": make_tiny_bloom, "tiny-bart": make_tiny_bart,
             "tiny-t5": make_tiny_t5, "tiny-gpt-neox": make_tiny_gpt_neox, "tiny-gemma2": make_tiny_gemma2,
             "tiny-gpt-neo": make_tiny_gpt_neo, "tiny-gpt-bigcode": make_tiny_gpt_bigcode,
-            "tiny-mpt": make_tiny_mpt, "tiny-falcon": make_tiny_falcon}
+            "tiny-mpt": make_tiny_mpt, "tiny-falcon": make_tiny_falcon,
+            "tiny-deberta-v2": make_tiny_deberta_v2}
 
 # Fixtures that can be (re)written alone with --only NAME, leaving every other fixture byte-identical.
 ONLY = {"wide-gpt2": make_wide_gpt2, "tiny-llama": make_tiny_llama, "tiny-distilbert": make_tiny_distilbert,

@@ -40,7 +40,7 @@ def additive(allowed):
     return torch.where(allowed, torch.tensor(0.0), torch.tensor(NEG))
 
 
-def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), output="logits"):
+def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), output="logits", fold=True):
     """optimum-style export without a cache: input_ids, attention_mask [batch, sequence] -> logits/last_hidden_state."""
     model.eval()
     ids = torch.arange(seq, dtype=torch.long).unsqueeze(0) + 464
@@ -48,7 +48,7 @@ def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), o
     with torch.no_grad():
         torch.onnx.export(model, (ids, torch.ones_like(ids)), path, input_names=list(input_names), output_names=[output],
                           dynamic_axes={n: axes for n in [*input_names, output]}, opset_version=OPSET,
-                          do_constant_folding=True)
+                          do_constant_folding=fold)
 
 
 
