@@ -63,3 +63,15 @@ class DenseH4HMLP(nn.Module):
 
     def forward(self, x):
         return self.dense_4h_to_h(F.gelu(self.dense_h_to_4h(x), approximate=self.approximate))
+
+
+class CFcMLP(nn.Module):
+    """GPT-Neo's and GPT-BigCode's MLP (same attribute names): c_fc, gelu (tanh approximation), c_proj."""
+
+    def __init__(self, hidden, inner):
+        super().__init__()
+        self.c_fc = nn.Linear(hidden, inner)
+        self.c_proj = nn.Linear(inner, hidden)
+
+    def forward(self, x):
+        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))
