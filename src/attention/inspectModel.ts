@@ -104,7 +104,7 @@ function measured(block: InspectedBlock, result: AttentionResult, rank: number, 
   const masked = layer.probs.some((p) => p === 0);
   const additive = [...(masked ? ['mask'] : []), ...(m.additiveTerm ? [m.additiveTerm] : []), ...block.additive];
   return {
-    ...block, heads: m.heads, kv_heads: config.kvHeads ?? m.heads, head_dim: m.headDim, layout: rank === 3 ? '3-D' : '4-D',
+    ...block, heads: m.heads, kv_heads: m.kvHeadOf ? new Set(m.kvHeadOf).size : (config.kvHeads ?? m.heads), head_dim: m.headDim, layout: rank === 3 ? '3-D' : '4-D',
     scale: m.scale ?? block.scale, additive, causal: n > 1 ? m.causal : null,
   };
 }
