@@ -20,37 +20,41 @@ export interface BlockTensors {
   readonly v: Float32Array;
 }
 
-/** @param length the length the graph ran at; @param n the real tokens among them (the first n). */
+/**
+ * @param length the length the graph ran at; @param n the real tokens among them (the first n).
+ * @param keys the same for the keys when they are another sequence (cross-attention: the source), else the queries'.
+ */
 export function readBlock(
   outputs: ort.InferenceSession.OnnxValueMapType, index: number, site: AttentionSite, length: number, n: number, modelLabel: string,
+  keys: { readonly length: number; readonly n: number } = { length, n },
 ): BlockTensors {
   const get = (kind: ExposedKind) => outputs[outputName(index, kind)] as ort.Tensor;
   const fail = (what: string) => new QkvError('no-attention',
     `${modelLabel}: attention block ${index} has an unexpected layout (${what}); QKV Scope reads [batch, heads, n, n] or [batch·heads, n, n] probabilities and [batch, heads, n, d] or [batch·heads, n, d] Q, K and V.`);
   const probs = get('probs');
   const q = get('q');
-  const heads = probs.data.length / (length * length);
+  const heads = probs.data.length / (length * keys.length);
   const headDim = q.dims.at(-1) ?? 0;
-  if (probs.dims.length < 3 || probs.dims.at(-1) !== length || !Number.isInteger(heads)) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
+  if (probs.dims.length < 3 || probs.dims.at(-1) !== keys.length || !Number.isInteger(heads)) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
   if (q.data.length !== heads * length * headDim) throw fail(`q ${JSON.stringify(q.dims)}`);
   // Heads after the tokens: q [B, S·H, D] and scores [B, S, H, S] (or [B, S·H, S]).
   const tokensFirst = heads > 1 && (q.dims.at(-2) === heads * length || (probs.dims.length === 4 && probs.dims[1] === length && probs.dims[2] === heads && heads !== length));
   const byHead = (data: Float32Array, width: number) => (tokensFirst ? headsFirst(data, length, heads, width) : data);
-  const kvHeads = get('k').data.length / (length * headDim);
-  if (!Number.isInteger(kvHeads) || heads % kvHeads !== 0 || get('v').data.length !== kvHeads * length * headDim) {
+  const kvHeads = get('k').data.length / (keys.length * headDim);
+  if (!Number.isInteger(kvHeads) || heads % kvHeads !== 0 || get('v').data.length !== kvHeads * keys.length * headDim) {
     throw fail(`k ${JSON.stringify(get('k').dims)}, v ${JSON.stringify(get('v').dims)}`);
   }
   const kData = divided(get('k').data as Float32Array, site.kFactor);
-  const k = site.kIsTransposed ? swapLastTwo(kData, kvHeads, headDim, length) : kData;
+  const k = site.kIsTransposed ? swapLastTwo(kData, kvHeads, headDim, keys.length) : kData;
   return {
     heads,
     kvHeads,
     headDim,
-    scores: firstRows(byHead(get('scores').data as Float32Array, length), heads, length, length, n, n),
-    probs: firstRows(byHead(probs.data as Float32Array, length), heads, length, length, n, n),
+    scores: firstRows(byHead(get('scores').data as Float32Array, keys.length), heads, length, keys.length, n, keys.n),
+    probs: firstRows(byHead(probs.data as Float32Array, keys.length), heads, length, keys.length, n, keys.n),
     q: firstRows(byHead(divided(q.data as Float32Array, site.qFactor), headDim), heads, length, headDim, n, headDim),
-    k: firstRows(repeatHeads(k, kvHeads, heads, length * headDim), heads, length, headDim, n, headDim),
-    v: firstRows(repeatHeads(get('v').data as Float32Array, kvHeads, heads, length * headDim), heads, length, headDim, n, headDim),
+    k: firstRows(repeatHeads(k, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n, headDim),
+    v: firstRows(repeatHeads(get('v').data as Float32Array, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n, headDim),
   };
 }
 
