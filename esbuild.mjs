@@ -6,6 +6,7 @@
 //   dist/webview.js    the panel (when webview/main.ts exists)
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -19,6 +20,25 @@ const nodeOutNames = {
 };
 const nodeEntries = Object.keys(nodeOutNames).filter((f) => fs.existsSync(f));
 
+/**
+ * transformers.js requires onnxruntime-node as soon as it loads (createRequire, invisible to esbuild), which throws
+ * where no native binding exists, before our WASM fallback can run. Hand it our backend choice instead
+ * (src/attention/ortBackend.ts). Fails the build if transformers.js no longer has that line.
+ * @type {esbuild.Plugin}
+ */
+const transformersPlugin = {
+  name: 'transformers-ort-backend',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.node\.cjs$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const line = 'requireFromHere("onnxruntime-node")';
+      if (!source.includes(line)) throw new Error(`${args.path} no longer contains ${line}: update esbuild.mjs`);
+      const backend = JSON.stringify(path.resolve('src/attention/ortBackend.ts'));
+      return { contents: source.replace(line, `require(${backend}).ortBackend().ort`), loader: 'js' };
+    });
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -28,8 +48,16 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // Native and heavy packages stay in node_modules: onnxruntime-node has .node binaries, transformers.js loads sharp.
-    external: ['vscode', 'onnxruntime-node', '@huggingface/transformers'],
+    // onnxruntime-node (.node binaries) and onnxruntime-web (.wasm beside its loader) stay in node_modules;
+    // transformers.js is bundled, without sharp (images: never used here) and without its own blind require of
+    // the native binding (see transformersPlugin).
+    external: ['vscode', 'onnxruntime-node', 'onnxruntime-web'],
+    alias: {
+      sharp: './src/emptyModule.ts',
+      // Its CommonJS build: the one transformersPlugin knows how to hand our onnxruntime choice.
+      '@huggingface/transformers': './node_modules/@huggingface/transformers/dist/transformers.node.cjs',
+    },
+    plugins: [transformersPlugin],
     sourcemap: !production,
     minify: production,
     logLevel: 'info',

@@ -16,7 +16,8 @@ import { AttentionPanel } from './panel/attentionPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
-  const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
+  const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'),
+    (backend) => log.info(`Attention runs on ${backend.description}`));
   const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
   const services: Services = { context, log, runs: new LatestRun(engine), panel };
 

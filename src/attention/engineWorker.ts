@@ -4,6 +4,7 @@ import { QkvError, serializeError } from '../../shared/errors';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel, type LoadedModel } from '../model/loadModel';
 import { resolveModel } from '../model/modelSource';
+import { ortBackend } from './ortBackend';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
@@ -17,6 +18,7 @@ const cancelled = new Set<number>();
 const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
 let queue: Promise<void> = Promise.resolve();
+let backendAnnounced = false;
 
 const post = (message: FromWorker) => {
   const transfer = message.type === 'result'
@@ -77,6 +79,11 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
 function cachedModel(key: string, load: () => Promise<LoadedModel>): Promise<LoadedModel> {
   let model = models.get(key);
   if (!model) {
+    if (!backendAnnounced) {
+      backendAnnounced = true;
+      const { name, description } = ortBackend();
+      post({ type: 'backend', name, description });
+    }
     model = load();
     models.set(key, model);
     // A model that failed to load is not kept, so fixing the folder and retrying works.

@@ -1,13 +1,16 @@
 // Runs in the engine worker (Node): the inputs an optimum-style ONNX export expects, for one unpadded sequence.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import { QkvError } from '../../shared/errors';
 import { headDimOf, keyValueHeadsOf, type RawConfig } from '../model/modelConfig';
+import { ortBackend } from './ortBackend';
 
 const PAST_INPUT = /^past_key_values\.\d+\.(key|value)$/;
 
 export function buildFeeds(session: ort.InferenceSession, ids: readonly number[], config: RawConfig, modelId: string): Record<string, ort.Tensor> {
   const n = ids.length;
-  const int64 = (values: readonly number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
+  // Tensors must come from the backend that runs the session: onnxruntime-web rejects onnxruntime-node's.
+  const { Tensor } = ortBackend().ort;
+  const int64 = (values: readonly number[]) => new Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
     if (name === 'input_ids') feeds[name] = int64(ids);
@@ -28,7 +31,8 @@ function emptyPast(session: ort.InferenceSession, name: string, config: RawConfi
   if (!heads || !headDim) {
     throw new QkvError('model-invalid', `Model "${modelId}": config.json does not say how many heads and dimensions "${name}" has.`);
   }
-  return new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
+  const { Tensor } = ortBackend().ort;
+  return new Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
 }
 
 function metadataDims(session: ort.InferenceSession, name: string): readonly (number | string)[] | undefined {

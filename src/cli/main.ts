@@ -20,7 +20,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const engine = new AttentionEngine();
+  // The WASM fallback is slower; say so once, on stderr, so that stdout stays the summary.
+  const engine = new AttentionEngine(undefined, (backend) => {
+    if (backend.name === 'wasm') process.stderr.write(`qkv-scope: running on ${backend.description}\n`);
+  });
   try {
     const text = options.text ?? readTextFile(options.file!);
     const downloads = new DownloadReporter(process.stderr);

@@ -2,8 +2,9 @@
 // the graph through our surgery, and an onnxruntime session on the patched bytes.
 import * as fs from 'node:fs';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import { QkvError } from '../../shared/errors';
+import { ortBackend } from '../attention/ortBackend';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
 import { exposeAttention } from './onnx/exposeAttention';
 import type { AttentionSite } from './onnx/findAttention';
@@ -39,7 +40,7 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   const positions = findPositionTable(graph, config);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes);
+    session = await ortBackend().ort.InferenceSession.create(bytes);
   } catch (error) {
     throw new QkvError('model-invalid', `Model "${folder.id}": onnxruntime could not load ${folder.graphPath}: ${firstLine(error)}`);
   }
