@@ -10,6 +10,8 @@ import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// scripts/package.mjs builds once, then runs vsce several times at once: their vscode:prepublish must not rebuild.
+if (production && process.env.QKV_BUNDLES_BUILT) process.exit(0);
 
 // Worker scripts sit beside the code that starts them (path.join(__dirname, 'engineWorker.js')), in dist/ as in out/.
 const nodeOutNames = {
