@@ -2,17 +2,20 @@
 import { parseArgs } from 'node:util';
 import { QkvError } from '../../shared/errors';
 import { DEFAULT_MAX_TOKENS } from '../../shared/limits';
+import type { ExportFormat } from '../export/exportJson';
 import { isPrecision, type Precision } from '../model/graphFile';
 
 export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
-                 [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision full|quantized]
+                 [--format json|npz] [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision full|quantized]
                  [--hub-endpoint URL] [--cache-dir DIR] [--offline]
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
   --text TEXT        the text to read
-  --file F           read the text from file F instead ("-" reads standard input)
+  --file F           read the text from file F instead ("-" reads standard input); one final newline is dropped
   --model M          "embedded" (default), a model folder, or a hub id such as Xenova/gpt2 (optionally @revision)
-  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v1)
+  --out F            write the attention, Q, K and V to F
+  --format FORMAT    "json" (qkv-scope.attention v1) or "npz" (NumPy arrays for np.load); default: npz when F ends
+                     in .npz, else json
   --layers LIST      layers to export, e.g. 0,1 or 0-3 (default: all)
   --heads LIST       heads to export, e.g. 2 or 0-3,7 (default: all)
   --max-tokens N     refuse longer text (default ${DEFAULT_MAX_TOKENS})
@@ -28,6 +31,7 @@ export interface CliOptions {
   readonly file?: string;
   readonly model: string;
   readonly out?: string;
+  readonly format: ExportFormat;
   readonly layers?: number[];
   readonly heads?: number[];
   readonly maxTokens: number;
@@ -49,6 +53,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         file: { type: 'string' },
         model: { type: 'string', default: 'embedded' },
         out: { type: 'string' },
+        format: { type: 'string' },
         layers: { type: 'string' },
         heads: { type: 'string' },
         'max-tokens': { type: 'string' },
@@ -62,11 +67,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   } catch (error) {
     throw new QkvError('bad-argument', (error as Error).message);
   }
-  if (values.help) return { help: true, model: 'embedded', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full', offline: false };
+  if (values.help) return { help: true, model: 'embedded', format: 'json', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full', offline: false };
   if (values.text === undefined && values.file === undefined) throw new QkvError('bad-argument', 'Give the text with --text or --file.');
   if (values.text !== undefined && values.file !== undefined) throw new QkvError('bad-argument', 'Give either --text or --file, not both.');
   if (values.out === '') throw new QkvError('bad-argument', '--out needs a file name.');
   if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision takes "full" or "quantized", not "${values.precision}".`);
+  const format = values.format ?? (values.out?.toLowerCase().endsWith('.npz') ? 'npz' : 'json');
+  if (format !== 'json' && format !== 'npz') throw new QkvError('bad-argument', `--format takes "json" or "npz", not "${format}".`);
   if (values['cache-dir'] === '') throw new QkvError('bad-argument', '--cache-dir needs a folder.');
   return {
     help: false,
@@ -74,6 +81,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     file: values.file,
     model: values.model ?? 'embedded',
     out: values.out,
+    format,
     layers: values.layers === undefined ? undefined : parseIndexList(values.layers, '--layers'),
     heads: values.heads === undefined ? undefined : parseIndexList(values.heads, '--heads'),
     maxTokens: values['max-tokens'] === undefined ? DEFAULT_MAX_TOKENS : parsePositive(values['max-tokens'], '--max-tokens'),

@@ -37,7 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }, { onDownload: (progress) => downloads.report(progress) }).finally(() => downloads.finish());
     process.stdout.write(`${formatSummary(result)}\n`);
     if (options.out) {
-      await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads });
+      await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads }, undefined, options.format);
       process.stdout.write(`Wrote ${options.out}\n`);
     }
     return 0;
@@ -50,9 +50,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** The file's text without its single final newline: the POSIX line terminator, not a token the user meant. */
 function readTextFile(file: string): string {
   try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
     throw new QkvError('bad-argument', `Cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
