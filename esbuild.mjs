@@ -79,8 +79,20 @@ if (fs.existsSync('webview/main.ts')) {
   });
 }
 
+/**
+ * What .vscode/tasks.json's background problem matcher waits for: a line when a rebuild starts and ends.
+ * @type {esbuild.Plugin}
+ */
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => console.log(`[watch] build finished (${result.errors.length} errors)`));
+  },
+};
+
 if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
+  for (const options of builds) await (await esbuild.context({ ...options, plugins: [...(options.plugins ?? []), watchMarkers] })).watch();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }

@@ -83,7 +83,9 @@ async function main() {
     const worker = async () => {
       for (let target = queue.shift(); target; target = queue.shift()) await packageTarget(target, temp, base);
     };
-    await Promise.all([worker(), worker(), worker()]);
+    // All three finish before the temporary folder goes; the first failure is the one reported.
+    const failed = (await Promise.allSettled([worker(), worker(), worker()])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     console.log(`${count} .vsix in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     rmSync(temp, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // fresh extensions folder with code-server --install-extension, opens test/integration/workspace in the workbench
 // (headless Chromium), opens pizza.txt, selects all of it, runs "QKV Scope: Show Attention" from the Command
 // Palette with the default "embedded" model, reads the panel inside the webview's frames, switches head with the
-// keyboard and takes a screenshot (docs/screenshots/vscode-panel.png).
+// keyboard and takes a screenshot (docs/screenshots/vscode-panel.png); then the Getting Started walkthrough
+// (scripts/walkthroughChecks.mjs).
 // Exit code 0 when every check passed; last line "N passed, N failed".
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
@@ -13,6 +14,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
+import { checkWalkthrough } from './walkthroughChecks.mjs';
 
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
 const PIZZA_TOKENS = 12;
@@ -169,6 +171,8 @@ try {
       if (await line.isVisible()) throw new Error(`the panel still says "${(await line.textContent())?.trim()}"`);
     }
   });
+
+  await checkWalkthrough({ page, panel, check, screenshotDir: path.dirname(screenshot), log });
 } catch (error) {
   if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
   await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-failure.png') })

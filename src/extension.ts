@@ -12,6 +12,7 @@ import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
+import { explainStrongestCell, nextHead, openSample } from './commands/walkthrough';
 import { AttentionPanel } from './panel/attentionPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -29,6 +30,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.exportJson', 'Export Attention as JSON',
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
+    registerCommand(log, 'qkvScope.openSample', 'Open Sample Text', () => openSample(services)),
+    registerCommand(log, 'qkvScope.nextHead', 'Next Head', async () => nextHead(services)),
+    registerCommand(log, 'qkvScope.explainCell', 'Explain the Strongest Cell', async () => explainStrongestCell(services)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {

@@ -20,7 +20,6 @@ try { surgery = require(path.join(REPO, '..', 'shared', 'reference', 'attn-surge
 const GPT2_IDS = [464, 14256, 1625, 503, 286, 262, 14361, 290, 340, 29187, 922, 13];
 
 function feeds(session, cfg, ids) {
-  const S = ids.length;
   const t64 = (arr) => new ort.Tensor('int64', BigInt64Array.from(arr.map(BigInt)), [1, arr.length]);
   const f = {};
   for (const name of session.inputNames) {
