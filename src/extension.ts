@@ -8,6 +8,7 @@ import { deleteCachedModel } from './commands/deleteCachedModel';
 import { exportJson, type ExportScope } from './commands/exportJson';
 import { registerInternalCommands } from './commands/internalCommands';
 import { watchSelection } from './commands/liveUpdate';
+import { openNanoGpt } from './commands/openNanoGpt';
 import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
@@ -33,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.openSample', 'Open Sample Text', () => openSample(services)),
     registerCommand(log, 'qkvScope.nextHead', 'Next Head', async () => nextHead(services)),
     registerCommand(log, 'qkvScope.explainCell', 'Explain the Strongest Cell', async () => explainStrongestCell(services)),
+    registerCommand(log, 'qkvScope.openNanoGpt', 'Open a nanoGPT checkpoint',
+      (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {

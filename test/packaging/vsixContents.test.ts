@@ -35,6 +35,9 @@ const COMMON_FILES = [
   'extension/dist/extension.js', 'extension/dist/engineWorker.js', 'extension/dist/exportWorker.js',
   'extension/dist/webview.js', 'extension/dist/webview.css',
   'extension/models/config.json', 'extension/models/tokenizer.json', 'extension/models/onnx/model.onnx',
+  'extension/media/icon.png', 'extension/media/walkthrough/show-attention.png',
+  // The nanoGPT converter (Open a nanoGPT checkpoint…), run with the user's Python.
+  'extension/tools/from_nanogpt.py', 'extension/tools/nanogpt/export.py', 'extension/tools/modeling.py', 'extension/tools/ort_logits.cjs',
   // The WASM fallback (src/attention/ortBackend.ts), in every .vsix.
   'extension/node_modules/onnxruntime-web/package.json', 'extension/node_modules/onnxruntime-web/dist/ort.node.min.js',
   'extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
@@ -117,8 +120,9 @@ describe('npm run package', async () => {
       assert.deepEqual(wrong, []);
     });
 
-    it('leaves out sources, tests, tools, type declarations and source maps', () => {
-      const leftOut = /^extension\/(src|shared|webview|test|tools|bench|scripts|out|bin|\.ci|\.vscode)\//;
+    it('leaves out sources, tests, tools (but the nanoGPT converter), type declarations and source maps', () => {
+      const converter = /^extension\/tools\/(from_nanogpt\.py|nanogpt\/\w+\.py|modeling\.py|ort_logits\.cjs)$/;
+      const leftOut = { test: (n: string) => /^extension\/(src|shared|webview|test|tools|bench|scripts|out|bin|\.ci|\.vscode)\//.test(n) && !converter.test(n) };
       const docs = (n: string) => n.startsWith('extension/docs/') && n !== 'extension/docs/screenshots/vscode-panel.png';
       const wrong = names.filter((n) => leftOut.test(n) || docs(n) || /\.(ts|map)$/.test(n) || n.endsWith('/tsconfig.json')
         || n === 'extension/dist/cli.js' || n === 'extension/esbuild.mjs' || n === 'extension/package-lock.json');
