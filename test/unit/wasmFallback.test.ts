@@ -70,7 +70,9 @@ describe('WASM fallback', () => {
       const expected = await native.run(request);
       const actual = await wasm.run(request);
       assert.deepEqual(actual.tokens, expected.tokens);
-      assert.deepEqual(actual.model, expected.model);
+      // The scale is measured from the model's own numbers, so it carries the backends' rounding too.
+      assert.deepEqual({ ...actual.model, scale: undefined }, { ...expected.model, scale: undefined });
+      assert.ok(Math.abs((actual.model.scale ?? 0) - (expected.model.scale ?? 0)) <= TOLERANCE, 'scale');
       const worst = largestDifference(expected, actual, TENSOR_KINDS);
       assert.ok(worst <= TOLERANCE, `largest difference ${worst.toExponential(2)}`);
     });
