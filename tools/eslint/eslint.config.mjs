@@ -8,7 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts', '**/*.mjs', '**/*.js', '**/*.cjs'],
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: 'module',
@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   {
     // The bin script and the Python tools' CommonJS helpers.
-    files: ['bin/**/*.js', 'tools/**/*.js'],
+    files: ['bin/**/*.js', 'tools/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
