@@ -87,7 +87,7 @@ def write_card(out, r):
     train_total = sum(c["train_tokens"] for c in r["corpus"])
     held_total = sum(c["heldout_tokens"] for c in r["corpus"])
     progress = "\n".join(
-        f"| {p['minutes']} | {p['step']} | {p['loss_en_10k']} | {p['loss_fr_10k']} | {_head(p['best_prev'])} | "
+        f"| {p['minutes']} | {p['step']} | {p['loss_en_2k']} | {p['loss_fr_2k']} | {_head(p['best_prev'])} | "
         f"{_head(p['best_induction'])} |" for p in t["log"])
     samples = "\n".join(f"- **{s['prompt']}** → {json.dumps(s['text'], ensure_ascii=False)}" for s in m["samples"])
     mix = ", ".join(f"{int(100 * p)}% {name} ({n} × {blk})" for name, p, blk, n in t["window_mix"])
@@ -114,7 +114,8 @@ Same held-out text, same measures; the previous model is `models/` at git revisi
 heads × 64, 256 positions, 10,321 rows, King James Bible and fortunes only).
 Loss over "own rows" counts every unknown id as one class ("unk"), so a model with more unknown ids has an easier
 task; "targets both models know" scores the probability each model gives to the real GPT-2 id, over the
-{m['loss']['en']['tokens']:,} English and {m['loss']['fr']['tokens']:,} French held-out next tokens of {160} windows of ≤ 256 tokens spread over each held-out stream.
+{m['loss']['en']['tokens']:,} English and {m['loss']['fr']['tokens']:,} French held-out next tokens of {m['probe']['windows_per_language']} windows of {m['probe']['window']} tokens spread evenly over
+each language's held-out stream. "Long windows": {m['probe']['long_windows']} held-out windows of 1,024 tokens (256 for the previous model).
 
 | | this model | previous model |
 |---|---|---|
@@ -154,13 +155,14 @@ GPT-2: {hp['n_layer']} layers × {hp['n_head']} heads, n_embd {hp['n_embd']} (he
 MLP 4×, GELU (tanh), pre-LayerNorm, tied input/output embeddings, learned absolute positions ({hp['n_positions']},
 initialised with sinusoids); {t['parameters']:,} parameters.
 
-Every step draws one kind of batch (1,024 tokens): {mix}. Text windows are drawn from English or French
+Every step draws one kind of batch (sequences × window): {mix}. Text windows are drawn from English or French
 ({int(100 * hp['french_share'])}% French); half of them start at position 0, the others anywhere in the
 position table, so all {hp['n_positions']} positions are trained, and the 512- and 1,024-token windows train attention
-over long ranges, not only the position table. The repeat batches are random known tokens [r1…rT] (T = 8…100)
+over long ranges, not only the position table. The repeat batches are random known tokens [r1…rT] (T = 8…80)
 repeated to fill the window, with the loss only where the next token is a repeat: they make previous-token and
 induction heads form quickly. The next-token loss is computed on a random {int(100 * hp['loss_share'])}% of
-positions (the {m['rows']:,}-row output layer dominates CPU time; the sample is unbiased).
+text positions and {int(100 * hp['repeat_loss_share'])}% of repeat positions (the {m['rows']:,}-row output layer
+dominates CPU time; the sample is unbiased).
 
 | hyperparameter | value |
 |---|---|
@@ -170,18 +172,18 @@ positions (the {m['rows']:,}-row output layer dominates CPU time; the sample is 
 | seed | {hp['seed']} |
 
 Trained on {t['where']}: **{t['training_minutes']} minutes of training** (evaluations excluded),
-{t['tokens_per_second']:,} tokens/s. Progress (held-out loss on the first 10k tokens of each language, best heads on
-30 English probes and 5 repeated sequences):
+{t['tokens_per_second']:,} tokens/s. Progress (held-out loss on the first 2,000 tokens of each language, best heads on
+20 English probes and 5 repeated sequences):
 
 | minutes | step | loss EN | loss FR | best previous-token | best induction |
 |---|---|---|---|---|---|
 {progress}
 
 ## Every head
-Held-out documents (first ≤ 64 tokens, no BOS; 300 per language, round-robin over sources), averaged over query
+Held-out documents (first ≤ 64 tokens, no BOS; {m['probe']['probe_documents']} per language, round-robin over sources), averaged over query
 positions i ≥ 1: **prev** = attention from token i to i−1, **first** = attention to position 0 (the sink), **self** =
 attention to i, **entropy** of the row (nats); **induction** = attention from the second copy's token to the token that
-followed its earlier copy, on 40 sequences of 50 random known tokens repeated once.
+followed its earlier copy, on {m['probe']['induction_sequences']} sequences of 50 random known tokens repeated once.
 
 | layer | head | prev EN | prev FR | first EN | self EN | entropy EN | induction |
 |---|---|---|---|---|---|---|---|

@@ -32,7 +32,10 @@ PIZZA = {"en": ("The pizza came out of the oven and it tasted good.", " it"),
 PROMPTS = ["And God said", "The pizza came out of the oven and", "A fool and his money", "The computer", "Love is",
            "La pizza est sortie du four et", "Le paquet", "Pour installer"]
 WINDOW = 256  # the old model reads at most 256 positions
-WINDOWS_PER_LANGUAGE = 160
+WINDOWS_PER_LANGUAGE = 30
+PROBE_DOCS = 120
+INDUCTION_SEQUENCES = 20
+LONG_WINDOWS = 2
 
 
 def parse_args():
@@ -49,7 +52,7 @@ def spread_windows(stream, n, width):
     return [stream[i * step:i * step + width + 1] for i in range(n)]
 
 
-def probe_docs(data, lang, count=300, max_len=64):
+def probe_docs(data, lang, count=PROBE_DOCS, max_len=64):
     """Held-out documents (first <= max_len tokens, no BOS), taken round-robin from the language's sources."""
     per_source = [[d[:max_len] for d in v["held"] if len(d) >= 12] for v in data.values() if v["lang"] == lang]
     out, i = [], 0
@@ -119,13 +122,15 @@ def measure(model, id_map, cfg, data, streams, other_id_map, decode, tok_dir):
                               for l in range(cfg["n_layer"]) for h in range(cfg["n_head"])]
         res.setdefault("best", {})[f"previous_token_{lang}"] = ev.best(st["prev"])
         res["best"][f"sink_{lang}"] = ev.best(st["first"])
-    ind = ev.induction_stats(model, n_rows, T=50, count=40, seed=1)
+    ind = ev.induction_stats(model, n_rows, T=50, count=INDUCTION_SEQUENCES, seed=1)
     res["induction"] = [{"layer": l, "head": h, "score": round(ind[l][h], 4)}
                         for l in range(cfg["n_layer"]) for h in range(cfg["n_head"])]
     res["best"]["induction"] = ev.best(ind)
-    long_probe = [id_map[w[:-1]] for w in spread_windows(streams["en"][0], 8, min(1024, cfg["n_positions"]))]
+    long_probe = [id_map[w[:-1]] for w in spread_windows(streams["en"][0], LONG_WINDOWS, min(1024, cfg["n_positions"]))]
     res["best"]["previous_token_long"] = ev.best(ev.head_stats(model, long_probe)["prev"])
     res["best"]["previous_token_long"]["tokens"] = len(long_probe[0])
+    res["probe"] = {"windows_per_language": WINDOWS_PER_LANGUAGE, "window": WINDOW, "probe_documents": PROBE_DOCS,
+                    "induction_sequences": INDUCTION_SEQUENCES, "long_windows": LONG_WINDOWS}
     res["pizza"] = {}
     for lang, (sentence, query) in PIZZA.items():
         ids = ed.encode_docs([sentence], tok_dir)[0]
