@@ -87,7 +87,7 @@ def write_card(out, r):
     train_total = sum(c["train_tokens"] for c in r["corpus"])
     held_total = sum(c["heldout_tokens"] for c in r["corpus"])
     progress = "\n".join(
-        f"| {p['minutes']} | {p['step']} | {p['loss_en_2k']} | {p['loss_fr_2k']} | {_head(p['best_prev'])} | "
+        f"| {p['minutes']} | {p['step']} | {p.get('loss_en_2k', '')} | {p.get('loss_fr_2k', '')} | {_head(p['best_prev'])} | "
         f"{_head(p['best_induction'])} |" for p in t["log"])
     samples = "\n".join(f"- **{s['prompt']}** → {json.dumps(s['text'], ensure_ascii=False)}" for s in m["samples"])
     mix = ", ".join(f"{int(100 * p)}% {name} ({n} × {blk})" for name, p, blk, n in t["window_mix"])
@@ -104,7 +104,7 @@ reads about (previous token, induction, first-token sink), not knowledge.
 |---|---|---|
 | context | {m['n_positions']} positions | ≥ 1,024: {_aim(m['n_positions'] >= 1024)} |
 | previous-token head, held-out English | {_head(b['previous_token_en'])} | ≥ 0.5: {_aim(b['previous_token_en']['score'] >= 0.5)} |
-| induction head, repeated random tokens | {_head(b['induction'])} | ≥ 0.3: {_aim(b['induction']['score'] >= 0.3)} |
+| induction head, 50 random tokens repeated | {_head(b['induction'])} | ≥ 0.3: {_aim(b['induction']['score'] >= 0.3)} |
 | first-token (sink) head, held-out English | {_head(b['sink_en'])} | a sink head |
 | unknown rate, held-out English / French | {_pct(m['unk_rate']['en'])} / {_pct(m['unk_rate']['fr'])} | ≤ 1%: {_aim(max(m['unk_rate'].values()) <= 0.01)} |
 | size of `onnx/model.onnx` | {m['onnx_bytes'] / 1e6:.1f} MB | ≤ 24 MB: {_aim(m['onnx_bytes'] <= 24e6)} |
@@ -183,7 +183,8 @@ Trained on {t['where']}: **{t['training_minutes']} minutes of training** (evalua
 Held-out documents (first ≤ 64 tokens, no BOS; {m['probe']['probe_documents']} per language, round-robin over sources), averaged over query
 positions i ≥ 1: **prev** = attention from token i to i−1, **first** = attention to position 0 (the sink), **self** =
 attention to i, **entropy** of the row (nats); **induction** = attention from the second copy's token to the token that
-followed its earlier copy, on {m['probe']['induction_sequences']} sequences of 50 random known tokens repeated once.
+followed its earlier copy, on {m['probe']['induction_sequences']} sequences of 50 distinct random tokens (drawn from the
+{m['probe']['induction_pool']:,} most frequent training tokens) repeated once.
 
 | layer | head | prev EN | prev FR | first EN | self EN | entropy EN | induction |
 |---|---|---|---|---|---|---|---|

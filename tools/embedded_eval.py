@@ -89,22 +89,23 @@ def head_stats(model, sentences):
     return {k: (v / n).tolist() for k, v in acc.items()}
 
 
-def repeated_random(n_rows, T, count, seed):
-    """count sequences [r1..rT, r1..rT] of T distinct random known rows (1..n_rows-2; row 0 is unk)."""
+def repeated_random(n_rows, T, count, seed, pool=None):
+    """count sequences [r1..rT, r1..rT] of T distinct random rows from pool (default: every known row; row 0 is unk)."""
     g = np.random.default_rng(seed)
+    pool = np.arange(1, n_rows) if pool is None else pool
     out = []
     for _ in range(count):
-        r = g.choice(np.arange(1, n_rows), size=T, replace=False)
+        r = g.choice(pool, size=T, replace=False)
         out.append(np.concatenate([r, r]).astype(np.int64))
     return out
 
 
-def induction_stats(model, n_rows, T=50, count=20, seed=0):
+def induction_stats(model, n_rows, T=50, count=20, seed=0, pool=None):
     """Per layer and head: mean attention from second-copy token T+j to j+1 (j = 0..T-1)."""
     L, H = model.n_layer, model.n_head
     acc = torch.zeros(L, H, dtype=torch.float64)
     j = torch.arange(0, T)
-    for s in repeated_random(n_rows, T, count, seed):
+    for s in repeated_random(n_rows, T, count, seed, pool):
         for l, p in enumerate(attention_of(model, s)):
             acc[l] += p[:, T + j, j + 1].mean(-1)
     return (acc / count).tolist()

@@ -35,6 +35,7 @@ WINDOW = 256  # the old model reads at most 256 positions
 WINDOWS_PER_LANGUAGE = 30
 PROBE_DOCS = 120
 INDUCTION_SEQUENCES = 20
+INDUCTION_POOL = 10000
 LONG_WINDOWS = 2
 
 
@@ -43,6 +44,7 @@ def parse_args():
     ap.add_argument("--model", default=os.path.join(REPO, "models"))
     ap.add_argument("--baseline-rev", default="ca49295", help="git revision whose models/ is the previous model")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--card-only", action="store_true", help="only re-render README.md from training-report.json")
     return ap.parse_args()
 
 
@@ -90,8 +92,8 @@ def baselines(train_ids, id_map, n_rows, windows):
 
 
 def strongest_keys(model, id_map, ids, query_token, decode):
-    """For each head: the key that the query token gives most attention to, and how much."""
-    q = next(i for i, t in enumerate(ids) if decode([t]) == query_token)
+    """For each head: the key that the query word's last token (" elle" is " el" + "le") gives most attention to."""
+    q = next(i for i in range(len(ids)) if decode(ids[:i + 1]).endswith(query_token))
     out = []
     for layer, p in enumerate(ev.attention_of(model, id_map[np.array(ids)])):
         for head in range(p.shape[0]):
@@ -122,7 +124,12 @@ def measure(model, id_map, cfg, data, streams, other_id_map, decode, tok_dir):
                               for l in range(cfg["n_layer"]) for h in range(cfg["n_head"])]
         res.setdefault("best", {})[f"previous_token_{lang}"] = ev.best(st["prev"])
         res["best"][f"sink_{lang}"] = ev.best(st["first"])
-    ind = ev.induction_stats(model, n_rows, T=50, count=INDUCTION_SEQUENCES, seed=1)
+    # Random tokens from the model's INDUCTION_POOL most frequent training rows: the rarest rows have barely been
+    # trained, and a learner's text is made of common tokens (Olsson et al. likewise draw from common tokens).
+    counts = np.bincount(id_map[np.concatenate([streams[k][1] for k in streams])], minlength=n_rows)
+    counts[0] = counts[id_map[ed.EOS]] = 0
+    pool = np.argsort(-counts)[:INDUCTION_POOL]
+    ind = ev.induction_stats(model, n_rows, T=50, count=INDUCTION_SEQUENCES, seed=1, pool=pool)
     res["induction"] = [{"layer": l, "head": h, "score": round(ind[l][h], 4)}
                         for l in range(cfg["n_layer"]) for h in range(cfg["n_head"])]
     res["best"]["induction"] = ev.best(ind)
@@ -130,7 +137,7 @@ def measure(model, id_map, cfg, data, streams, other_id_map, decode, tok_dir):
     res["best"]["previous_token_long"] = ev.best(ev.head_stats(model, long_probe)["prev"])
     res["best"]["previous_token_long"]["tokens"] = len(long_probe[0])
     res["probe"] = {"windows_per_language": WINDOWS_PER_LANGUAGE, "window": WINDOW, "probe_documents": PROBE_DOCS,
-                    "induction_sequences": INDUCTION_SEQUENCES, "long_windows": LONG_WINDOWS}
+                    "induction_sequences": INDUCTION_SEQUENCES, "induction_pool": INDUCTION_POOL, "long_windows": LONG_WINDOWS}
     res["pizza"] = {}
     for lang, (sentence, query) in PIZZA.items():
         ids = ed.encode_docs([sentence], tok_dir)[0]
@@ -167,6 +174,10 @@ def onnx_check(folder, model, cfg, ids, decode):
 
 def main():
     args = parse_args()
+    if args.card_only:
+        with open(os.path.join(args.model, "training-report.json"), encoding="utf-8") as f:
+            embedded_card.write_card(args.model, json.load(f))
+        return
     torch.set_num_threads(args.threads)
     tok_dir = os.path.join(ed.CACHE, "gpt2-tokenizer")
     from build_gpt2_tokenizer import write_tokenizer
