@@ -6,9 +6,11 @@ import { AttentionEngine } from '../attention/attentionEngine';
 import { writeExportFile } from '../export/exportJson';
 import { parseCliArgs, USAGE, type CliOptions } from './cliArgs';
 import { DownloadReporter } from './downloadProgress';
+import { runInspect } from './inspectCommand';
 import { formatSummary } from './summary';
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'inspect') return runInspect(argv.slice(1), process.stdout, process.stderr);
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);

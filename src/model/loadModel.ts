@@ -1,56 +1,67 @@
-// Runs in the engine worker (Node): loads a model folder once: tokenizer and config through transformers.js,
-// the graph through our surgery, and an onnxruntime session on the patched bytes.
+// Runs in the engine worker (Node): loads a model folder once: config.json into a ModelConfig, the tokenizer through
+// transformers.js, the graph through our surgery, and an onnxruntime session on the patched bytes.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { QkvError } from '../../shared/errors';
+import { planFeeds, type FeedPlan } from '../attention/feedPlan';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
 import { exposeAttention } from './onnx/exposeAttention';
 import type { AttentionSite } from './onnx/findAttention';
-import type { RawConfig } from './modelConfig';
+import { readModelConfig, type ModelConfig } from './modelConfig';
 import type { ModelFolder } from './modelFolder';
 import { findPositionTable, type PositionTable } from './onnx/positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
 
 export interface LoadedModel {
   readonly folder: ModelFolder;
-  readonly config: RawConfig;
+  readonly config: ModelConfig;
   readonly tokenizer: PreTrainedTokenizer;
   readonly vocabulary: TokenVocabulary;
   readonly session: ort.InferenceSession;
+  /** How each graph input is fed. */
+  readonly plan: FeedPlan;
   /** Attention blocks in graph order; their tensors are outputs `outputName(i, kind)`. */
   readonly sites: readonly AttentionSite[];
+  /** The graph computes in float16 (or on quantized scores): its numbers agree with a float64 recompute less closely. */
+  readonly lowPrecision: boolean;
   /** The learned position embeddings, copied out of the weights; absent when the model has none we can find. */
   readonly positions?: PositionTable;
 }
 
 export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
-  // Only local files: hub downloads, when they come, land in a folder first and load from there.
+  // Only local files: hub downloads land in a folder first and load from there.
   env.allowRemoteModels = false;
-  const config = readConfig(folder);
+  const label = `Model "${folder.id}"`;
+  const config = readModelConfig(folder.dir, label);
   let tokenizer: PreTrainedTokenizer;
   try {
     tokenizer = await AutoTokenizer.from_pretrained(folder.dir, { local_files_only: true });
   } catch (error) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": its tokenizer could not be loaded (${(error as Error).message}).`);
+    throw new QkvError('model-invalid', `${label}: its tokenizer could not be loaded (${(error as Error).message}).`);
   }
   const original = await fs.promises.readFile(folder.graphPath);
-  const { bytes, sites, graph } = exposeAttention(original, `Model "${folder.id}"`);
-  const positions = findPositionTable(graph, config);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes);
-  } catch (error) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": onnxruntime could not load ${folder.graphPath}: ${firstLine(error)}`);
-  }
-  return { folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, sites, positions };
+  const exposed = exposeAttention(original, label, folder.graphPath);
+  const plan = planFeeds(exposed.graph, label);
+  const session = await createSession(exposed.bytes, folder.graphPath, label);
+  return {
+    folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
+    lowPrecision: exposed.lowPrecision, positions: findPositionTable(exposed.graph, config),
+  };
 }
 
-function readConfig(folder: ModelFolder): RawConfig {
+/**
+ * A session on patched bytes. Weights in external data files are read from the graph's own folder, where the
+ * original graph points (onnxruntime resolves them against this folder, as if the graph had been loaded by path).
+ */
+export async function createSession(bytes: Uint8Array, graphPath: string, label: string): Promise<ort.InferenceSession> {
   try {
-    return JSON.parse(fs.readFileSync(`${folder.dir}/config.json`, 'utf8')) as RawConfig;
+    return await ort.InferenceSession.create(bytes, {
+      extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } },
+    });
   } catch (error) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": config.json is not valid JSON (${(error as Error).message}).`);
+    throw new QkvError('model-invalid', `${label}: onnxruntime could not load ${graphPath}: ${firstLine(error)}`);
   }
 }
 
