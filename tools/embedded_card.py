@@ -74,6 +74,16 @@ def _pizza(m, o):
     return "\n".join(out)
 
 
+def _warm(t):
+    w = t.get("warm_start")
+    if not w:
+        return ""
+    return (f"The run starts from the previous embedded model (git revision `{w['revision']}`): its layers became the "
+            f"first layers here ({w['layer_parameters']:,} parameters), the {w['rows']:,} rows of the GPT-2 ids both "
+            f"vocabularies know took its embeddings, and positions 0…{w['positions'] - 1} its position table; the other "
+            f"layer, rows and positions start from random (positions: sinusoid) values. ")
+
+
 def _aim(ok):
     return "reached" if ok else "**not reached**"
 
@@ -155,7 +165,7 @@ GPT-2: {hp['n_layer']} layers × {hp['n_head']} heads, n_embd {hp['n_embd']} (he
 MLP 4×, GELU (tanh), pre-LayerNorm, tied input/output embeddings, learned absolute positions ({hp['n_positions']},
 initialised with sinusoids); {t['parameters']:,} parameters.
 
-Every step draws one kind of batch (sequences × window): {mix}. Text windows are drawn from English or French
+{_warm(t)}Every step draws one kind of batch (sequences × window): {mix}. Text windows are drawn from English or French
 ({int(100 * hp['french_share'])}% French); half of them start at position 0, the others anywhere in the
 position table, so all {hp['n_positions']} positions are trained, and the 512- and 1,024-token windows train attention
 over long ranges, not only the position table. The repeat batches are random known tokens [r1…rT] (T = 8…80)

@@ -31,6 +31,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import embedded_data as ed  # noqa: E402
 import embedded_eval as ev  # noqa: E402
+import embedded_models as em  # noqa: E402
 import modeling  # noqa: E402
 import onnx_half  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer  # noqa: E402
@@ -54,20 +55,23 @@ def parse_args():
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--n-embd", type=int, default=64)
     ap.add_argument("--n-positions", type=int, default=1024)
-    ap.add_argument("--steps", type=int, default=2000, help="optimizer steps (the LR schedule spans them)")
-    ap.add_argument("--minutes", type=float, default=44.0, help="wall-clock cap; training stops early if hit")
-    ap.add_argument("--lr", type=float, default=5e-3)
+    ap.add_argument("--steps", type=int, default=600, help="optimizer steps (the LR schedule spans them)")
+    ap.add_argument("--minutes", type=float, default=16.0, help="wall-clock cap; training stops early if hit")
+    ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=30)
     ap.add_argument("--weight-decay", type=float, default=0.1)
     ap.add_argument("--min-count", type=int, default=16, help="train-split count for an id to get its own row")
     ap.add_argument("--french-share", type=float, default=0.3, help="share of text windows drawn from French")
-    ap.add_argument("--loss-share", type=float, default=0.1,
+    ap.add_argument("--loss-share", type=float, default=0.3,
                     help="share of text positions whose next-token loss is computed (the 32k-row output layer "
                          "dominates CPU time; the sampled positions are unbiased)")
-    ap.add_argument("--repeat-loss-share", type=float, default=0.25, help="the same for repeated-sequence positions")
-    ap.add_argument("--eval-every", type=float, default=420.0, help="seconds between progress evaluations")
-    ap.add_argument("--ckpt-every", type=float, default=300.0, help="seconds between checkpoints")
+    ap.add_argument("--repeat-loss-share", type=float, default=0.3, help="the same for repeated-sequence positions")
+    ap.add_argument("--eval-every", type=float, default=240.0, help="seconds between progress evaluations")
+    ap.add_argument("--ckpt-every", type=float, default=120.0, help="seconds between checkpoints")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init-from", default="ca49295",
+                    help="git revision whose models/ starts the run (its layers, the rows of the ids it knows, its "
+                         "256 positions); 'none' starts from random weights")
     ap.add_argument("--export-only", action="store_true", help="write OUT from the last checkpoint")
     return ap.parse_args()
 
@@ -146,6 +150,27 @@ def new_model(args, id_map, n_rows):
     return model
 
 
+def warm_start(model, id_map, rev):
+    """Copies the previous embedded model (read back from its ONNX graph at git revision rev) into model:
+    the layers it has, ln_f, the embedding rows of the GPT-2 ids both vocabularies know, and its positions."""
+    old_dir = em.folder_from_git(rev, os.path.join(ed.CACHE, f"baseline-{rev}"))
+    old, old_map, _ = em.load_folder(old_dir)
+    new_sd, old_sd = model.state_dict(), old.state_dict()
+    copied = 0
+    with torch.no_grad():
+        for k, v in old_sd.items():
+            if k.startswith("transformer.h.") or k.startswith("transformer.ln_f."):
+                if k in new_sd and new_sd[k].shape == v.shape and not k.endswith("attn.bias"):
+                    new_sd[k].copy_(v)
+                    copied += v.numel()
+        both = np.nonzero((id_map != ed.UNK_ROW) & (old_map != 0))[0]
+        new_sd["transformer.wte.weight"][torch.from_numpy(id_map[both])] = old_sd["transformer.wte.weight"][torch.from_numpy(old_map[both])]
+        new_sd["transformer.wte.weight"][ed.UNK_ROW] = old_sd["transformer.wte.weight"][0]
+        n_old_pos = old_sd["transformer.wpe.weight"].shape[0]
+        new_sd["transformer.wpe.weight"][:n_old_pos] = old_sd["transformer.wpe.weight"]
+    return {"revision": rev, "layer_parameters": copied, "rows": int(len(both)) + 1, "positions": n_old_pos}
+
+
 def train(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -155,7 +180,9 @@ def train(args):
     data, train_ids, held_ids, id_map, n_rows = prepare(args)
     train_rows = {k: torch.from_numpy(id_map[v]) for k, v in train_ids.items()}
     held_rows = {k: id_map[v] for k, v in held_ids.items()}
-    model = new_model(args, id_map, n_rows).to(dev)
+    model = new_model(args, id_map, n_rows)
+    start = warm_start(model, id_map, args.init_from) if args.init_from != "none" else None
+    model.to(dev)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "wpe" not in n]
     rest = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "wpe" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
@@ -164,7 +191,7 @@ def train(args):
     batches = Batches(train_rows, n_rows, args.n_positions, args.french_share, gen)
     probes = [held_rows["en"][s:s + 64] for s in range(0, 64 * 20, 64)]
     kinds, weights = [k for k in WINDOW_MIX], torch.tensor([k[1] for k in WINDOW_MIX])
-    print(json.dumps({"rows": n_rows, "params": sum(p.numel() for p in model.parameters()),
+    print(json.dumps({"rows": n_rows, "warm_start": start, "params": sum(p.numel() for p in model.parameters()),
                       "train_tokens": {k: len(v) for k, v in train_ids.items()},
                       "setup_s": round(time.time() - t_setup, 1)}), flush=True)
     log, step, tokens, t0 = [], 0, 0, time.time()
@@ -206,19 +233,19 @@ def train(args):
             eval_s += time.time() - now
             last_eval = time.time()
         if time.time() - last_ckpt > args.ckpt_every or done:
-            save_ckpt(model, args, id_map, n_rows, step, tokens, time.time() - t0 - eval_s, log)
+            save_ckpt(model, args, id_map, n_rows, step, tokens, time.time() - t0 - eval_s, log, start)
             last_ckpt = time.time()
         if done:
             break
     return model
 
 
-def save_ckpt(model, args, id_map, n_rows, step, tokens, train_s, log):
+def save_ckpt(model, args, id_map, n_rows, step, tokens, train_s, log, start):
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     tmp = CKPT + ".tmp"
     torch.save({"state": state, "args": vars(args), "id_map": id_map, "n_rows": n_rows, "step": step,
                 "tokens": tokens, "train_seconds": train_s, "log": log, "torch": torch.__version__,
-                "argv": sys.argv[1:], "where": where(args)}, tmp)
+                "argv": sys.argv[1:], "where": where(args), "warm_start": start}, tmp)
     os.replace(tmp, CKPT)
 
 
@@ -257,7 +284,7 @@ def export(out, path=CKPT):
         "hyperparameters": {k: v for k, v in a.items() if k not in ("out", "export_only")}, "parameters": sum(p.numel() for p in model.parameters()), "steps_done": ck["step"],
         "tokens": ck["tokens"], "training_minutes": round(ck["train_seconds"] / 60, 1),
         "tokens_per_second": round(ck["tokens"] / max(1.0, ck["train_seconds"])), "log": ck["log"],
-        "window_mix": WINDOW_MIX, "where": ck.get("where") or where(argparse.Namespace(**a)), "torch": ck["torch"],
+        "warm_start": ck.get("warm_start"), "window_mix": WINDOW_MIX, "where": ck.get("where") or where(argparse.Namespace(**a)), "torch": ck["torch"],
         "command": "/usr/bin/python3 tools/train_embedded.py" + (" " + " ".join(argv) if argv else ""),
     }
     with open(os.path.join(out, "training-report.json"), "w", encoding="utf-8") as f:

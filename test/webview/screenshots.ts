@@ -3,6 +3,7 @@
 //   docs/screenshots/panel-{light,dark,hc-dark,hc-light}.png  the panel in the four default VS Code themes, a cell hovered
 //   docs/screenshots/view-<view>-{light,dark}.png              each learning view in Light and Dark Modern
 //   docs/screenshots/panel-previous-token-light.png            the head with the highest previous-token score
+// $QKV_SCREENSHOT_ONLY=previous-token writes only that one.
 // The learning views in the two high-contrast themes go to $QKV_SCREENSHOTS_HC (default: a temporary folder), to be
 // looked at, not published.
 //   npm run build && npx tsc -p tsconfig.test.json && node out/test/webview/screenshots.js
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
     const model = process.env.QKV_SCREENSHOT_MODEL ?? (fs.existsSync(path.join(embeddedModelDir(), 'config.json')) ? 'embedded' : 'tiny-gpt2');
     console.log(`model: ${model}`);
     const fixture = await realFixture(engine, model, 1);
-    for (const theme of THEMES) {
+    const all = process.env.QKV_SCREENSHOT_ONLY !== 'previous-token';
+    for (const theme of all ? THEMES : []) {
       const panel = await open(harness, theme, fixture, SHOW, PANEL_VIEWPORT);
       await panel.hoverCell(HOVER.row, HOVER.col);
       await save(panel, path.join(outDir, theme.file), theme, { clip: '.qkv-attention' });
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     console.log(`previous-token head: layer ${previous.layer} head ${previous.head}`);
     const prevPanel = await open(harness, LIGHT_MODERN, fixture, previous, PANEL_VIEWPORT);
     await save(prevPanel, path.join(outDir, 'panel-previous-token-light.png'), LIGHT_MODERN, { clip: '.qkv-attention' });
-    for (const theme of THEMES) {
+    for (const theme of all ? THEMES : []) {
       const published = theme === LIGHT_MODERN || theme === DARK_MODERN;
       const suffix = theme.file.replace(/^panel-/, '');
       for (const scene of VIEW_SCENES) {
