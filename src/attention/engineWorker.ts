@@ -1,10 +1,14 @@
 // Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
 import { parentPort } from 'node:worker_threads';
+import type { AttentionResult, LayerTensors } from '../../shared/attentionResult';
 import { QkvError, serializeError } from '../../shared/errors';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel, type LoadedModel } from '../model/loadModel';
+import { encoderGraphBeside, loadTranslator, type LoadedTranslator } from '../model/loadTranslator';
+import type { ModelFolder } from '../model/modelFolder';
 import { resolveModel } from '../model/modelSource';
 import { assertHasText, runAttention, tokenize } from './runAttention';
+import { runTranslation, tokenizeSource } from './runTranslation';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
 const port = parentPort;
@@ -12,17 +16,20 @@ if (!port) throw new Error('engineWorker must run in a worker thread');
 
 /** One session per model graph file, kept for the life of the worker. */
 const models = new Map<string, Promise<LoadedModel>>();
+const translators = new Map<string, Promise<LoadedTranslator>>();
 const cancelled = new Set<number>();
 /** Aborts the download of a run that is cancelled while it waits for the network. */
 const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
 let queue: Promise<void> = Promise.resolve();
 
+const buffersOf = (layers: readonly LayerTensors[]) =>
+  layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[];
+
 const post = (message: FromWorker) => {
-  const transfer = message.type === 'result'
-    ? message.result.layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[]
-    : [];
-  port.postMessage(message, transfer);
+  const result = message.type === 'result' ? message.result : undefined;
+  const layers = result ? [...result.layers, ...(result.translation?.decoder ?? []), ...(result.translation?.cross ?? [])] : [];
+  port.postMessage(message, [...new Set(buffersOf(layers))]);
 };
 
 port.on('message', (message: ToWorker) => {
@@ -35,9 +42,7 @@ port.on('message', (message: ToWorker) => {
 });
 
 async function handleRun(id: number, request: RunRequest): Promise<void> {
-  const checkCancelled = () => {
-    if (cancelled.delete(id)) throw new QkvError('cancelled', 'The run was cancelled.');
-  };
+  const checkCancelled = () => throwIfCancelled(id);
   const abort = new AbortController();
   aborts.set(id, abort);
   try {
@@ -58,12 +63,8 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
     });
     checkCancelled();
     post({ type: 'progress', id, stage: 'loading-model' });
-    const model = await cachedModel(folder.graphPath, () => loadModel(folder));
-    checkCancelled();
-    post({ type: 'progress', id, stage: 'tokenizing' });
-    const tokenized = tokenize(model, request.text, request.maxTokens);
-    post({ type: 'progress', id, stage: 'running' });
-    const result = await runAttention(model, request.text, tokenized);
+    const encoderPath = encoderGraphBeside(folder);
+    const result = encoderPath ? await translate(id, folder, encoderPath, request) : await describe(id, folder, request);
     checkCancelled();
     post({ type: 'result', id, result: { ...result, model: { ...result.model, id: folder.id } } });
   } catch (error) {
@@ -74,13 +75,37 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   }
 }
 
-function cachedModel(key: string, load: () => Promise<LoadedModel>): Promise<LoadedModel> {
-  let model = models.get(key);
+/** A decoder-only or encoder-only model: one forward pass over the text. */
+async function describe(id: number, folder: ModelFolder, request: RunRequest): Promise<AttentionResult> {
+  const model = await cached(models, folder.graphPath, () => loadModel(folder));
+  throwIfCancelled(id);
+  post({ type: 'progress', id, stage: 'tokenizing' });
+  const tokenized = tokenize(model, request.text, request.maxTokens);
+  post({ type: 'progress', id, stage: 'running' });
+  return runAttention(model, request.text, tokenized);
+}
+
+/** An encoder–decoder model: the translation of the text, and the attention of both halves. */
+async function translate(id: number, folder: ModelFolder, encoderPath: string, request: RunRequest): Promise<AttentionResult> {
+  const model = await cached(translators, folder.graphPath, () => loadTranslator(folder, encoderPath));
+  throwIfCancelled(id);
+  post({ type: 'progress', id, stage: 'tokenizing' });
+  const source = tokenizeSource(model, request.text, request.maxTokens);
+  post({ type: 'progress', id, stage: 'running' });
+  return runTranslation(model, request.text, source, { isCancelled: () => cancelled.has(id) });
+}
+
+function throwIfCancelled(id: number): void {
+  if (cancelled.delete(id)) throw new QkvError('cancelled', 'The run was cancelled.');
+}
+
+function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let model = cache.get(key);
   if (!model) {
     model = load();
-    models.set(key, model);
+    cache.set(key, model);
     // A model that failed to load is not kept, so fixing the folder and retrying works.
-    model.catch(() => models.delete(key));
+    model.catch(() => cache.delete(key));
   }
   return model;
 }

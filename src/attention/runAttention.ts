@@ -73,7 +73,7 @@ export async function runSession(session: ort.InferenceSession, feeds: Record<st
 }
 
 /** The model facts and per-layer tensors of one run, layers in layer order. */
-export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision'>, outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
+export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision' | 'fused'>, outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
   const label = `Model "${model.folder.id}"`;
   const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
   const blocks = order.map(({ site, index }) => readBlock(outputs, index, site, length, n, label));
@@ -91,13 +91,20 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
     maxPositions: model.config.maxPositions,
     quantizedScores: model.sites.some((s) => s.quantizedScores),
     onnxFile: model.folder.graphFile,
-    kvHeadOf: kvHeadOf(model.config, heads),
+    kvHeadOf: kvHeadOf(model.config, heads) ?? broadcastKvHeads(heads, blocks[0].kvHeads),
     scale: formula.scale,
     ...(formula.softcap ? { softcap: formula.softcap } : {}),
     ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
+    ...(model.fused.length > 0 ? { fused: [...new Set(model.fused)] } : {}),
   };
   const layers = blocks.map((b) => layerOf(b, formula.additiveTerm !== undefined || !!formula.softcap));
   return { facts, layers };
+}
+
+/** K/V heads the graph broadcasts over the query heads (multi-query), when config.json does not say so. */
+function broadcastKvHeads(heads: number, kvHeads: number): number[] | undefined {
+  if (kvHeads >= heads) return undefined;
+  return Array.from({ length: heads }, (_, h) => Math.floor(h / (heads / kvHeads)));
 }
 
 function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {

@@ -26,6 +26,8 @@ export interface LoadedModel {
   readonly sites: readonly AttentionSite[];
   /** The graph computes in float16 (or on quantized scores): its numbers agree with a float64 recompute less closely. */
   readonly lowPrecision: boolean;
+  /** Fused attention operators opened up into standard ones, one entry per node; empty when none. */
+  readonly fused: readonly string[];
   /** The learned position embeddings, copied out of the weights; absent when the model has none we can find. */
   readonly positions?: PositionTable;
 }
@@ -45,9 +47,11 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   const exposed = exposeAttention(original, label, folder.graphPath);
   const plan = planFeeds(exposed.graph, label);
   const session = await createSession(exposed.bytes, folder.graphPath, label);
+  // A generation loop's decoder runs on its own; the result says which file and which part of it ran.
+  const shown = exposed.insideWrapper ? { ...folder, graphFile: `${folder.graphFile} (the decoder inside ${exposed.insideWrapper})` } : folder;
   return {
-    folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
-    lowPrecision: exposed.lowPrecision, positions: findPositionTable(exposed.graph, config),
+    folder: shown, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
+    lowPrecision: exposed.lowPrecision, fused: exposed.fused, positions: findPositionTable(exposed.graph, config),
   };
 }
 

@@ -22,7 +22,8 @@ function allHeads(result: AttentionResult): Record<string, HeadArrays> {
   for (let layer = 0; layer < result.model.layers; layer++) {
     for (let head = 0; head < result.model.heads; head++) {
       const [probs, q, k, v] = TENSOR_KINDS.map((kind) => headSlice(result, layer, head, kind).slice());
-      heads[`${layer}:${head}`] = { probs, q, k, v };
+      const scores = result.layers[layer].scores ? headSlice(result, layer, head, 'scores').slice() : undefined;
+      heads[`${layer}:${head}`] = { probs, q, k, v, ...(scores ? { scores } : {}) };
     }
   }
   return heads;
@@ -68,6 +69,24 @@ export function syntheticGridFixture(n: number, resultId: number): Fixture {
   const summary = syntheticSummary(n, resultId, (layer, head) => stats[layer][head]);
   const probs = layers[0].slice(0, n * n);
   return { summary, layers, heads: { '0:0': { probs, q: vectors(n, random), k: vectors(n, random), v: vectors(n, random) } } };
+}
+
+/**
+ * The same shape with every head of the first `layers` layers filled — probs, q, k and v — for switching heads as a
+ * person does (bench/headSwitch.ts): the webview holds each layer in one buffer.
+ */
+export function syntheticHeadsFixture(n: number, layers: number, resultId: number): Fixture {
+  const random = seeded(777);
+  const heads: Record<string, HeadArrays> = {};
+  for (let layer = 0; layer < layers; layer++) {
+    for (let head = 0; head < SYNTHETIC_MODEL.heads; head++) {
+      heads[`${layer}:${head}`] = { probs: randomCausal(n, random), q: vectors(n, random), k: vectors(n, random), v: vectors(n, random) };
+    }
+  }
+  const stats = Object.fromEntries(Object.entries(heads).map(([key, head]) => [key, headStatsOf(head.probs, n)]));
+  const empty = headStatsOf(heads['0:0'].probs, n);
+  const summary = syntheticSummary(n, resultId, (layer, head) => stats[`${layer}:${head}`] ?? empty);
+  return { summary: { ...summary, model: { ...summary.model, layers } }, heads };
 }
 
 const SYNTHETIC_MODEL: ModelFacts = {

@@ -157,6 +157,23 @@ describe('step-by-step card', () => {
     });
   }
 
+  for (const [name, term] of [['tiny-bloom', /^bias\s*\+ ALiBi bias −?\d/], ['tiny-t5', /^bias\s*\+ relative position bias −?\d/], ['tiny-gemma2', /^soft-cap\s*5 · tanh\(/]] as const) {
+    it(`names each term of ${name}'s own formula, and its weight is the model's`, async () => {
+      const fixture = await realFixture(engine, name, 90);
+      const ref = { layer: 1, head: 1 };
+      const panel = await openWith(fixture, LIGHT_MODERN, ref);
+      const n = fixture.summary.tokens.length;
+      await clickHeatmapCell(panel, n - 1, 1);
+      const step = await lastStep(panel, n - 1, 1);
+      assert.ok(Math.abs(step.weight - step.modelWeight) <= 1e-5, `${step.weight} vs ${step.modelWeight}`);
+      const items = await panel.page.locator('.qkv-step__item').allInnerTexts();
+      assert.ok(items.some((text) => term.test(text)), items.join(' | '));
+      if (name === 'tiny-t5') assert.ok(items.some((text) => /q·k × scale 1 =/.test(text)), items.join(' | '));
+      if (process.env.QKV_FORMULA_SHOTS) await panel.page.screenshot({ path: `${process.env.QKV_FORMULA_SHOTS}/step-${name}.png`, fullPage: true });
+      await panel.close();
+    });
+  }
+
   it('a clickCell from the host clicks the heatmap and reports the card', async () => {
     const panel = await openWith(gpt2);
     await openTab(panel, 'Positions');
@@ -237,7 +254,7 @@ describe('all heads', () => {
     await panel.clearMessages();
     await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').click();
     assert.equal(await panel.text('.qkv-position'), 'Layer 2 / 2 · Head 3 / 4');
-    await panel.waitForMessage((m) => m.type === 'requestHead' && m.ref.layer === 1 && m.ref.head === 2, 'requestHead 1:2');
+    await panel.waitForPaint({ layer: 1, head: 2 }); // from the layers held ahead of time: no request
     assert.equal(await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').getAttribute('aria-pressed'), 'true');
     // Leaving and coming back asks for nothing again.
     await openTab(panel, 'Heatmap');
@@ -359,6 +376,8 @@ describe('positions', () => {
 describe('shapes strip and tabs', () => {
   it('shows the real shapes, and hovering a stage lights the matching views', async () => {
     const panel = await openWith(gpt2);
+    assert.equal(await panel.page.locator('.qkv-shapes').isVisible(), false, 'the strip starts folded to one line');
+    await panel.page.locator('.qkv-shapes-strip summary').click();
     const strip = await panel.text('.qkv-shapes');
     for (const shape of ['X[12 × 32]', 'W_Q[32 × 32]', 'Q = X·W_Q[12 × 32]', 'split[4 × 12 × 8]', 'QKᵀ/√d[4 × 12 × 12]', 'softmax[4 × 12 × 12]', '·V[4 × 12 × 8]', 'concat[12 × 32]', 'W_O[32 × 32]']) {
       assert.ok(strip.includes(shape), `${shape} is not in ${strip}`);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { QkvError } from '../../../shared/errors';
 import type { FileProgress } from './download';
-import { graphCandidates, graphsOf, noGraphMessage, type Precision } from '../graphFile';
+import { encoderGraphFor, graphCandidates, graphsOf, noGraphMessage, type Precision } from '../graphFile';
 import { decodeGraph } from '../onnx/exposeAttention';
 import { externalDataFiles } from '../onnx/externalData';
 import { hubModelDir, isFile } from './hubCache';
@@ -56,13 +56,23 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
         : `Model "${name}" on ${endpoint} has no ${file}, which QKV Scope needs to tokenize the text.`);
     }
   }
+  const absent = new AbsentFiles(dir);
   /** The graph's weights may sit in external data files beside it (model.onnx_data): those are needed too. */
-  const withExternalData = async (file: string): Promise<ModelFolder> => {
+  const fetchExternalData = async (file: string): Promise<void> => {
     for (const data of await externalDataOf(path.join(dir, file), name)) {
       const relative = path.posix.join(path.posix.dirname(file), data);
       if (!(await fetchFile(relative))) {
         throw new QkvError('model-not-found', `Model "${name}" on ${endpoint}: ${file} keeps its weights in ${relative}, which the server does not have (HTTP 404).`);
       }
+    }
+  };
+  const withExternalData = async (file: string): Promise<ModelFolder> => {
+    await fetchExternalData(file);
+    // A decoder_model.onnx may be half of an encoder–decoder model (a translator): its encoder comes too.
+    const encoder = encoderGraphFor(file);
+    if (encoder && !absent.has(encoder) && (options.allowRemote || isFile(path.join(dir, encoder)))) {
+      if (await fetchFile(encoder)) await fetchExternalData(encoder);
+      else await absent.add(encoder);
     }
     return folder(name, dir, file);
   };
@@ -76,7 +86,6 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     if (other) return withExternalData(other);
     throw offlineError(name, path.join(dir, candidates[0]));
   }
-  const absent = new AbsentFiles(dir);
   for (const file of candidates) {
     if (absent.has(file)) continue;
     if (await fetchFile(file)) return withExternalData(file);
