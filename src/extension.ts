@@ -14,9 +14,13 @@ import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
 import { AttentionPanel } from './panel/attentionPanel';
 
+/** Set while active: VS Code waits for the promise deactivate() returns, so the worker stops cleanly. */
+let stopEngine: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
+  stopEngine = () => engine.dispose();
   const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
   const services: Services = { context, log, runs: new LatestRun(engine), panel };
 
@@ -38,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is in context.subscriptions; the engine's worker may need a moment to leave onnxruntime.
+  return stopEngine?.();
 }

@@ -2,17 +2,20 @@
 import { parentPort } from 'node:worker_threads';
 import { QkvError, serializeError } from '../../shared/errors';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
-import { loadModel, type LoadedModel } from '../model/loadModel';
+import { loadModel } from '../model/loadModel';
 import { resolveModel } from '../model/modelSource';
+import { ModelCache } from './modelCache';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 
-/** One session per model graph file, kept for the life of the worker. */
-const models = new Map<string, Promise<LoadedModel>>();
+/** One session per model graph file, for the few models used last. */
+const models = new ModelCache();
 const cancelled = new Set<number>();
+/** Set by 'shutdown': every run still queued or running ends as cancelled. */
+let shuttingDown = false;
 /** Aborts the download of a run that is cancelled while it waits for the network. */
 const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
@@ -31,12 +34,27 @@ port.on('message', (message: ToWorker) => {
     aborts.get(message.id)?.abort();
     return;
   }
+  if (message.type === 'shutdown') {
+    shutDown();
+    return;
+  }
   queue = queue.then(() => handleRun(message.id, message.request));
 });
 
+/**
+ * Ends the worker without ever stopping it inside a native call: terminating a thread while onnxruntime runs
+ * or creates a session aborts the whole process. Downloads stop at once; a forward pass in progress finishes
+ * and its result is dropped; then every session is released and the thread exits by itself.
+ */
+function shutDown(): void {
+  shuttingDown = true;
+  for (const abort of aborts.values()) abort.abort();
+  queue = queue.then(() => models.clear()).finally(() => parentPort?.close());
+}
+
 async function handleRun(id: number, request: RunRequest): Promise<void> {
   const checkCancelled = () => {
-    if (cancelled.delete(id)) throw new QkvError('cancelled', 'The run was cancelled.');
+    if (cancelled.delete(id) || shuttingDown) throw new QkvError('cancelled', 'The run was cancelled.');
   };
   const abort = new AbortController();
   aborts.set(id, abort);
@@ -58,7 +76,7 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
     });
     checkCancelled();
     post({ type: 'progress', id, stage: 'loading-model' });
-    const model = await cachedModel(folder.graphPath, () => loadModel(folder));
+    const model = await models.get(folder.graphPath, () => loadModel(folder));
     checkCancelled();
     post({ type: 'progress', id, stage: 'tokenizing' });
     const tokenized = tokenize(model, request.text, request.maxTokens);
@@ -72,15 +90,4 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   } finally {
     aborts.delete(id);
   }
-}
-
-function cachedModel(key: string, load: () => Promise<LoadedModel>): Promise<LoadedModel> {
-  let model = models.get(key);
-  if (!model) {
-    model = load();
-    models.set(key, model);
-    // A model that failed to load is not kept, so fixing the folder and retrying works.
-    model.catch(() => models.delete(key));
-  }
-  return model;
 }

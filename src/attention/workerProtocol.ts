@@ -37,7 +37,9 @@ export type RunStage = 'loading-model' | 'tokenizing' | 'running';
 
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly request: RunRequest }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  /** Finish what is inside onnxruntime, release the sessions, then exit. */
+  | { readonly type: 'shutdown' };
 
 export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly stage: RunStage }

@@ -1,0 +1,50 @@
+// Runs in the engine worker (Node): the loaded models, least recently used first out. Each model holds an
+// onnxruntime session (tens of MB to GB of native memory), so only a few are kept; an evicted one is released.
+// Runs go one at a time, so a model is never evicted while a run uses it.
+import type { LoadedModel } from '../model/loadModel';
+
+/** Models kept loaded: enough to switch back and forth between two or three without reloading. */
+export const MODELS_KEPT = 3;
+
+export class ModelCache {
+  /** Insertion order is use order: the first key is the least recently used. */
+  private readonly models = new Map<string, Promise<LoadedModel>>();
+
+  constructor(private readonly capacity = MODELS_KEPT) {}
+
+  get size(): number {
+    return this.models.size;
+  }
+
+  /** The model for `key`, loading it when absent; a model that fails to load is not kept, so a retry loads again. */
+  async get(key: string, load: () => Promise<LoadedModel>): Promise<LoadedModel> {
+    let model = this.models.get(key);
+    if (model) {
+      this.models.delete(key);
+    } else {
+      await this.evictDownTo(this.capacity - 1);
+      model = load();
+      model.catch(() => this.models.get(key) === model && this.models.delete(key));
+    }
+    this.models.set(key, model);
+    return model;
+  }
+
+  /** Releases every session; the cache can be used again afterwards. */
+  async clear(): Promise<void> {
+    await this.evictDownTo(0);
+  }
+
+  private async evictDownTo(count: number): Promise<void> {
+    while (this.models.size > count) {
+      const [key, model] = this.models.entries().next().value as [string, Promise<LoadedModel>];
+      this.models.delete(key);
+      await releaseModel(model);
+    }
+  }
+}
+
+async function releaseModel(model: Promise<LoadedModel>): Promise<void> {
+  const loaded = await model.catch(() => undefined);
+  await loaded?.session.release().catch(() => undefined);
+}
