@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_TOKENS } from '../shared/limits';
 import { isPrecision, type Precision } from './model/graphFile';
+import { DEFAULT_MAX_DOWNLOAD_BYTES } from './model/hub/downloadLimits';
 
 export interface Settings {
   readonly model: string;
@@ -13,6 +14,8 @@ export interface Settings {
   readonly hubEndpoint: string;
   /** false: hub models come from the cache only, never the network. */
   readonly allowRemoteModels: boolean;
+  /** Largest hub file we download, in bytes (qkvScope.maxDownloadSize is in MB). */
+  readonly maxDownloadBytes: number;
 }
 
 export const SECTION = 'qkvScope';
@@ -28,7 +31,12 @@ export function readSettings(): Settings {
     modelPrecision: isPrecision(precision) ? precision : 'full',
     hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
     allowRemoteModels: config.get<boolean>('allowRemoteModels', true),
+    maxDownloadBytes: positiveOr(config.get<number>('maxDownloadSize', DEFAULT_MAX_DOWNLOAD_BYTES / 1e6), DEFAULT_MAX_DOWNLOAD_BYTES / 1e6) * 1e6,
   };
+}
+
+function positiveOr(value: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Hub models are kept in the extension's global storage, never in its install folder. */

@@ -1,9 +1,11 @@
 // Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
 import { parentPort } from 'node:worker_threads';
 import { QkvError, serializeError } from '../../shared/errors';
+import { explainBrokenCache } from '../model/hub/brokenCache';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel } from '../model/loadModel';
 import { resolveModel } from '../model/modelSource';
+import { assertFewEnoughTokens, assertInputSize, precheckLength } from './boundedInput';
 import { ModelCache } from './modelCache';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
@@ -61,24 +63,36 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   try {
     checkCancelled();
     assertHasText(request.text);
+    assertInputSize(request.text);
+    // Too many tokens is found with the tokenizer alone, before a graph is downloaded or loaded.
+    let prechecked = false;
+    const precheck = async (dir: string) => {
+      prechecked = true;
+      if (!models.holdsFolder(dir)) await precheckLength(dir, request.model, request.text, request.maxTokens);
+    };
     const hub = request.hub ?? {};
+    const cacheDir = hub.cacheDir ?? defaultModelCacheDir();
     const folder = await resolveModel(request.model, {
       baseDir: request.baseDir,
       precision: request.precision,
       hub: {
-        cacheDir: hub.cacheDir ?? defaultModelCacheDir(),
+        cacheDir,
         endpoint: hub.endpoint,
         allowRemote: hub.allowRemote ?? true,
-        idleTimeoutMs: hub.idleTimeoutMs,
+        limits: hub.limits,
         signal: abort.signal,
+        beforeGraph: precheck,
         onProgress: (progress) => post({ type: 'download', id, progress: { model: request.model, ...progress } }),
       },
     });
+    if (!prechecked) await precheck(folder.dir);
     checkCancelled();
     post({ type: 'progress', id, stage: 'loading-model' });
-    const model = await models.get(folder.graphPath, () => loadModel(folder));
+    const model = await models.get(folder.graphPath, () => loadModel(folder))
+      .catch((error: unknown) => { throw explainBrokenCache(error, folder, cacheDir); });
     checkCancelled();
     post({ type: 'progress', id, stage: 'tokenizing' });
+    assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
     const tokenized = tokenize(model, request.text, request.maxTokens);
     post({ type: 'progress', id, stage: 'running' });
     const result = await runAttention(model, request.text, tokenized);

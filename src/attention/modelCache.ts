@@ -1,6 +1,7 @@
 // Runs in the engine worker (Node): the loaded models, least recently used first out. Each model holds an
 // onnxruntime session (tens of MB to GB of native memory), so only a few are kept; an evicted one is released.
 // Runs go one at a time, so a model is never evicted while a run uses it.
+import * as path from 'node:path';
 import type { LoadedModel } from '../model/loadModel';
 
 /** Models kept loaded: enough to switch back and forth between two or three without reloading. */
@@ -14,6 +15,11 @@ export class ModelCache {
 
   get size(): number {
     return this.models.size;
+  }
+
+  /** True when a model from this folder is loaded (keys are graph paths inside their folder). */
+  holdsFolder(dir: string): boolean {
+    return [...this.models.keys()].some((key) => key.startsWith(dir + path.sep));
   }
 
   /** The model for `key`, loading it when absent; a model that fails to load is not kept, so a retry loads again. */

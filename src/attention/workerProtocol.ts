@@ -2,6 +2,7 @@
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { SerializedError } from '../../shared/errors';
 import type { FileProgress } from '../model/hub/download';
+import type { DownloadLimitSettings } from '../model/hub/downloadLimits';
 import type { Precision } from '../model/graphFile';
 
 export interface RunRequest {
@@ -24,8 +25,8 @@ export interface HubSettings {
   readonly endpoint?: string;
   /** false forbids the network: only cached files are used. Default true. */
   readonly allowRemote?: boolean;
-  /** Give up on a server that sends nothing for this long (default 60 s). */
-  readonly idleTimeoutMs?: number;
+  /** Size ceiling per file (qkvScope.maxDownloadSize, default 4 GB), idle timeout and low-speed cutoff. */
+  readonly limits?: DownloadLimitSettings;
 }
 
 /** One step of a download: which model and file, and how far. */

@@ -34,7 +34,9 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   } catch (error) {
     throw new QkvError('model-invalid', `Model "${folder.id}": its tokenizer could not be loaded (${(error as Error).message}).`);
   }
-  const original = await fs.promises.readFile(folder.graphPath);
+  const original = await fs.promises.readFile(folder.graphPath).catch((error: NodeJS.ErrnoException) => {
+    throw new QkvError('model-invalid', `Model "${folder.id}": cannot read ${folder.graphPath} (${error.code ?? error.message}).`);
+  });
   const { bytes, sites, graph } = exposeAttention(original, `Model "${folder.id}"`);
   const positions = findPositionTable(graph, config);
   let session: ort.InferenceSession;
@@ -47,11 +49,17 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
 }
 
 function readConfig(folder: ModelFolder): RawConfig {
+  let config: unknown;
   try {
-    return JSON.parse(fs.readFileSync(`${folder.dir}/config.json`, 'utf8')) as RawConfig;
+    config = JSON.parse(fs.readFileSync(`${folder.dir}/config.json`, 'utf8'));
   } catch (error) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": config.json is not valid JSON (${(error as Error).message}).`);
+    const e = error as NodeJS.ErrnoException;
+    throw new QkvError('model-invalid', `Model "${folder.id}": config.json cannot be read as JSON (${e.code ?? firstLine(e)}).`);
   }
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new QkvError('model-invalid', `Model "${folder.id}": config.json holds ${config === null ? 'null' : Array.isArray(config) ? 'a list' : `a ${typeof config}`}, not the model's settings.`);
+  }
+  return config as RawConfig;
 }
 
 /** onnxruntime messages carry a C++ stack; the first line says what went wrong. */

@@ -240,7 +240,7 @@ describe('hub models', () => {
       const cache = freshCache();
       server.behave(GPT2, 'onnx/model.onnx', behaviour);
       try {
-        await rejectsWith(engine.run(request(GPT2, cache, {}, { idleTimeoutMs: 500 })), 'download-failed', message);
+        await rejectsWith(engine.run(request(GPT2, cache, {}, { limits: { idleTimeoutMs: 500 } })), 'download-failed', message);
         await drain();
         const files = filesIn(hubModelDir(cache, GPT2, 'main'));
         assert.deepEqual(files, ['config.json', 'tokenizer.json', 'tokenizer_config.json'], 'only complete files remain');

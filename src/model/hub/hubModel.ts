@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { QkvError } from '../../../shared/errors';
 import type { FileProgress } from './download';
+import type { DownloadLimitSettings } from './downloadLimits';
+import { curatedFileBytes } from './curatedModels';
 import { graphCandidates, noGraphMessage, type Precision } from '../graphFile';
 import { hubModelDir, isFile } from './hubCache';
 import { hubModelName } from '../modelSpec';
@@ -27,7 +29,10 @@ export interface HubOptions {
   readonly allowRemote: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
-  readonly idleTimeoutMs?: number;
+  /** Size ceiling, idle timeout and low-speed cutoff of each file. */
+  readonly limits?: DownloadLimitSettings;
+  /** Called once config and tokenizer are in `dir`, before the graph is downloaded: a chance to refuse early. */
+  readonly beforeGraph?: (dir: string) => Promise<void>;
 }
 
 export interface HubModelRef {
@@ -43,7 +48,8 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     if (isFile(path.join(dir, file))) return true;
     if (!options.allowRemote) throw offlineError(name, path.join(dir, file));
     return sharedDownload(fileUrl(endpoint, ref, file), path.join(dir, file), {
-      file, signal: options.signal, onProgress: options.onProgress, headers: authHeaders(endpoint), idleTimeoutMs: options.idleTimeoutMs,
+      file, signal: options.signal, onProgress: options.onProgress, headers: authHeaders(endpoint),
+      statedBytes: curatedFileBytes(ref.repo, ref.revision, file), limits: options.limits,
     });
   };
 
@@ -54,6 +60,7 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
         : `Model "${name}" on ${endpoint} has no ${file}, which QKV Scope needs to tokenize the text.`);
     }
   }
+  await options.beforeGraph?.(dir);
   const candidates = graphCandidates(precision);
   const isCached = (file: string) => isFile(path.join(dir, file));
   // A cached graph of the wanted precision wins, so a model used once never needs the network again.
