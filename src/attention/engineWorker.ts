@@ -6,6 +6,7 @@ import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel } from '../model/loadModel';
 import { resolveModel } from '../model/modelSource';
 import { assertFewEnoughTokens, assertInputSize, precheckLength } from './boundedInput';
+import { checkSelectionEarly } from './earlySelection';
 import { ModelCache } from './modelCache';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
@@ -91,6 +92,7 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
     const model = await models.get(folder.graphPath, () => loadModel(folder))
       .catch((error: unknown) => { throw explainBrokenCache(error, folder, cacheDir); });
     checkCancelled();
+    checkSelectionEarly(model, request.selection);
     post({ type: 'progress', id, stage: 'tokenizing' });
     assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
     const tokenized = tokenize(model, request.text, request.maxTokens);

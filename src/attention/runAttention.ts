@@ -5,9 +5,10 @@ import { QkvError } from '../../shared/errors';
 import { outputName } from '../model/onnx/exposeAttention';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
-import { architectureOf, hiddenSizeOf, isCausal, kvHeadOf, maxPositionsOf } from '../model/modelConfig';
+import { architectureOf, hiddenSizeOf, isCausal, maxPositionsOf } from '../model/modelConfig';
 import { positionRows } from '../model/onnx/positionEmbeddings';
 import { buildFeeds } from './feeds';
+import { assertFiniteAttention, causalFromResult, kvHeadOfFromResult } from './graphFacts';
 import { alignTokens } from './tokenOffsets';
 
 export interface TokenizedText {
@@ -50,7 +51,9 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
   const layers = order.map(({ index }) => layerTensors(outputs, index, n, model.folder.id));
   const heads = layers[0].heads;
   const headDim = layers[0].headDim;
-  const causal = isCausal(model.config) ?? layers.every((l) => isLowerTriangular(l.tensors.probs, heads, n));
+  const tensors = layers.map((l) => l.tensors);
+  assertFiniteAttention(tensors, heads, n, model.folder.id);
+  const causal = causalFromResult(tensors, heads, n, isCausal(model.config));
   const facts: ModelFacts = {
     id: model.folder.id,
     architecture: architectureOf(model.config),
@@ -62,7 +65,7 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
     maxPositions: maxPositionsOf(model.config),
     quantizedScores: model.sites.some((s) => s.quantizedScores),
     onnxFile: model.folder.graphFile,
-    kvHeadOf: kvHeadOf(model.config, heads),
+    kvHeadOf: kvHeadOfFromResult(tensors, heads, n, headDim),
   };
   const positionData = model.positions && positionRows(model.positions, n);
   const positions = positionData && { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
@@ -95,13 +98,4 @@ function layerTensors(outputs: ort.InferenceSession.OnnxValueMapType, site: numb
 /** A typed array that owns its whole buffer, so it can be transferred to another thread without extra bytes. */
 function ownBuffer(data: Float32Array): Float32Array {
   return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-}
-
-function isLowerTriangular(probs: Float32Array, heads: number, n: number): boolean {
-  for (let h = 0; h < heads; h++) {
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) if (probs[(h * n + i) * n + j] !== 0) return false;
-    }
-  }
-  return n > 1;
 }

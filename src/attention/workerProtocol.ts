@@ -1,6 +1,7 @@
 // Runs in Node on both sides of the engine worker: the messages between the caller and the worker thread.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { SerializedError } from '../../shared/errors';
+import type { ExportSelection } from '../../shared/exportSchema';
 import type { FileProgress } from '../model/hub/download';
 import type { DownloadLimitSettings } from '../model/hub/downloadLimits';
 import type { Precision } from '../model/graphFile';
@@ -16,6 +17,8 @@ export interface RunRequest {
   readonly precision?: Precision;
   /** Where and whether hub models are downloaded; without it, the user cache folder and the network are used. */
   readonly hub?: HubSettings;
+  /** Layers and heads about to be exported: checked once the model is loaded, before it runs. */
+  readonly selection?: ExportSelection;
 }
 
 export interface HubSettings {
