@@ -138,3 +138,18 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
       return undefined;
   }
 }
+
+/** Longest text a restored panel runs again, in UTF-16 units: as long as any text the engine accepts. */
+const MAX_RESTORED_TEXT = 1 << 20;
+
+/**
+ * Saved webview state, restored after a reload, is as untrusted as any message. Only the head on screen and the
+ * text are taken; a saved model is ignored, since the model always comes from the qkvScope.model setting.
+ */
+export function parseWebviewState(state: unknown): { readonly ref?: HeadRef; readonly text?: string } | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const s = state as { ref?: unknown; text?: unknown };
+  const ref = isRef(s.ref) && s.ref.layer < MAX_LAYER_LIST && s.ref.head < MAX_LAYER_LIST ? { layer: s.ref.layer, head: s.ref.head } : undefined;
+  const text = typeof s.text === 'string' && s.text.trim() !== '' && s.text.length <= MAX_RESTORED_TEXT ? s.text : undefined;
+  return { ...(ref ? { ref } : {}), ...(text !== undefined ? { text } : {}) };
+}

@@ -1,7 +1,6 @@
 // Runs in the extension host: wires the services and registers commands and the panel serializer. Nothing else.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WebviewState } from '../shared/protocol';
 import { AttentionEngine } from './attention/attentionEngine';
 import { LatestRun } from './attention/latestRun';
 import { deleteCachedModel } from './commands/deleteCachedModel';
@@ -13,6 +12,7 @@ import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
 import { AttentionPanel } from './panel/attentionPanel';
+import { readSettings } from './settings';
 
 /** Set while active: VS Code waits for the promise deactivate() returns, so the worker stops cleanly. */
 let stopEngine: (() => Promise<void>) | undefined;
@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
   stopEngine = () => engine.dispose();
-  const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
+  const panel = new AttentionPanel(context.extensionUri, log, (text) => void runAndShow(services, { text, model: readSettings().model }, { quiet: true }));
   const services: Services = { context, log, runs: new LatestRun(engine), panel };
 
   context.subscriptions.push(
@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
-      deserializeWebviewPanel: async (restored, state) => panel.restore(restored, state as WebviewState | undefined),
+      deserializeWebviewPanel: async (restored, state: unknown) => panel.restore(restored, state),
     }),
     watchSelection(services),
     ...registerInternalCommands(services),

@@ -167,7 +167,8 @@ function foldedStream(text: string): FoldedChar[] {
   let unit = 0;
   for (const original of text) {
     for (const ch of fold(original)) {
-      if (!/\s/u.test(ch)) stream.push({ ch, start: unit, end: unit + original.length });
+      // Whitespace, and controls and format characters (NUL, ZWJ) that tokenizers clean away, are not matched.
+      if (!/[\s\p{Cc}\p{Cf}]/u.test(ch)) stream.push({ ch, start: unit, end: unit + original.length });
     }
     unit += original.length;
   }
@@ -193,10 +194,11 @@ function alignNormalized(text: string, ids: readonly number[], vocab: TokenVocab
   ids.forEach((id) => {
     const piece = vocab.piece(id);
     const surface = vocab.isSpecial(id) && id !== vocab.unknownId ? null : surfaceOf(piece, vocab);
-    const matched = surface ? matchAt(stream, surface, cursor) : 0;
-    if (surface && matched > 0) {
-      spans.push({ start: stream[cursor].start, end: stream[cursor + matched - 1].end });
-      cursor += matched;
+    const found = surface ? findNear(stream, surface, cursor) : null;
+    if (surface && found) {
+      // Characters skipped to reach the match (ones the tokenizer dropped) belong to this token.
+      spans.push({ start: stream[cursor].start, end: stream[found.at + found.length - 1].end });
+      cursor = found.at + found.length;
     } else if (id === vocab.unknownId && cursor < stream.length) {
       const taken = unknownWordLength(text, stream, cursor);
       spans.push({ start: stream[cursor].start, end: stream[cursor + taken - 1].end });
@@ -205,6 +207,7 @@ function alignNormalized(text: string, ids: readonly number[], vocab: TokenVocab
       spans.push(null);
     }
   });
+  coverGaps(text, spans);
   return ids.map((id, i) => {
     const piece = vocab.piece(id);
     const special = vocab.isSpecial(id) && id !== vocab.unknownId;
@@ -222,12 +225,41 @@ function matchAt(stream: readonly FoldedChar[], surface: string, at: number): nu
   return chars.length;
 }
 
-/** [UNK] replaces one pre-tokenized word: a run of letters and digits, or a single other character. */
+/** How far ahead a match is looked for when the text holds characters the tokenizer dropped or changed. */
+const RESYNC_CHARS = 64;
+
+function findNear(stream: readonly FoldedChar[], surface: string, cursor: number): { at: number; length: number } | null {
+  for (let at = cursor; at < Math.min(stream.length, cursor + RESYNC_CHARS); at++) {
+    const length = matchAt(stream, surface, at);
+    if (length > 0) return { at, length };
+  }
+  return null;
+}
+
+/**
+ * Every character the person typed belongs to a token: what lies between two tokens' spans (other than
+ * whitespace) joins the token before it, and what comes before the first one joins the first.
+ */
+function coverGaps(text: string, spans: (Span | null)[]): void {
+  const content = spans.filter((s): s is Span => s !== null && s.end > s.start);
+  if (content.length === 0) return;
+  const firstNonSpace = text.search(/\S/u);
+  if (firstNonSpace >= 0 && firstNonSpace < content[0].start) content[0].start = firstNonSpace;
+  content.forEach((span, i) => {
+    const limit = i + 1 < content.length ? content[i + 1].start : text.length;
+    const gap = text.slice(span.end, limit);
+    const trailing = gap.length - gap.trimEnd().length;
+    if (gap.trim() !== '') span.end = limit - trailing;
+  });
+}
+
+/** [UNK] replaces one pre-tokenized word: a run of characters up to whitespace or punctuation, or one Han character. */
 function unknownWordLength(text: string, stream: readonly FoldedChar[], at: number): number {
-  const isWordChar = (c: FoldedChar) => /[\p{L}\p{N}]/u.test(c.ch) && !/\p{Script=Han}/u.test(text.slice(c.start, c.end));
+  const isWordChar = (c: FoldedChar) => !/[\p{P}!-\/:-@\[-`{-~]/u.test(c.ch) && !/\p{Script=Han}/u.test(text.slice(c.start, c.end));
   if (!isWordChar(stream[at])) return 1;
   let n = 1;
-  while (at + n < stream.length && isWordChar(stream[at + n]) && stream[at + n].start <= stream[at + n - 1].end) n++;
+  const joined = (a: FoldedChar, b: FoldedChar) => b.start <= a.end || !/\s/u.test(text.slice(a.end, b.start));
+  while (at + n < stream.length && isWordChar(stream[at + n]) && joined(stream[at + n - 1], stream[at + n])) n++;
   return n;
 }
 

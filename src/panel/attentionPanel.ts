@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import {
-  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type StepShown, type ToWebview, type WebviewState,
+  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type StepShown, type ToWebview, parseWebviewState,
 } from '../../shared/protocol';
 import { summarize } from '../../shared/resultSummary';
 import { headTensors, payloadBytes } from './headPayload';
@@ -45,7 +45,8 @@ export class AttentionPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     /** Runs a source again; used when VS Code restores the panel after a reload. */
-    private readonly rerun: (source: ResultSource) => void,
+    /** Runs restored text again, with the model of the qkvScope.model setting (never one the webview names). */
+    private readonly rerun: (text: string) => void,
   ) {}
 
   /** Shows a new result, keeping the layer and head on screen when the new model has them. */
@@ -92,11 +93,13 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** VS Code restored a panel after a reload: adopt it, and run its text again if it remembers one. */
-  restore(panel: vscode.WebviewPanel, state: WebviewState | undefined): void {
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
     this.panel?.dispose();
-    if (state?.ref) this.showing = state.ref;
+    const restored = parseWebviewState(state);
+    if (state !== undefined && !restored) this.log.warn(`Ignored a restored panel state that does not fit: ${typeof state}`);
+    if (restored?.ref) this.showing = restored.ref;
     this.attach(panel);
-    if (typeof state?.text === 'string' && typeof state.model === 'string') this.rerun({ text: state.text, model: state.model });
+    if (restored?.text !== undefined) this.rerun(restored.text);
   }
 
   dispose(): void {
