@@ -41,7 +41,8 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   const positions = findPositionTable(graph, config);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes);
+    // Every text has its own length: a memory pattern cached per input shape would only grow, run after run.
+    session = await ort.InferenceSession.create(bytes, { enableMemPattern: false, enableCpuMemArena: false });
   } catch (error) {
     throw new QkvError('model-invalid', `Model "${folder.id}": onnxruntime could not load ${folder.graphPath}: ${firstLine(error)}`);
   }
