@@ -41,7 +41,8 @@ function cachedFiles(cacheDir: string): string[] {
 
 const CASES: [Behaviour, string, RegExp][] = [
   ['endless', 'config.json', /config\.json was stopped: it is larger than 20 MB/],
-  ['endless', 'onnx/model.onnx', /model\.onnx was stopped: it is larger than 20 MB/],
+  // The listing states the graph's real size, so an endless graph is stopped there, long before the 20 MB ceiling.
+  ['endless', 'onnx/model.onnx', /model\.onnx was stopped: it is larger than 347 kB/],
   ['trickle', 'onnx/model.onnx', /model\.onnx was stopped: it was too slow/],
   ['html', 'config.json', /answered with a web page \(text\/html\), not the file/],
   ['html-as-binary', 'tokenizer.json', /not tokenizer\.json/],
@@ -76,6 +77,18 @@ describe('a misbehaving hub', () => {
       assert.equal(result.tokens.length, 12);
     });
   }
+
+  it('a graph larger than the hub listing states is stopped at that size', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-badhub-'));
+    caches.push(cacheDir);
+    server.listSize(REPO, 'onnx/model.onnx', 100_000);
+    try {
+      await assert.rejects(run(cacheDir), /model\.onnx was stopped: it is larger than 100 kB, the most this file may be \(the size the hub listing/);
+    } finally {
+      server.listSize(REPO, 'onnx/model.onnx', null);
+    }
+    assert.deepEqual(cachedFiles(cacheDir).filter((f) => f.endsWith('.onnx') || f.includes('.part-')), []);
+  });
 
   it('a damaged model already in the cache names the Delete Cached Model command', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-badhub-'));

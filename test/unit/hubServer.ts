@@ -27,6 +27,8 @@ export interface HubServer {
   readonly requests: string[];
   /** Makes `file` of `repo` misbehave from now on ("normal" restores it). */
   behave(repo: string, file: string, behaviour: Behaviour): void;
+  /** Makes the tree listing (/api/models/{repo}/tree/{revision}/onnx) state this size for a file; null: its real size. */
+  listSize(repo: string, file: string, bytes: number | null): void;
   close(): Promise<void>;
 }
 
@@ -51,10 +53,18 @@ export async function startHubServer(repos: HubRepos): Promise<HubServer> {
   const requests: string[] = [];
   const behaviours = new Map<string, Behaviour>();
   const stalled = new Set<http.ServerResponse>();
+  const listedSizes = new Map<string, number>();
 
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(url);
+    const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/[^/]+\/onnx$/.exec(url);
+    if (tree && repos[tree[1]]) {
+      const files = Object.entries(repos[tree[1]]).filter(([file]) => file.startsWith('onnx/'));
+      const listing = files.map(([file, source]) => ({ type: 'file', path: file, size: listedSizes.get(`${tree[1]}/${file}`) ?? fs.statSync(source).size }));
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(listing));
+      return;
+    }
     const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url);
     const repo = match ? repos[match[1]] : undefined;
     const source = repo && match ? repo[match[3]] : undefined;
@@ -113,6 +123,7 @@ export async function startHubServer(repos: HubRepos): Promise<HubServer> {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     behave: (repo, file, behaviour) => behaviours.set(`${repo}/${file}`, behaviour),
+    listSize: (repo, file, bytes) => (bytes === null ? listedSizes.delete(`${repo}/${file}`) : listedSizes.set(`${repo}/${file}`, bytes)),
     close: async () => {
       for (const res of stalled) res.destroy();
       server.closeAllConnections();

@@ -29,14 +29,19 @@ export interface FileLimits {
   readonly lowSpeedWindowMs: number;
 }
 
+/** A size from the curated list (rounded MB), made a bound: with the slack a rounded or updated file needs. */
+export function roundedSizeBound(bytes: number | null): number | null {
+  return bytes === null ? null : Math.ceil(bytes * STATED_SIZE_SLACK) + 1e6;
+}
+
 /**
- * The limits for one file. `statedBytes` is its size in the curated list or the Hub's listing, when known:
- * the file may not grow past it (with a little slack); otherwise JSON files get 100 MB and graphs the ceiling.
+ * The limits for one file. `statedBytes` is the most it may be, from the Hub's listing (exact) or the curated
+ * list (roundedSizeBound); otherwise JSON files get 100 MB and graphs the ceiling.
  */
 export function limitsFor(file: string, statedBytes: number | null, settings: DownloadLimitSettings = {}): FileLimits {
   const ceiling = settings.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const byKind = file.endsWith('.json') ? MAX_JSON_BYTES : ceiling;
-  const stated = statedBytes === null ? Infinity : Math.ceil(statedBytes * STATED_SIZE_SLACK) + 1e6;
+  const stated = statedBytes ?? Infinity;
   return {
     maxBytes: Math.min(ceiling, byKind, stated),
     idleTimeoutMs: settings.idleTimeoutMs ?? 60_000,
@@ -93,7 +98,7 @@ export class DownloadGuard {
     if (loaded > this.limits.maxBytes || (total !== null && total > this.limits.maxBytes)) {
       throw new QkvError('download-failed',
         `The download of ${this.file} was stopped: it is larger than ${formatBytes(this.limits.maxBytes)}, the most this file may be ` +
-        '(its stated size, or the qkvScope.maxDownloadSize setting, --max-download). The server may be misbehaving.');
+        '(the size the hub listing or the curated list states, or the qkvScope.maxDownloadSize setting, --max-download). The server may be misbehaving.');
     }
     if (total !== null && loaded > total) {
       throw new QkvError('download-failed', `The download of ${this.file} was stopped: the server sent more than the ${total} bytes it announced.`);

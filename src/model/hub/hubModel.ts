@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { QkvError } from '../../../shared/errors';
 import type { FileProgress } from './download';
-import type { DownloadLimitSettings } from './downloadLimits';
+import { roundedSizeBound, type DownloadLimitSettings } from './downloadLimits';
 import { curatedFileBytes } from './curatedModels';
+import { listedSizes } from './hubListing';
 import { graphCandidates, noGraphMessage, type Precision } from '../graphFile';
 import { hubModelDir, isFile } from './hubCache';
 import { hubModelName } from '../modelSpec';
@@ -44,12 +45,18 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
   const name = hubModelName(ref.repo, ref.revision);
   const dir = hubModelDir(options.cacheDir, ref.repo, ref.revision);
   const endpoint = hubEndpoint(options.endpoint);
+  let listing: Promise<Map<string, number>> | undefined;
+  const statedBytes = async (file: string) => {
+    if (!file.startsWith('onnx/')) return null;
+    listing ??= listedSizes(endpoint, ref, authHeaders(endpoint), options.signal);
+    return (await listing).get(file) ?? roundedSizeBound(curatedFileBytes(ref.repo, ref.revision, file));
+  };
   const fetchFile = async (file: string): Promise<boolean> => {
     if (isFile(path.join(dir, file))) return true;
     if (!options.allowRemote) throw offlineError(name, path.join(dir, file));
     return sharedDownload(fileUrl(endpoint, ref, file), path.join(dir, file), {
       file, signal: options.signal, onProgress: options.onProgress, headers: authHeaders(endpoint),
-      statedBytes: curatedFileBytes(ref.repo, ref.revision, file), limits: options.limits,
+      statedBytes: await statedBytes(file), limits: options.limits,
     });
   };
 
