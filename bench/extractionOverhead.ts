@@ -64,7 +64,7 @@ async function benchCase(c: Case): Promise<void> {
   const full = tokenize(model, textOf(c.tokens), 4096);
   const n = c.tokens || full.ids.length;
   const tokenized = { ids: full.ids.slice(0, n), tokens: full.tokens.slice(0, n) };
-  const feeds = buildFeeds(plain, tokenized.ids, model.config, folder.id);
+  const feeds = buildFeeds(model.plan, { ids: tokenized.ids, length: n, padId: 0, causal: model.config.causal ?? false });
 
   const steps = {
     plain: () => plain.run(feeds),

@@ -1,13 +1,32 @@
-// Runs everywhere: attention recomputed from Q and K, in float64. The views show the model's own numbers;
-// this exists to check them (tests) and to let people change the formula (the what-if lab).
+// Runs everywhere: attention recomputed from Q and K with the model's own formula, in float64. The views show the
+// model's own numbers; this exists to check them (tests), to find the model's formula (the engine), and to let
+// people change it (the what-if lab).
+//
+//   score_ij = f(q_i · k_j) + b_ij + mask_ij      f(x) = x · scale, or cap · tanh(x · scale / cap) with soft-capping
+//   w_ij     = softmax_j(score_ij)                b: the model's additive term (ALiBi, T5 relative bias), often 0
+
+export interface ScoreFormula {
+  /** The factor q·k is multiplied by: 1/√d for most models. */
+  readonly scale: number;
+  /** Soft-capping limit (Gemma 2); absent or null when the model has none. */
+  readonly softcap?: number | null;
+}
+
+/** f(q·k): the scaled (and soft-capped) dot product. */
+export function formulaScore(formula: ScoreFormula, qk: number): number {
+  const scaled = qk * formula.scale;
+  return formula.softcap ? formula.softcap * Math.tanh(scaled / formula.softcap) : scaled;
+}
 
 /**
- * softmax(q·kᵀ/√d + mask) for one head. q and k are [n × d] row-major; returns [n × n] row-major.
- * With `causal`, key j > query i gets −∞, so its weight is exactly 0.
+ * softmax(f(q·kᵀ) + bias + mask) for one head. q and k are [n × d] row-major; returns [n × n] row-major.
+ * With `causal`, key j > query i gets −∞, so its weight is exactly 0. `bias` is [n × n] when the model adds one.
  */
-export function attentionFromQK(q: Float32Array, k: Float32Array, n: number, d: number, causal: boolean): Float64Array {
+export function attentionFromQK(
+  q: ArrayLike<number>, k: ArrayLike<number>, n: number, d: number, causal: boolean,
+  formula: ScoreFormula = { scale: 1 / Math.sqrt(d) }, bias?: ArrayLike<number>,
+): Float64Array {
   const out = new Float64Array(n * n);
-  const scale = 1 / Math.sqrt(d);
   for (let i = 0; i < n; i++) {
     const row = out.subarray(i * n, (i + 1) * n);
     let max = -Infinity;
@@ -16,14 +35,18 @@ export function attentionFromQK(q: Float32Array, k: Float32Array, n: number, d: 
         row[j] = -Infinity;
         continue;
       }
-      let dot = 0;
-      for (let c = 0; c < d; c++) dot += q[i * d + c] * k[j * d + c];
-      row[j] = dot * scale;
+      row[j] = formulaScore(formula, dotAt(q, i * d, k, j * d, d)) + (bias ? bias[i * n + j] : 0);
       if (row[j] > max) max = row[j];
     }
     softmaxInPlace(row, max);
   }
   return out;
+}
+
+function dotAt(q: ArrayLike<number>, qOffset: number, k: ArrayLike<number>, kOffset: number, d: number): number {
+  let sum = 0;
+  for (let c = 0; c < d; c++) sum += q[qOffset + c] * k[kOffset + c];
+  return sum;
 }
 
 /** exp(x − max) / Σ, with −∞ giving exactly 0. */
@@ -34,4 +57,60 @@ function softmaxInPlace(row: Float64Array, max: number): void {
     sum += row[j];
   }
   for (let j = 0; j < row.length; j++) row[j] /= sum;
+}
+
+/** A score this low (or a weight of 0) means the key is masked, not scored. */
+const MASKED_BELOW = -1e3;
+
+/** One head's tensors, [n × n] and [n × d] row-major. */
+export interface HeadNumbers {
+  readonly scores: ArrayLike<number>;
+  readonly probs: ArrayLike<number>;
+  readonly q: ArrayLike<number>;
+  readonly k: ArrayLike<number>;
+}
+
+function isVisible(head: HeadNumbers, cell: number): boolean {
+  return head.probs[cell] > 0 && head.scores[cell] > MASKED_BELOW;
+}
+
+/** The scale that best explains scores as scale · q·k over visible keys (least squares): for graphs whose scale is computed. */
+export function fitScale(heads: readonly HeadNumbers[], n: number, d: number): number {
+  let sxy = 0;
+  let sxx = 0;
+  for (const head of heads) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (!isVisible(head, i * n + j)) continue;
+        const x = dotAt(head.q, i * d, head.k, j * d, d);
+        sxy += x * head.scores[i * n + j];
+        sxx += x * x;
+      }
+    }
+  }
+  return sxx > 0 ? sxy / sxx : 1 / Math.sqrt(d);
+}
+
+/** b_ij = score_ij − f(q_i·k_j) where key j is visible to query i, 0 where it is masked: the model's additive term. */
+export function additiveTerm(head: HeadNumbers, n: number, d: number, formula: ScoreFormula): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let cell = 0; cell < n * n; cell++) {
+    if (!isVisible(head, cell)) continue;
+    const i = Math.floor(cell / n);
+    const j = cell % n;
+    out[cell] = head.scores[cell] - formulaScore(formula, dotAt(head.q, i * d, head.k, j * d, d));
+  }
+  return out;
+}
+
+/** Largest |additive term| relative to 1 + the largest |score|: about 1e-6 in float32 when the model adds nothing. */
+export function relativeAdditive(head: HeadNumbers, n: number, d: number, formula: ScoreFormula): number {
+  const term = additiveTerm(head, n, d, formula);
+  let largest = 0;
+  let top = 0;
+  for (let cell = 0; cell < n * n; cell++) {
+    largest = Math.max(largest, Math.abs(term[cell]));
+    if (isVisible(head, cell)) top = Math.max(top, Math.abs(head.scores[cell]));
+  }
+  return largest / (1 + top);
 }

@@ -24,6 +24,18 @@ export interface ModelFacts {
    * K/V head ⌊h / (heads / kvHeads)⌋). Absent when every query head has its own K and V.
    */
   readonly kvHeadOf?: readonly number[];
+  /**
+   * The factor the model multiplies q·k by, as its graph computes it: 1/√d for most, 1 for T5,
+   * query_pre_attn_scalar^-½ for Gemma 2. Absent in results made before it was recorded (then 1/√d).
+   */
+  readonly scale?: number;
+  /** Soft-capping: score = softcap · tanh(q·k · scale / softcap) (Gemma 2). Absent when the model has none. */
+  readonly softcap?: number;
+  /**
+   * What the model adds to the scaled scores besides the mask ("ALiBi bias", "relative position bias"), when it adds
+   * anything; then every layer carries `scores`, and the term is scores − (the formula above) where a key is visible.
+   */
+  readonly additiveTerm?: string;
 }
 
 /** One token as the model saw it. Offsets are UTF-16 code units into the input text, like VS Code's. */
@@ -49,6 +61,8 @@ export interface LayerTensors {
   readonly q: Float32Array;
   readonly k: Float32Array;
   readonly v: Float32Array;
+  /** The Softmax input [heads, n, n]: present when the model adds more than a scale and a mask (see additiveTerm). */
+  readonly scores?: Float32Array;
 }
 
 /** The model's learned position embeddings for positions 0…n−1, read from its weights. */
@@ -72,14 +86,20 @@ export interface AttentionResult {
   readonly positions?: PositionVectors;
 }
 
-export type TensorKind = keyof LayerTensors;
+export type TensorKind = 'probs' | 'q' | 'k' | 'v';
 export const TENSOR_KINDS: readonly TensorKind[] = ['probs', 'q', 'k', 'v'];
 
-/** The [n × n] attention matrix (kind "probs") or [n × headDim] vectors of one head, as a view (no copy). */
-export function headSlice(result: AttentionResult, layer: number, head: number, kind: TensorKind): Float32Array {
+/** 1/√d unless the result records the model's own scale. */
+export function scaleOf(model: ModelFacts): number {
+  return model.scale ?? 1 / Math.sqrt(model.headDim);
+}
+
+/** The [n × n] attention matrix (kind "probs"), scores, or [n × headDim] vectors of one head, as a view (no copy). */
+export function headSlice(result: AttentionResult, layer: number, head: number, kind: TensorKind | 'scores'): Float32Array {
   const n = result.tokens.length;
-  const width = kind === 'probs' ? n : result.model.headDim;
+  const width = kind === 'probs' || kind === 'scores' ? n : result.model.headDim;
   const size = n * width;
   const all = result.layers[layer][kind];
+  if (!all) throw new Error(`layer ${layer} has no ${kind}`);
   return all.subarray(head * size, (head + 1) * size);
 }

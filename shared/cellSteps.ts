@@ -1,7 +1,7 @@
 // Runs everywhere: one attention cell taken apart, step by step, from the head's real q, k and v —
 // q_i ⊙ k_j → Σ → ×scale → + mask → exp → ÷ row denominator → weight — and the head's output for token i,
 // Σ_j w_ij v_j, with the tokens that contribute most. The step-by-step card shows these numbers.
-import { dot, logitRow, maskReason, scaleValue, scoreOf, MIN_TEMPERATURE, MODEL_SETTINGS, type WhatIfInput, type WhatIfSettings } from './whatIf';
+import { dot, hiddenReason, logitRow, scaleValue, scoreOf, MIN_TEMPERATURE, MODEL_SETTINGS, type WhatIfInput, type WhatIfSettings } from './whatIf';
 
 export interface CellSteps {
   readonly query: number;
@@ -18,7 +18,13 @@ export interface CellSteps {
   readonly score: number;
   readonly scale: number;
   readonly temperature: number;
-  /** score · scale / temperature. */
+  /** score · scale. */
+  readonly times: number;
+  /** The model's soft-cap (cap · tanh(times / cap)), when it has one. */
+  readonly softcap?: { readonly cap: number; readonly value: number };
+  /** The model's additive term for this cell (ALiBi, T5's relative bias), when it has one. */
+  readonly bias?: { readonly label: string; readonly value: number };
+  /** (soft-capped score · scale + bias) / temperature. */
   readonly scaled: number;
   /** 0, or −∞ when key j is hidden from query i. */
   readonly mask: 0 | typeof Number.NEGATIVE_INFINITY;
@@ -52,10 +58,14 @@ export function cellSteps(input: WhatIfInput, query: number, key: number, settin
   const qNorm = Math.sqrt(dot(qi, 0, qi, 0, d));
   const kNorm = Math.sqrt(dot(kj, 0, kj, 0, d));
   const score = scoreOf(settings.scoring, sum, qNorm, kNorm);
-  const scale = scaleValue(settings.scale, d);
+  const formula = input.formula;
+  const scale = scaleValue(settings.scale, d, formula?.scale);
   const temperature = Math.max(settings.temperature, MIN_TEMPERATURE);
-  const scaled = score * (scale / temperature);
-  const reason = maskReason(settings.mask, causal, query, key);
+  const times = score * scale;
+  const capped = formula?.softcap ? formula.softcap * Math.tanh(times / formula.softcap) : times;
+  const biasValue = formula?.bias ? formula.bias[query * input.n + key] : undefined;
+  const scaled = (capped + (biasValue ?? 0)) / temperature;
+  const reason = hiddenReason(settings, input, query, key);
   const mask = reason === undefined ? 0 : -Infinity;
   // The whole row, for the denominator: the same function the what-if matrix uses.
   const row = logitRow(input, settings, query);
@@ -67,7 +77,9 @@ export function cellSteps(input: WhatIfInput, query: number, key: number, settin
   for (const x of row) denominator += x === -Infinity ? 0 : Math.exp(x - shift);
   const exp = logit === -Infinity ? 0 : Math.exp(logit - shift);
   return {
-    query, key, d, q: qi, k: kj, products, dot: sum, score, scale, temperature, scaled, mask, maskReason: reason, logit,
+    query, key, d, q: qi, k: kj, products, dot: sum, score, scale, temperature, times, scaled, mask, maskReason: reason, logit,
+    ...(formula?.softcap ? { softcap: { cap: formula.softcap, value: capped } } : {}),
+    ...(biasValue !== undefined ? { bias: { label: formula?.biasLabel ?? 'bias', value: biasValue } } : {}),
     shift, exp, denominator, weight: denominator > 0 ? exp / denominator : 0,
   };
 }

@@ -3,6 +3,8 @@
 export type QkvErrorCode =
   | 'empty-input'
   | 'too-long'
+  | 'unreadable-text'
+  | 'conversion-failed'
   | 'model-not-found'
   | 'model-invalid'
   | 'download-failed'

@@ -2,7 +2,8 @@
 // Readable with json.load + numpy.array and no custom code.
 
 export const EXPORT_FORMAT = 'qkv-scope.attention';
-export const EXPORT_VERSION = 1;
+/** 2: the model's `scale` (and `softcap`, `additive_term`), and per-head `scores` where the model adds a bias. */
+export const EXPORT_VERSION = 2;
 
 export interface ExportModel {
   readonly id: string;
@@ -18,6 +19,12 @@ export interface ExportModel {
   readonly onnx_file?: string;
   /** Grouped-query attention: for each query head, the K/V head it shares. Absent when every head has its own. */
   readonly kv_head_of?: readonly number[];
+  /** The factor the model multiplies q·k by (1/√head_dim for most models, 1 for T5). */
+  readonly scale: number;
+  /** Soft-capping: score = softcap · tanh(q·k · scale / softcap). Absent when the model has none. */
+  readonly softcap?: number;
+  /** What the model adds to the scores besides the mask ("ALiBi bias"); then each head carries `scores`. */
+  readonly additive_term?: string;
 }
 
 export interface ExportToken {
@@ -41,6 +48,8 @@ export interface ExportHead {
   readonly q: number[][];
   readonly k: number[][];
   readonly v: number[][];
+  /** [n][n]: the Softmax input (scale, bias and mask applied); only when the model adds more than a mask. */
+  readonly scores?: number[][];
 }
 
 export interface ExportLayer {
@@ -74,7 +83,7 @@ export function checkExport(value: unknown): AttentionExport {
   if (doc!.version !== EXPORT_VERSION) fail(`version is ${JSON.stringify(doc!.version)}`);
   const { model, tokens, layers, text } = doc as AttentionExport;
   if (typeof text !== 'string') fail('text is missing');
-  if (!model || typeof model.head_dim !== 'number' || typeof model.heads !== 'number') fail('model facts are missing');
+  if (!model || typeof model.head_dim !== 'number' || typeof model.heads !== 'number' || typeof model.scale !== 'number') fail('model facts are missing');
   if (!Array.isArray(tokens)) fail('tokens are missing');
   tokens.forEach((t, i) => {
     if (t.index !== i || typeof t.id !== 'number' || !(t.start >= 0 && t.end >= t.start && t.end <= text.length)) {
@@ -88,6 +97,7 @@ export function checkExport(value: unknown): AttentionExport {
       const where = `layer ${layer.layer} head ${head.head}`;
       checkMatrix(head.attention, n, n, `${where} attention`, fail);
       for (const kind of ['q', 'k', 'v'] as const) checkMatrix(head[kind], n, model.head_dim, `${where} ${kind}`, fail);
+      if (model.additive_term !== undefined || head.scores !== undefined) checkMatrix(head.scores, n, n, `${where} scores`, fail);
     }
   }
   return doc as AttentionExport;

@@ -20,6 +20,8 @@ export interface HeadTensors {
   readonly q: ArrayBuffer;
   readonly k: ArrayBuffer;
   readonly v: ArrayBuffer;
+  /** The Softmax input [n × n], when the model adds more than a scale and a mask (ModelFacts.additiveTerm). */
+  readonly scores?: ArrayBuffer;
 }
 
 export interface HeadRef {

@@ -2,16 +2,21 @@
 // the what-if lab's math. Pure functions on row-major arrays; float64 throughout.
 //
 //   score_ij = f(q_i, k_j)              f: dot, squared dot (sign kept), negated dot or cosine
-//   logit_ij = score_ij · scale / T + mask_ij        mask: 0, or −∞ for a key the token may not see
+//   logit_ij = (g(score_ij · scale) + b_ij) / T + mask_ij        mask: 0, or −∞ for a key the token may not see
+//   g: the model's soft-capping cap·tanh(x / cap) when it has one (Gemma 2), else x; b: the model's additive term
+//   (ALiBi, T5's relative bias), else 0; scale: the model's own unless the lab changes it.
 //   w_ij     = exp(logit_ij) / Σ_j' exp(logit_ij')   (computed as exp(logit − row max): same value, no overflow)
 //
 // With the model's own settings (dot, 1/√d, T = 1, the model's mask) this is exactly the model's formula, and the
 // unit tests check that it gives back the model's attention to 1e-5.
 
+import { formulaScore, type ScoreFormula } from './attentionMath';
+
 /** How a query and a key are compared. */
 export type Scoring = 'dot' | 'squaredDot' | 'negatedDot' | 'cosine';
 
 export type ScaleChoice =
+  /** The model's own scale (1/√d for most models; the name is kept so that saved settings still load). */
   | { readonly kind: 'sqrtD' }
   | { readonly kind: 'one' }
   | { readonly kind: 'custom'; readonly value: number };
@@ -48,11 +53,11 @@ export function isModelSettings(s: WhatIfSettings): boolean {
   return s.scoring === 'dot' && s.scale.kind === 'sqrtD' && s.temperature === 1 && s.mask.kind === 'model';
 }
 
-/** The number the scaled score is multiplied by. */
-export function scaleValue(scale: ScaleChoice, d: number): number {
+/** The number the score is multiplied by; `modelScale` is the model's own (1/√d when unknown). */
+export function scaleValue(scale: ScaleChoice, d: number, modelScale = 1 / Math.sqrt(d)): number {
   switch (scale.kind) {
     case 'sqrtD':
-      return 1 / Math.sqrt(d);
+      return modelScale;
     case 'one':
       return 1;
     case 'custom':
@@ -60,9 +65,11 @@ export function scaleValue(scale: ScaleChoice, d: number): number {
   }
 }
 
-/** "1/√8", "1", "0.5". */
-export function scaleText(scale: ScaleChoice, d: number): string {
-  return scale.kind === 'sqrtD' ? `1/√${d}` : scale.kind === 'one' ? '1' : String(scale.value);
+/** "1/√8" for the model's scale when it is 1/√d, else the number: "1", "0.25", "0.5". */
+export function scaleText(scale: ScaleChoice, d: number, modelScale = 1 / Math.sqrt(d)): string {
+  const value = scaleValue(scale, d, modelScale);
+  const isRootD = scale.kind === 'sqrtD' && Math.abs(value * Math.sqrt(d) - 1) < 1e-6;
+  return isRootD ? `1/√${d}` : String(Number(value.toPrecision(6)));
 }
 
 /** Dot product of q[qOffset…+d) and k[kOffset…+d). */
@@ -116,6 +123,26 @@ export interface WhatIfInput {
   readonly d: number;
   /** The model's own mask is causal. */
   readonly causal: boolean;
+  /** The model's own formula: scale, soft-cap and additive term. Absent: 1/√d and nothing else. */
+  readonly formula?: HeadFormula;
+}
+
+/** One head's formula: the model's scale and soft-cap, and its additive term b [n × n] with its name. */
+export interface HeadFormula extends ScoreFormula {
+  readonly bias?: ArrayLike<number>;
+  /** "ALiBi bias", "relative position bias". */
+  readonly biasLabel?: string;
+  /** [n × n], 1 where the model's own mask hides a key beyond causality (a sliding window, padding). */
+  readonly hidden?: ArrayLike<number>;
+}
+
+export const MODEL_MASK_REASON = 'the model’s own mask hides this key (a sliding window or padding)';
+
+/** Why key j is hidden from query i: the lab's mask choice, or the model's own mask beyond causality. */
+export function hiddenReason(settings: WhatIfSettings, input: WhatIfInput, i: number, j: number): string | undefined {
+  const reason = maskReason(settings.mask, input.causal, i, j);
+  if (reason !== undefined || settings.mask.kind !== 'model') return reason;
+  return input.formula?.hidden?.[i * input.n + j] ? MODEL_MASK_REASON : undefined;
 }
 
 /** ‖q_i‖ and ‖k_j‖ for every token: only cosine scoring needs them. */
@@ -134,14 +161,17 @@ export function normsOf(input: WhatIfInput): Norms {
 
 /** logit_ij for one query i and every key j (−∞ where masked): the one place the formula is written. */
 export function logitRow(input: WhatIfInput, settings: WhatIfSettings, i: number, norms?: Norms): Float64Array {
-  const { q, k, n, d, causal } = input;
-  const factor = scaleValue(settings.scale, d) / Math.max(settings.temperature, MIN_TEMPERATURE);
+  const { q, k, n, d, formula } = input;
+  // g(score · scale): the soft-cap is part of the model's formula, so it stays when the lab changes the scale.
+  const scaled: ScoreFormula = { scale: scaleValue(settings.scale, d, formula?.scale), softcap: formula?.softcap };
+  const temperature = Math.max(settings.temperature, MIN_TEMPERATURE);
   const ns = settings.scoring === 'cosine' ? (norms ?? normsOf(input)) : undefined;
   const row = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    row[j] = maskReason(settings.mask, causal, i, j) !== undefined
+    const score = scoreOf(settings.scoring, dot(q, i * d, k, j * d, d), ns?.q[i] ?? 0, ns?.k[j] ?? 0);
+    row[j] = hiddenReason(settings, input, i, j) !== undefined
       ? -Infinity
-      : scoreOf(settings.scoring, dot(q, i * d, k, j * d, d), ns?.q[i] ?? 0, ns?.k[j] ?? 0) * factor;
+      : (formulaScore(scaled, score) + (formula?.bias?.[i * n + j] ?? 0)) / temperature;
   }
   return row;
 }

@@ -14,6 +14,8 @@ export interface ReadingInput {
   readonly model: ArrayLike<number>;
   /** The what-if attention [n × n]. */
   readonly variant: ArrayLike<number>;
+  /** The model's own scale; 1/√d when absent. */
+  readonly modelScale?: number;
 }
 
 const ENTROPY_SAME = 0.05;
@@ -50,8 +52,9 @@ function* formulaChanges(input: ReadingInput): Generator<string> {
       break;
   }
   if (settings.scale.kind !== 'sqrtD') {
-    const times = scaleValue(settings.scale, d) * Math.sqrt(d);
-    yield `scale ${scaleText(settings.scale, d)} instead of 1/√${d}: scores ${fixed(times, 2)}× the model’s`;
+    const model = input.modelScale ?? 1 / Math.sqrt(d);
+    const times = scaleValue(settings.scale, d, model) / model;
+    yield `scale ${scaleText(settings.scale, d, model)} instead of ${scaleText({ kind: 'sqrtD' }, d, model)}: scores ${fixed(times, 2)}× the model’s`;
   }
   if (settings.temperature !== 1) {
     yield `temperature ${settings.temperature}: logits divided by ${settings.temperature}, so softmax is ${settings.temperature > 1 ? 'flatter' : 'sharper'}`;

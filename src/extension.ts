@@ -7,6 +7,7 @@ import { deleteCachedModel } from './commands/deleteCachedModel';
 import { exportJson, type ExportScope } from './commands/exportJson';
 import { registerInternalCommands } from './commands/internalCommands';
 import { watchSelection } from './commands/liveUpdate';
+import { openNanoGpt } from './commands/openNanoGpt';
 import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
@@ -32,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.exportJson', 'Export Attention as JSON',
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
+    registerCommand(log, 'qkvScope.openNanoGpt', 'Open a nanoGPT checkpoint',
+      (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {

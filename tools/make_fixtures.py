@@ -16,6 +16,9 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
                       including the activation x activation MatMuls (Q·Kᵀ, probs·V)
   no-attention        embedding + MLP, no Softmax at all
   fused-attention     com.microsoft Attention contrib op (nothing to expose)
+  tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gemma2
+                      one per attention family whose eager code differs (tools/families/): 3-D scores,
+                      ALiBi, scale on q, no scale + relative bias, partial rotary, soft-capping + sliding window
 The GPT-2-tokenizer models use real GPT-2 ids: row = input_ids % 512 inside the graph, and logits
 come out over all 50257 ids (Tile + Slice), so the real GPT-2 tokenizer works with them.
 """
@@ -39,6 +42,7 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import modeling  # noqa: E402
+from families import bloom, common, gemma2, gpt_neox, opt_bart, t5  # noqa: E402
 from build_gpt2_tokenizer import build_tokenizer as build_gpt2_tokenizer  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
 
@@ -219,9 +223,135 @@ def make_tiny_roberta(out):
     write_json(os.path.join(d, "config.json"), modeling.roberta_config(vocab_size, **cfg))
 
 
+# ----------------------------------------------------------------------------------------------
+# Attention families (tools/families/): 2 layers × 4 heads × head_dim 8, hidden 32, 128 positions
+# ----------------------------------------------------------------------------------------------
+FAMILY = dict(hidden=32, heads=4, layers=2)
+
+
+def write_opt_tokenizer(d, model_max_length):
+    """OPT's vocabulary is RoBERTa's (same byte-level BPE, <s> <pad> </s> <unk> first); its tokenizer puts </s>
+    before the text as BOS and adds nothing after it."""
+    vocab_size = write_roberta_tokenizer(d, model_max_length)
+    path = os.path.join(d, "tokenizer.json")
+    with open(path, encoding="utf-8") as f:
+        tok = json.load(f)
+    bos = {"SpecialToken": {"id": "</s>", "type_id": 0}}
+    tok["post_processor"] = {
+        "type": "TemplateProcessing",
+        "single": [bos, {"Sequence": {"id": "A", "type_id": 0}}],
+        "pair": [bos, {"Sequence": {"id": "A", "type_id": 0}}, bos, {"Sequence": {"id": "B", "type_id": 1}}],
+        "special_tokens": {"</s>": {"id": "</s>", "ids": [2], "tokens": ["</s>"]}},
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(tok, f, ensure_ascii=False)
+    write_json(os.path.join(d, "tokenizer_config.json"), {
+        "tokenizer_class": "GPT2Tokenizer", "add_bos_token": True, "add_prefix_space": False,
+        "model_max_length": model_max_length, "bos_token": "</s>", "eos_token": "</s>", "unk_token": "</s>",
+        "pad_token": "<pad>", "clean_up_tokenization_spaces": False,
+    })
+    return vocab_size
+
+
+T5_SPECIALS = ["<pad>", "</s>", "<unk>"]  # ids 0-2, as in t5-small
+
+
+def write_t5_tokenizer(d, model_max_length):
+    """A SentencePiece-style Unigram vocabulary (Metaspace ▁, </s> appended, like t5-small's tokenizer.json) built
+    from tiny-bert's corpus words, lower-case and capitalised, plus single characters so any ASCII text encodes."""
+    words = [w for w in wordpiece_vocab() if w not in SPECIALS and not w.startswith("##") and len(w) > 1]
+    chars = list(string.ascii_letters + string.digits + string.punctuation)
+    pieces = [[t, 0.0] for t in T5_SPECIALS]
+    pieces += [["▁" + w, -5.0 - i / 1000] for i, w in enumerate(words)]
+    pieces += [["▁" + w.capitalize(), -6.0 - i / 1000] for i, w in enumerate(words)]
+    pieces += [["▁", -8.0]] + [[c, -10.0] for c in chars] + [["▁" + c, -9.0] for c in chars]
+    metaspace = {"type": "Metaspace", "replacement": "▁", "add_prefix_space": True, "prepend_scheme": "always",
+                 "split": True}
+    eos = {"SpecialToken": {"id": "</s>", "type_id": 0}}
+    tok = {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                          "normalized": False, "special": True} for i, t in enumerate(T5_SPECIALS)],
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, metaspace]},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"Sequence": {"id": "A", "type_id": 0}}, eos],
+            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, eos, {"Sequence": {"id": "B", "type_id": 0}}, eos],
+            "special_tokens": {"</s>": {"id": "</s>", "ids": [1], "tokens": ["</s>"]}},
+        },
+        "decoder": metaspace,
+        "model": {"type": "Unigram", "unk_id": 2, "vocab": pieces, "byte_fallback": False},
+    }
+    write_json(os.path.join(d, "tokenizer.json"), tok)
+    write_json(os.path.join(d, "tokenizer_config.json"), {
+        "tokenizer_class": "T5Tokenizer", "model_max_length": model_max_length, "eos_token": "</s>",
+        "unk_token": "<unk>", "pad_token": "<pad>", "extra_ids": 0, "additional_special_tokens": [],
+        "clean_up_tokenization_spaces": True,
+    })
+    return len(pieces)
+
+
+def make_tiny_opt(out):
+    d = model_dir(out, "tiny-opt")
+    dims = dict(**FAMILY, ffn=64, max_pos=128)
+    common.export_lm(opt_bart.OPTForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    vocab_size = write_opt_tokenizer(d, dims["max_pos"])
+    write_json(os.path.join(d, "config.json"), opt_bart.opt_config(vocab_size, **dims))
+
+
+def make_tiny_bloom(out):
+    d = model_dir(out, "tiny-bloom")
+    common.export_lm(bloom.BloomForCausalLM(ROWS, **FAMILY), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), bloom.bloom_config(**FAMILY, max_pos=128))
+    write_gpt2_tokenizer(d, 128)
+
+
+def make_tiny_bart(out):
+    d = model_dir(out, "tiny-bart")
+    dims = dict(**FAMILY, ffn=64, max_pos=128)
+    common.export_lm(opt_bart.BartEncoderModel(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"),
+                       output="last_hidden_state")
+    vocab_size = write_roberta_tokenizer(d, dims["max_pos"])  # BART's tokenizer is RoBERTa's
+    write_json(os.path.join(d, "config.json"), opt_bart.bart_config(vocab_size, **dims))
+
+
+def make_tiny_t5(out):
+    d = model_dir(out, "tiny-t5")
+    vocab_size = write_t5_tokenizer(d, 512)
+    dims = dict(d_model=32, d_kv=8, n_heads=4, d_ff=64, layers=2)
+    common.export_lm(t5.T5EncoderModel(vocab_size, **dims), os.path.join(d, "onnx", "model.onnx"),
+                       output="last_hidden_state")
+    write_json(os.path.join(d, "config.json"), t5.t5_config(vocab_size, **dims))
+
+
+def make_tiny_gpt_neox(out):
+    d = model_dir(out, "tiny-gpt-neox")
+    dims = dict(**FAMILY, inner=64, rotary_pct=0.25, max_pos=128)  # Pythia's rotary_pct: 2 of 8 dims rotate
+    common.export_lm(gpt_neox.GPTNeoXForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), gpt_neox.gpt_neox_config(**dims))
+    write_gpt2_tokenizer(d, dims["max_pos"])
+
+
+# query_pre_attn_scalar 16 ≠ head_dim 8, so a 1/√head_dim guess is visibly wrong; soft-cap 5 (Gemma 2 uses 50) so
+# tanh bends these scores; a window of 4 keys on layer 0.
+GEMMA2 = dict(hidden=32, heads=4, kv_heads=2, head_dim=8, layers=2, inner=64, scalar=16, softcap=5.0, window=4,
+              final_softcap=30.0)
+
+
+def make_tiny_gemma2(out):
+    d = model_dir(out, "tiny-gemma2")
+    common.export_lm(gemma2.Gemma2ForCausalLM(ROWS, **GEMMA2), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), gemma2.gemma2_config(**GEMMA2, max_pos=128))
+    write_gpt2_tokenizer(d, 128)
+
+
+FAMILIES = {"tiny-opt": make_tiny_opt, "tiny-bloom": make_tiny_bloom, "tiny-bart": make_tiny_bart,
+            "tiny-t5": make_tiny_t5, "tiny-gpt-neox": make_tiny_gpt_neox, "tiny-gemma2": make_tiny_gemma2}
+
 # Fixtures that can be (re)written alone with --only NAME, leaving every other fixture byte-identical.
 ONLY = {"wide-gpt2": make_wide_gpt2, "tiny-llama": make_tiny_llama, "tiny-distilbert": make_tiny_distilbert,
-        "tiny-roberta": make_tiny_roberta}
+        "tiny-roberta": make_tiny_roberta, **FAMILIES}
 
 
 class NoAttention(nn.Module):
@@ -391,6 +521,8 @@ def main():
     make_tiny_llama(args.out)
     make_tiny_distilbert(args.out)
     make_tiny_roberta(args.out)
+    for make in FAMILIES.values():
+        make(args.out)
     print("fixtures written to", args.out)
 
 

@@ -12,6 +12,8 @@ export interface HeadData {
   readonly q: Float32Array;
   readonly k: Float32Array;
   readonly v: Float32Array;
+  /** The Softmax input, when the model adds more than a scale and a mask. */
+  readonly scores?: Float32Array;
   /**
    * Largest attention value in this head, for the "0 → head max" colour scale. In a causal model the first row
    * is always [1, 0, 0, …] (the first token can only attend to itself), so it is left out there: otherwise every
@@ -26,9 +28,11 @@ export function toHeadData(resultId: number, ref: HeadRef, tensors: HeadTensors,
   const [q, k, v] = [tensors.q, tensors.k, tensors.v].map((buffer) => new Float32Array(buffer));
   if (probs.length !== n * n) return `probs has ${probs.length} values, expected ${n}×${n}`;
   if ([q, k, v].some((t) => t.length !== n * headDim)) return `q/k/v are not ${n}×${headDim}`;
+  const scores = tensors.scores && new Float32Array(tensors.scores);
+  if (scores && scores.length !== n * n) return `scores has ${scores.length} values, expected ${n}×${n}`;
   let max = 0;
   for (let i = causal && n > 1 ? n : 0; i < probs.length; i++) if (probs[i] > max) max = probs[i];
-  return { resultId, ref, n, probs, q, k, v, max };
+  return { resultId, ref, n, probs, q, k, v, max, ...(scores ? { scores } : {}) };
 }
 
 export class HeadCache {

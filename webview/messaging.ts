@@ -53,7 +53,7 @@ function checkToWebview(data: unknown): ToWebview | undefined {
     }
     case 'head': {
       const t = m.tensors as Record<string, unknown> | undefined;
-      const buffers = t && ['probs', 'q', 'k', 'v'].every((kind) => t[kind] instanceof ArrayBuffer);
+      const buffers = t && ['probs', 'q', 'k', 'v'].every((kind) => t[kind] instanceof ArrayBuffer) && (t.scores === undefined || t.scores instanceof ArrayBuffer);
       return buffers && isIndex(m.requestId) && isIndex(m.resultId) && isRef(m.ref) ? (data as ToWebview) : undefined;
     }
     case 'status': {

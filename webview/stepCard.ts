@@ -4,6 +4,7 @@
 // token i, with the tokens that contribute most. The arithmetic is shared/cellSteps.ts.
 import type { ModelFacts, Token } from '../shared/attentionResult';
 import { cellSteps, tokenOutput, type CellSteps, type TokenOutput } from '../shared/cellSteps';
+import { headFormula } from '../shared/headFormula';
 import type { ResultSummary, StepShown } from '../shared/protocol';
 import { BarStrip, sharedScale } from './barStrip';
 import { el } from './dom';
@@ -139,7 +140,7 @@ export class StepCard {
     const { model, tokens } = summary;
     const n = head.n;
     const d = model.headDim;
-    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal }, query, key);
+    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) }, query, key);
     const output = tokenOutput(head.probs.subarray(query * n, (query + 1) * n), head.v, n, d, query);
     this.current = { steps, output, palette };
     const [qi, kj] = [tokens[query].display, tokens[key].display];
@@ -190,7 +191,7 @@ export class StepCard {
     const shifted = s.shift !== 0 ? ` − ${sig(s.shift)}` : '';
     const items: [string, string, StageId][] = [
       ['sum', `q·k = Σ_c q_c k_c = ${sig(s.dot, 6)}`, 'scores'],
-      ['scale', `q·k / √d = ${sig(s.dot, 6)} / √${s.d} = ${sig(s.dot, 6)} / ${sig(Math.sqrt(s.d), 5)} = ${sig(s.scaled, 6)}`, 'scores'],
+      ...formulaItems(s),
       ['mask', s.mask === 0 ? `+ 0 (key ${s.key + 1} is visible to query ${s.query + 1}) = ${sig(s.logit, 6)}` : `+ −∞ (${s.maskReason}) = −∞`, 'scores'],
       ['exp', s.mask === 0 ? `exp(${sig(s.logit, 6)}${shifted}) = ${sig(s.exp, 6)}` : 'exp(−∞) = 0', 'softmax'],
       ['denominator', `Σ_j exp(s_${s.query + 1},j${shifted}) over the ${visible} visible key${visible === 1 ? '' : 's'} of row ${s.query + 1} = ${sig(s.denominator, 6)}`, 'softmax'],
@@ -205,6 +206,17 @@ export class StepCard {
 }
 
 const weightText = (w: number): string => w.toFixed(6);
+
+/** The model's own formula, one term a line: "× scale 1/√8", "soft-cap 50·tanh(…)", "+ ALiBi bias −1.50". */
+function formulaItems(s: CellSteps): [string, string, StageId][] {
+  const scale = Math.abs(s.scale * Math.sqrt(s.d) - 1) < 1e-6
+    ? `q·k / √d = ${sig(s.dot, 6)} / √${s.d} = ${sig(s.dot, 6)} / ${sig(Math.sqrt(s.d), 5)} = ${sig(s.times, 6)}`
+    : `q·k × scale ${sig(s.scale, 6)} = ${sig(s.dot, 6)} × ${sig(s.scale, 6)} = ${sig(s.times, 6)}`;
+  const items: [string, string, StageId][] = [['scale', scale, 'scores']];
+  if (s.softcap) items.push(['soft-cap', `${sig(s.softcap.cap)} · tanh(${sig(s.times, 6)} / ${sig(s.softcap.cap)}) = ${sig(s.softcap.value, 6)}`, 'scores']);
+  if (s.bias) items.push(['bias', `+ ${s.bias.label} ${sig(s.bias.value, 3)} = ${sig((s.softcap?.value ?? s.times) + s.bias.value, 6)}`, 'scores']);
+  return items;
+}
 
 function indexOf(select: HTMLSelectElement): number | undefined {
   return select.value === '' ? undefined : Number(select.value);

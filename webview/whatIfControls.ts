@@ -25,7 +25,7 @@ export class WhatIfControls {
 
   constructor(private readonly onChange: (settings: WhatIfSettings) => void) {
     this.scoring = select('qkv-whatif-scoring', Object.entries(SCORING_LABELS));
-    this.scale = select('qkv-whatif-scale', [['sqrtD', '1/√d (the model’s)'], ['one', '1 (no scaling)'], ['custom', 'custom…']]);
+    this.scale = select('qkv-whatif-scale', [['sqrtD', 'the model’s own'], ['one', '1 (no scaling)'], ['custom', 'custom…']]);
     this.customScale = el('input', { className: 'qkv-number', attrs: { type: 'number', id: 'qkv-whatif-custom-scale', step: '0.05', min: '0', 'aria-label': 'Custom scale' } });
     this.temperature = el('input', {
       className: 'qkv-range',

@@ -3,6 +3,7 @@
 // difference side by side, a one-line reading of what changed, and how far the head's output vectors moved.
 import type { ResultSummary } from '../shared/protocol';
 import { headOutputs, largestMagnitude, outputChange, whatIfAttention, type WhatIfSettings } from '../shared/whatIf';
+import { headFormula } from '../shared/headFormula';
 import { whatIfReading } from '../shared/whatIfReading';
 import { el } from './dom';
 import { num, quoted, sig } from './format';
@@ -71,10 +72,11 @@ export class WhatIfView {
     const { model, tokens } = summary;
     const n = head.n;
     const d = model.headDim;
-    const ours = whatIfAttention({ q: head.q, k: head.k, n, d, causal: model.causal }, settings);
+    const formula = headFormula(model, head, n);
+    const ours = whatIfAttention({ q: head.q, k: head.k, n, d, causal: model.causal, formula }, settings);
     const diff = ours.map((x, i) => x - head.probs[i]);
     const labels = tokens.map((t) => t.display);
-    this.reading.textContent = whatIfReading({ settings, causal: model.causal, n, d, labels, model: head.probs, variant: ours });
+    this.reading.textContent = whatIfReading({ settings, causal: model.causal, n, d, labels, model: head.probs, variant: ours, modelScale: formula.scale });
     const moved = outputChange(headOutputs(head.probs, head.v, n, d), headOutputs(ours, head.v, n, d), n, d);
     const share = moved.meanNorm > 0 ? ` (${Math.round((moved.mean / moved.meanNorm) * 100)}% of the mean ‖o_i‖, ${sig(moved.meanNorm)})` : '';
     this.change.textContent =

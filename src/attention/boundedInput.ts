@@ -1,12 +1,10 @@
 // Runs in the engine worker (Node): refuses text that is too long before anything costly happens. The size is
 // checked first; then the text is tokenized a piece at a time, only until it is known to be too long, with the
 // tokenizer alone: a graph of hundreds of MB is neither downloaded nor loaded for text that would be refused.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { QkvError } from '../../shared/errors';
 import { MAX_INPUT_BYTES } from '../../shared/limits';
-import { maxPositionsOf, type RawConfig } from '../model/modelConfig';
+import { readModelConfig, type ModelConfig } from '../model/modelConfig';
 
 /** Pieces cut at whitespace: a token never spans a cut, so their counts add up to the whole text's (± special tokens). */
 const PIECE_CHARS = 2_000;
@@ -19,15 +17,15 @@ export function assertInputSize(text: string): void {
 }
 
 /** The token limit that applies: the user's, or the model's positions when fewer. */
-export function tokenLimit(config: RawConfig, maxTokens: number, modelId: string): { limit: number; why: string } {
-  const positions = maxPositionsOf(config);
+export function tokenLimit(config: ModelConfig, maxTokens: number, modelId: string): { limit: number; why: string } {
+  const positions = config.maxPositions;
   return positions !== null && positions < maxTokens
     ? { limit: positions, why: `model "${modelId}" reads at most ${positions} positions` }
     : { limit: maxTokens, why: `the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens)` };
 }
 
 /** Tokenizes piece by piece and throws as soon as the count passes the limit. */
-export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: string, config: RawConfig, maxTokens: number, modelId: string): void {
+export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: string, config: ModelConfig, maxTokens: number, modelId: string): void {
   const { limit, why } = tokenLimit(config, maxTokens, modelId);
   if (text.length <= PIECE_CHARS) {
     const exact = tokenizer.encode(text).length;
@@ -50,13 +48,12 @@ export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: stri
 /** Before the graph is downloaded or loaded: the folder's tokenizer and config alone decide. */
 export async function precheckLength(dir: string, modelId: string, text: string, maxTokens: number): Promise<void> {
   let tokenizer: PreTrainedTokenizer;
-  let config: RawConfig;
+  let config: ModelConfig;
   try {
-    config = JSON.parse(await fs.promises.readFile(path.join(dir, 'config.json'), 'utf8')) as RawConfig;
+    config = readModelConfig(dir, modelId);
     tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
   } catch {
     return; // loading the model reports what is wrong with these files, in its own words
   }
-  if (config === null || typeof config !== 'object') return;
   assertFewEnoughTokens(tokenizer, text, config, maxTokens, modelId);
 }

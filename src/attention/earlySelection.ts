@@ -3,7 +3,6 @@
 import { QkvError } from '../../shared/errors';
 import type { ExportSelection } from '../../shared/exportSchema';
 import type { LoadedModel } from '../model/loadModel';
-import { headsOf } from '../model/modelConfig';
 
 export function checkSelectionEarly(model: LoadedModel, selection: ExportSelection | undefined): void {
   const check = (wanted: readonly number[] | undefined, count: number | null, what: string) => {
@@ -11,5 +10,5 @@ export function checkSelectionEarly(model: LoadedModel, selection: ExportSelecti
     if (bad.length > 0) throw new QkvError('bad-argument', `No ${what} ${bad.join(', ')}: the model has ${what}s 0 to ${count! - 1}.`);
   };
   check(selection?.layers, model.sites.length, 'layer');
-  check(selection?.heads, headsOf(model.config), 'head');
+  check(selection?.heads, model.config.heads, 'head');
 }

@@ -26,7 +26,7 @@ let queue: Promise<void> = Promise.resolve();
 
 const post = (message: FromWorker) => {
   const transfer = message.type === 'result'
-    ? message.result.layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer]) as ArrayBuffer[]
+    ? message.result.layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[]
     : [];
   port.postMessage(message, transfer);
 };

@@ -1,38 +1,105 @@
-// Runs in the engine worker (Node): the inputs an optimum-style ONNX export expects, for one unpadded sequence.
+// Runs in Node (engine worker): the input tensors for one sequence, built from a FeedPlan (see feedPlan.ts).
+// Text runs feed token ids; probes (`qkv-scope inspect --probe`) also fill hidden states and weights at random.
 import * as ort from 'onnxruntime-node';
-import { QkvError } from '../../shared/errors';
-import { headDimOf, keyValueHeadsOf, type RawConfig } from '../model/modelConfig';
+import type { ElementType } from '../model/onnx/graphInputs';
+import type { FeedPlan, PlannedInput } from './feedPlan';
 
-const PAST_INPUT = /^past_key_values\.\d+\.(key|value)$/;
+export interface FeedValues {
+  /** The real token ids, n of them. */
+  readonly ids: readonly number[];
+  /** The length the graph runs at: n, or the graph's fixed length (the rest is padding). */
+  readonly length: number;
+  readonly padId: number;
+  /** Causal models get a lower-triangular 4-D mask. */
+  readonly causal: boolean;
+  /** Uniform in [0, 1): the probe's source of random values. */
+  readonly random?: () => number;
+}
 
-export function buildFeeds(session: ort.InferenceSession, ids: readonly number[], config: RawConfig, modelId: string): Record<string, ort.Tensor> {
-  const n = ids.length;
-  const int64 = (values: readonly number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
+export function buildFeeds(plan: FeedPlan, values: FeedValues): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    if (name === 'input_ids') feeds[name] = int64(ids);
-    else if (name === 'attention_mask') feeds[name] = int64(ids.map(() => 1));
-    else if (name === 'token_type_ids') feeds[name] = int64(ids.map(() => 0));
-    else if (name === 'position_ids') feeds[name] = int64(ids.map((_, i) => i));
-    else if (PAST_INPUT.test(name)) feeds[name] = emptyPast(session, name, config, modelId);
-    else throw new QkvError('model-invalid', `Model "${modelId}" needs an input "${name}" that QKV Scope does not know how to fill.`);
-  }
+  for (const input of plan.inputs) feeds[input.name] = feedFor(input, values);
   return feeds;
 }
 
-/** An empty cache ([1, kv_heads, 0, head_dim]): the whole selection is the prompt. */
-function emptyPast(session: ort.InferenceSession, name: string, config: RawConfig, modelId: string): ort.Tensor {
-  const meta = metadataDims(session, name);
-  const heads = typeof meta?.[1] === 'number' ? meta[1] : keyValueHeadsOf(config);
-  const headDim = typeof meta?.[3] === 'number' ? meta[3] : headDimOf(config);
-  if (!heads || !headDim) {
-    throw new QkvError('model-invalid', `Model "${modelId}": config.json does not say how many heads and dimensions "${name}" has.`);
+function feedFor(input: PlannedInput, v: FeedValues): ort.Tensor {
+  const dims = input.dims.map((d, axis) => sizeOf(d, axis, v.length));
+  const size = dims.reduce((a, b) => a * b, 1);
+  const n = v.ids.length;
+  const random = v.random ?? Math.random;
+  const fill = (value: (index: number) => number) => tensor(input.type, Array.from({ length: size }, (_, i) => value(i)), dims);
+  const lastDim = dims.at(-1) ?? 1;
+  switch (input.role.kind) {
+    case 'ids': return fill((i) => (i % lastDim < n ? v.ids[i % lastDim] : v.padId));
+    case 'token-types': return fill(() => 0);
+    case 'positions': return fill((i) => i % lastDim);
+    case 'past': return fill(() => 0);
+    case 'mask-length': return fill(() => n);
+    case 'hidden': return fill(() => random() * 2 - 1);
+    case 'random': return fill(() => randomValue(input, random));
+    case 'mask': {
+      const form = input.role.form;
+      const rows = dims.length >= 3 ? dims.at(-2)! : 1;
+      const visible = (i: number) => {
+        const col = i % lastDim;
+        const row = Math.floor(i / lastDim) % rows;
+        return col < n && (!v.causal || dims.length < 3 || col <= row);
+      };
+      if (form === 'additive') return fill((i) => (visible(i) ? 0 : lowestOf(input.type)));
+      return fill((i) => (visible(i) === (form === 'keep') ? 1 : 0));
+    }
   }
-  return new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
 }
 
-function metadataDims(session: ort.InferenceSession, name: string): readonly (number | string)[] | undefined {
-  const index = session.inputNames.indexOf(name);
-  const meta = session.inputMetadata?.[index];
-  return meta && meta.isTensor ? meta.shape : undefined;
+/** A free dimension: a total length or anything that reads like a length is the run length, past 0, batch (and anything else) 1. */
+function sizeOf(dim: number | string, axis: number, length: number): number {
+  if (typeof dim === 'number') return dim;
+  if (/\+|total/i.test(dim)) return length; // "past_sequence_length + sequence_length": the past is empty
+  if (/past/i.test(dim)) return 0;
+  if (/seq|len|total|token|^\?$/i.test(dim) && axis > 0) return length;
+  return 1; // batch, and symbols such as a quantization channel count that broadcast from 1
+}
+
+function randomValue(input: PlannedInput, random: () => number): number {
+  switch (input.type) {
+    case 'uint8': return Math.floor(random() * 256);
+    case 'int8': return Math.floor(random() * 255) - 127;
+    case 'int32': case 'int64': return 0;
+    case 'bool': return random() < 0.5 ? 0 : 1;
+    default: return /scale/i.test(input.name) ? 0.001 + random() * 0.01 : (random() * 2 - 1) * 0.1;
+  }
+}
+
+function lowestOf(type: ElementType): number {
+  return type === 'float16' ? -65504 : -3.4028234663852886e38;
+}
+
+function tensor(type: ElementType, values: number[], dims: number[]): ort.Tensor {
+  switch (type) {
+    case 'int64': return new ort.Tensor('int64', BigInt64Array.from(values, (x) => BigInt(Math.trunc(x))), dims);
+    case 'int32': return new ort.Tensor('int32', Int32Array.from(values), dims);
+    case 'int8': return new ort.Tensor('int8', Int8Array.from(values), dims);
+    case 'uint8': return new ort.Tensor('uint8', Uint8Array.from(values), dims);
+    case 'bool': return new ort.Tensor('bool', Uint8Array.from(values, (x) => (x ? 1 : 0)), dims);
+    case 'float16': return new ort.Tensor('float16', Uint16Array.from(values, floatToHalf), dims);
+    case 'float64': return new ort.Tensor('float64', Float64Array.from(values), dims);
+    default: return new ort.Tensor('float32', Float32Array.from(values), dims);
+  }
+}
+
+/** IEEE half-precision bits of a number, rounded to nearest even (values beyond ±65504 become ±65504). */
+export function floatToHalf(value: number): number {
+  const f32 = new Float32Array([Math.max(-65504, Math.min(65504, value))]);
+  const bits = new Uint32Array(f32.buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = bits & 0x7fffff;
+  if (exponent <= 0) {
+    if (exponent < -10) return sign;
+    const m = (mantissa | 0x800000) >> (1 - exponent);
+    return sign | ((m + 0x1000) >> 13);
+  }
+  const rounded = (exponent << 10) | (mantissa >> 13);
+  const rest = mantissa & 0x1fff;
+  return sign | (rounded + (rest > 0x1000 || (rest === 0x1000 && (rounded & 1)) ? 1 : 0));
 }

@@ -2,30 +2,31 @@
 import type * as ort from 'onnxruntime-node';
 import type { AttentionResult, LayerTensors, ModelFacts, Token } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
-import { outputName } from '../model/onnx/exposeAttention';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
-import { architectureOf, hiddenSizeOf, isCausal, maxPositionsOf } from '../model/modelConfig';
 import { positionRows } from '../model/onnx/positionEmbeddings';
+import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { assertFiniteAttention, causalFromResult, kvHeadOfFromResult } from './graphFacts';
-import { alignTokens } from './tokenOffsets';
+import { readBlock, type BlockTensors } from './layerReader';
+import { modelFormula } from './modelFormula';
+import { alignTokens, uncoveredCharacters } from './tokenOffsets';
 
 export interface TokenizedText {
   readonly ids: number[];
   readonly tokens: Token[];
 }
 
-/** Tokenizes and checks the length against both the user's limit and the model's positions. */
 /** Checked before any model loads: an empty selection needs no model to be refused. */
 export function assertHasText(text: string): void {
   if (text.trim() === '') throw new QkvError('empty-input', 'There is no text to show: the selection is empty or only whitespace.');
 }
 
+/** Tokenizes and checks the length against the user's limit, the model's positions and a length fixed in the graph. */
 export function tokenize(model: LoadedModel, text: string, maxTokens: number): TokenizedText {
   assertHasText(text);
   const ids = model.tokenizer.encode(text);
-  const positions = maxPositionsOf(model.config);
+  const positions = model.config.maxPositions;
   if (ids.length > maxTokens) {
     throw new QkvError('too-long',
       `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). Select less text.`);
@@ -34,68 +35,74 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
     throw new QkvError('too-long',
       `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
   }
-  return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
+  runLength(model.plan, ids.length, `Model "${model.folder.id}"`);
+  const tokens = alignTokens(text, ids, model.vocabulary);
+  if (model.vocabulary.unknownId === null) assertAllRead(text, tokens, model.folder.id);
+  return { ids, tokens };
+}
+
+/** A tokenizer with no unknown token drops what it cannot spell; say so rather than show a shorter text. */
+function assertAllRead(text: string, tokens: readonly Token[], modelId: string): void {
+  const missing = uncoveredCharacters(text, tokens);
+  if (missing.length === 0) return;
+  const shown = missing.slice(0, 8).map((ch) => `"${ch}"`).join(', ');
+  throw new QkvError('unreadable-text',
+    `Model "${modelId}" has no token for ${shown}${missing.length > 8 ? ' and more' : ''}: its vocabulary cannot spell this text. Remove those characters or choose another model.`);
 }
 
 export async function runAttention(model: LoadedModel, text: string, tokenized: TokenizedText): Promise<AttentionResult> {
   const { ids, tokens } = tokenized;
-  const feeds = buildFeeds(model.session, ids, model.config, model.folder.id);
-  let outputs: ort.InferenceSession.OnnxValueMapType;
-  try {
-    outputs = await model.session.run(feeds);
-  } catch (error) {
-    throw new QkvError('model-invalid', `Model "${model.folder.id}" failed to run on this text: ${firstLine(error)}`);
-  }
+  const label = `Model "${model.folder.id}"`;
   const n = ids.length;
-  const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
-  const layers = order.map(({ index }) => layerTensors(outputs, index, n, model.folder.id));
-  const heads = layers[0].heads;
-  const headDim = layers[0].headDim;
-  const tensors = layers.map((l) => l.tensors);
-  assertFiniteAttention(tensors, heads, n, model.folder.id);
-  const causal = causalFromResult(tensors, heads, n, isCausal(model.config));
-  const facts: ModelFacts = {
-    id: model.folder.id,
-    architecture: architectureOf(model.config),
-    layers: layers.length,
-    heads,
-    headDim,
-    hiddenSize: hiddenSizeOf(model.config) ?? heads * headDim,
-    causal,
-    maxPositions: maxPositionsOf(model.config),
-    quantizedScores: model.sites.some((s) => s.quantizedScores),
-    onnxFile: model.folder.graphFile,
-    kvHeadOf: kvHeadOfFromResult(tensors, heads, n, headDim),
-  };
+  const length = runLength(model.plan, n, label);
+  const padId = model.config.padTokenId ?? model.tokenizer.pad_token_id ?? 0;
+  const feeds = buildFeeds(model.plan, { ids, length, padId, causal: model.config.causal ?? false });
+  const outputs = await runSession(model.session, feeds, label);
+  const result = assembleResult(model, outputs, length, n);
   const positionData = model.positions && positionRows(model.positions, n);
   const positions = positionData && { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
-  return { model: facts, text, tokens, layers: layers.map((l) => l.tensors), ...(positions ? { positions } : {}) };
+  return { model: result.facts, text, tokens, layers: result.layers, ...(positions ? { positions } : {}) };
 }
 
-interface ShapedLayer {
-  readonly tensors: LayerTensors;
-  readonly heads: number;
-  readonly headDim: number;
-}
-
-/** Reads one block's outputs, drops the batch axis, and checks the shapes we promise: [H, n, n] and [H, n, D]. */
-function layerTensors(outputs: ort.InferenceSession.OnnxValueMapType, site: number, n: number, modelId: string): ShapedLayer {
-  const get = (kind: keyof LayerTensors) => outputs[outputName(site, kind)] as ort.Tensor;
-  const probs = get('probs');
-  const dims = probs.dims.length === 4 ? probs.dims.slice(1) : probs.dims;
-  const [heads, rows, cols] = dims;
-  const headDim = get('q').dims.at(-1) ?? 0;
-  const fail = (what: string) => new QkvError('no-attention',
-    `Model "${modelId}": attention block ${site} has an unexpected layout (${what}); QKV Scope expects [batch, heads, n, n] probabilities and [batch, heads, n, d] Q, K and V.`);
-  if (dims.length !== 3 || rows !== n || cols !== n) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
-  for (const kind of ['q', 'k', 'v'] as const) {
-    if (get(kind).data.length !== heads * n * headDim) throw fail(`${kind} ${JSON.stringify(get(kind).dims)}`);
+export async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, label: string): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await session.run(feeds);
+  } catch (error) {
+    throw new QkvError('model-invalid', `${label} failed to run on this text: ${firstLine(error)}`);
   }
-  const own = (t: ort.Tensor) => ownBuffer(t.data as Float32Array);
-  return { tensors: { probs: own(probs), q: own(get('q')), k: own(get('k')), v: own(get('v')) }, heads, headDim };
 }
 
-/** A typed array that owns its whole buffer, so it can be transferred to another thread without extra bytes. */
-function ownBuffer(data: Float32Array): Float32Array {
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+/** The model facts and per-layer tensors of one run, layers in layer order. */
+export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision'>, outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
+  const label = `Model "${model.folder.id}"`;
+  const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
+  const blocks = order.map(({ site, index }) => readBlock(outputs, index, site, length, n, label));
+  const { heads, headDim } = blocks[0];
+  // Causality and K/V sharing are read from what the model computed; config.json only breaks a tie (one token).
+  assertFiniteAttention(blocks, heads, n, model.folder.id);
+  const causal = causalFromResult(blocks, heads, n, model.config.causal);
+  const formula = modelFormula(order.map((o) => o.site), blocks, n, model.config.architecture, model.lowPrecision);
+  const facts: ModelFacts = {
+    id: model.folder.id,
+    architecture: model.config.architecture,
+    layers: blocks.length,
+    heads,
+    headDim,
+    hiddenSize: model.config.hiddenSize ?? heads * headDim,
+    causal,
+    maxPositions: model.config.maxPositions,
+    quantizedScores: model.sites.some((s) => s.quantizedScores),
+    onnxFile: model.folder.graphFile,
+    kvHeadOf: kvHeadOfFromResult(blocks, heads, n, headDim),
+    scale: formula.scale,
+    ...(formula.softcap ? { softcap: formula.softcap } : {}),
+    ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
+  };
+  const layers = blocks.map((b) => layerOf(b, formula.additiveTerm !== undefined || !!formula.softcap));
+  return { facts, layers };
+}
+
+function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {
+  const { probs, q, k, v, scores } = block;
+  return withScores ? { probs, q, k, v, scores } : { probs, q, k, v };
 }

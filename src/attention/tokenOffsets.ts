@@ -14,6 +14,8 @@ export interface TokenVocabulary {
   readonly byteLevel: boolean;
   /** WordPiece marks a word's continuation with this prefix ("##"). */
   readonly continuationPrefix: string | null;
+  /** A character tokenizer (one piece per character, nothing normalized): what it cannot spell, it skips. */
+  readonly characters?: boolean;
 }
 
 interface Span {
@@ -22,11 +24,37 @@ interface Span {
 }
 
 export function alignTokens(text: string, ids: readonly number[], vocab: TokenVocabulary): Token[] {
+  const literal = alignLiteral(text, ids, vocab);
+  if (literal) return literal;
   if (vocab.byteLevel) {
     const tokens = alignByteLevel(text, ids, vocab);
     if (tokens) return tokens;
   }
   return alignNormalized(text, ids, vocab);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Literal pieces (character tokenizers such as nanoGPT's): the pieces, specials aside, spell the text exactly,
+// whitespace included, so each token's span is where its piece stands. A character tokenizer skips characters it
+// has no piece for; so does the alignment (the runner then refuses the text, naming them).
+
+function alignLiteral(text: string, ids: readonly number[], vocab: TokenVocabulary): Token[] | null {
+  const tokens: Token[] = [];
+  let at = 0;
+  for (const id of ids) {
+    const piece = vocab.piece(id);
+    const special = vocab.isSpecial(id);
+    if (!special) {
+      const found = vocab.characters ? text.indexOf(piece, at) : text.startsWith(piece, at) ? at : -1;
+      if (found < 0) return null;
+      at = found;
+    }
+    const end = special ? at : at + piece.length;
+    tokens.push({ id, piece, display: special ? piece : visible(piece), start: at, end, special });
+    at = end;
+  }
+  const complete = vocab.characters || at === text.length;
+  return complete && tokens.some((t) => !t.special) ? tokens : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,4 +317,18 @@ function extendOverDroppedChars(text: string, end: number, limit: number): numbe
     at += ch.length;
   }
   return at;
+}
+
+/** Characters of the text (whitespace aside) that no token covers: what a tokenizer without an unknown token
+ *  silently drops, such as "é" for a character model trained on English. */
+export function uncoveredCharacters(text: string, tokens: readonly Token[]): string[] {
+  const covered = new Uint8Array(text.length);
+  for (const t of tokens) covered.fill(1, t.start, t.end);
+  const missing = new Set<string>();
+  let at = 0;
+  for (const ch of text) {
+    if (!covered[at] && !/\s/u.test(ch)) missing.add(ch);
+    at += ch.length;
+  }
+  return [...missing];
 }

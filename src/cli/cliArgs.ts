@@ -5,18 +5,20 @@ import { DEFAULT_MAX_TOKENS } from '../../shared/limits';
 import { isPrecision, type Precision } from '../model/graphFile';
 
 export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
-                 [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision full|quantized]
+                 [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision P]
                  [--hub-endpoint URL] [--cache-dir DIR] [--offline] [--max-download MB]
+       qkv-scope inspect PATH [--json] [--probe [--tokens N] --out F]   (qkv-scope inspect --help)
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
   --text TEXT        the text to read
   --file F           read the text from file F instead ("-" reads standard input)
   --model M          "embedded" (default), a model folder, or a hub id such as Xenova/gpt2 (optionally @revision)
-  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v1)
+  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v2)
   --layers LIST      layers to export, e.g. 0,1 or 0-3 (default: all)
   --heads LIST       heads to export, e.g. 2 or 0-3,7 (default: all)
   --max-tokens N     refuse longer text (default ${DEFAULT_MAX_TOKENS})
-  --precision P      "full" (default: onnx/model.onnx) or "quantized" (onnx/model_quantized.onnx)
+  --precision P      "full" (default: onnx/model.onnx) or "quantized" (onnx/model_quantized.onnx), which fall back
+                     on each other, or a transformers.js dtype: fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4
   --hub-endpoint URL download hub models from this mirror (default: $HF_ENDPOINT, else https://huggingface.co)
   --cache-dir DIR    keep downloaded models here (default: $XDG_CACHE_HOME/qkv-scope/models or ~/.cache/qkv-scope/models)
   --offline          never use the network: hub models must already be in the cache
@@ -70,7 +72,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (values.text === undefined && values.file === undefined) throw new QkvError('bad-argument', 'Give the text with --text or --file.');
   if (values.text !== undefined && values.file !== undefined) throw new QkvError('bad-argument', 'Give either --text or --file, not both.');
   if (values.out === '') throw new QkvError('bad-argument', '--out needs a file name.');
-  if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision takes "full" or "quantized", not "${values.precision}".`);
+  if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision takes full, quantized, fp32, fp16, q8, int8, uint8, q4, q4f16 or bnb4, not "${values.precision}".`);
   if (values['cache-dir'] === '') throw new QkvError('bad-argument', '--cache-dir needs a folder.');
   return {
     help: false,

@@ -8,6 +8,7 @@ import { removeTemporariesNow } from '../export/tempFiles';
 import { checkCacheDir, checkOutPath, readTextFile } from './checkPaths';
 import { parseCliArgs, USAGE, type CliOptions } from './cliArgs';
 import { DownloadReporter } from './downloadProgress';
+import { runInspect } from './inspectCommand';
 import { formatSummary } from './summary';
 import { forTerminal } from './terminalText';
 
@@ -31,6 +32,7 @@ function printError(text: string): void {
 }
 
 async function main(argv: readonly string[], engine: AttentionEngine): Promise<number> {
+  if (argv[0] === 'inspect') return runInspect(argv.slice(1), process.stdout, process.stderr);
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);

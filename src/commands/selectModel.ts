@@ -5,6 +5,7 @@ import { CURATED_MODELS, type CuratedModel } from '../model/hub/curatedModels';
 import { formatBytes } from '../model/hub/downloadText';
 import { isHubModelCached } from '../model/hub/hubCache';
 import { DEFAULT_REVISION } from '../model/modelSpec';
+import { graphsOf } from '../model/graphFile';
 import { modelCacheDir, readSettings, SECTION, type Settings } from '../settings';
 import { runAndShow } from './showAttention';
 import type { Services } from './services';
@@ -13,7 +14,7 @@ const RECENT_KEY = 'qkvScope.recentModels';
 const RECENT_LIMIT = 8;
 const EMBEDDED = 'embedded';
 
-type ModelItem = vscode.QuickPickItem & { readonly model?: string; readonly openFolder?: true };
+type ModelItem = vscode.QuickPickItem & { readonly model?: string; readonly openFolder?: true; readonly openNanoGpt?: true };
 
 /** @param model skip the picker (used by scripts and tests) @returns the model now in use */
 export async function selectModel(services: Services, model?: string): Promise<string | undefined> {
@@ -42,6 +43,8 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
     ...recent.map((m): ModelItem => ({ label: m, model: m, description: vscode.l10n.t('recently used') })),
     separator(''),
     { label: vscode.l10n.t('$(folder-opened) Open local model folder…'), openFolder: true },
+    { label: vscode.l10n.t('$(file-binary) Open a nanoGPT checkpoint…'), openNanoGpt: true,
+      description: vscode.l10n.t('ckpt.pt you trained, converted with your Python and torch') },
   ];
   const fixed = items.map((item): ModelItem => (item.model === current
     ? { ...item, detail: [vscode.l10n.t('in use now'), item.detail].filter(Boolean).join(' · ') }
@@ -65,6 +68,11 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
   });
   picker.dispose();
   if (!picked) return undefined;
+  if (picked.openNanoGpt) {
+    // The command converts and then selects the folder itself.
+    void vscode.commands.executeCommand('qkvScope.openNanoGpt');
+    return undefined;
+  }
   if (picked.openFolder) {
     const folders = await vscode.window.showOpenDialog({
       canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
@@ -77,7 +85,8 @@ async function pickModel(context: vscode.ExtensionContext): Promise<string | und
 
 /** "gpt2 · causal · 12 layers × 12 heads", then "cached" or the download size of the graph that would be fetched. */
 function curatedItem(model: CuratedModel, cacheDir: string, settings: Settings): ModelItem {
-  const graph = model.files[settings.modelPrecision];
+  const precision = settings.modelPrecision;
+  const graph = precision === 'full' || precision === 'quantized' ? model.files[precision] : { file: graphsOf(precision)[0], bytes: null };
   const cached = isHubModelCached(cacheDir, model.id, DEFAULT_REVISION, settings.modelPrecision);
   const heads = model.kvHeads
     ? vscode.l10n.t('{0} layers × {1} heads ({2} K/V heads)', model.layers, model.heads, model.kvHeads)

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { headSlice, type AttentionResult, type TensorKind } from '../../shared/attentionResult';
+import { headSlice, scaleOf, type AttentionResult, type TensorKind } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
 import {
   EXPORT_FORMAT, EXPORT_VERSION, type ExportModel, type ExportSelection, type ExportToken,
@@ -30,6 +30,9 @@ export function exportModelFacts(result: AttentionResult): ExportModel {
     hidden_size: m.hiddenSize, causal: m.causal, max_positions: m.maxPositions, quantized_scores: m.quantizedScores,
     ...(m.onnxFile ? { onnx_file: m.onnxFile } : {}),
     ...(m.kvHeadOf ? { kv_head_of: m.kvHeadOf } : {}),
+    scale: scaleOf(m),
+    ...(m.softcap ? { softcap: m.softcap } : {}),
+    ...(m.additiveTerm ? { additive_term: m.additiveTerm } : {}),
   };
 }
 
@@ -56,10 +59,12 @@ export function* exportChunks(result: AttentionResult, selection: ExportSelectio
     yield `${li ? ',' : ''}\n{"layer":${layer},"heads":[`;
     for (const [hi, head] of heads.entries()) {
       yield `${hi ? ',' : ''}\n{"head":${head}`;
-      for (const kind of ['probs', 'q', 'k', 'v'] as const satisfies readonly TensorKind[]) {
+      const kinds: (TensorKind | 'scores')[] = ['probs', 'q', 'k', 'v'];
+      if (result.layers[layer].scores) kinds.push('scores');
+      for (const kind of kinds) {
         yield `,\n"${kind === 'probs' ? 'attention' : kind}":[`;
         const data = headSlice(result, layer, head, kind);
-        const width = kind === 'probs' ? n : d;
+        const width = kind === 'probs' || kind === 'scores' ? n : d;
         for (let row = 0; row < n; row++) yield `${row ? ',' : ''}${matrixRow(data, row, width)}`;
         yield ']';
       }

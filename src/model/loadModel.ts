@@ -1,66 +1,74 @@
-// Runs in the engine worker (Node): loads a model folder once: tokenizer and config through transformers.js,
-// the graph through our surgery, and an onnxruntime session on the patched bytes.
+// Runs in the engine worker (Node): loads a model folder once: config.json into a ModelConfig, the tokenizer through
+// transformers.js, the graph through our surgery, and an onnxruntime session on the patched bytes.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { QkvError } from '../../shared/errors';
+import { planFeeds, type FeedPlan } from '../attention/feedPlan';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
 import { exposeAttention } from './onnx/exposeAttention';
 import type { AttentionSite } from './onnx/findAttention';
-import type { RawConfig } from './modelConfig';
+import { readModelConfig, type ModelConfig } from './modelConfig';
 import type { ModelFolder } from './modelFolder';
 import { findPositionTable, type PositionTable } from './onnx/positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
 
 export interface LoadedModel {
   readonly folder: ModelFolder;
-  readonly config: RawConfig;
+  readonly config: ModelConfig;
   readonly tokenizer: PreTrainedTokenizer;
   readonly vocabulary: TokenVocabulary;
   readonly session: ort.InferenceSession;
+  /** How each graph input is fed. */
+  readonly plan: FeedPlan;
   /** Attention blocks in graph order; their tensors are outputs `outputName(i, kind)`. */
   readonly sites: readonly AttentionSite[];
+  /** The graph computes in float16 (or on quantized scores): its numbers agree with a float64 recompute less closely. */
+  readonly lowPrecision: boolean;
   /** The learned position embeddings, copied out of the weights; absent when the model has none we can find. */
   readonly positions?: PositionTable;
 }
 
 export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
-  // Only local files: hub downloads, when they come, land in a folder first and load from there.
+  // Only local files: hub downloads land in a folder first and load from there.
   env.allowRemoteModels = false;
-  const config = readConfig(folder);
+  const label = `Model "${folder.id}"`;
+  const config = readModelConfig(folder.dir, label);
   let tokenizer: PreTrainedTokenizer;
   try {
     tokenizer = await AutoTokenizer.from_pretrained(folder.dir, { local_files_only: true });
   } catch (error) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": its tokenizer could not be loaded (${(error as Error).message}).`);
+    throw new QkvError('model-invalid', `${label}: its tokenizer could not be loaded (${(error as Error).message}).`);
   }
   const original = await fs.promises.readFile(folder.graphPath).catch((error: NodeJS.ErrnoException) => {
-    throw new QkvError('model-invalid', `Model "${folder.id}": cannot read ${folder.graphPath} (${error.code ?? error.message}).`);
+    throw new QkvError('model-invalid', `${label}: cannot read ${folder.graphPath} (${error.code ?? error.message}).`);
   });
-  const { bytes, sites, graph } = exposeAttention(original, `Model "${folder.id}"`);
-  const positions = findPositionTable(graph, config);
-  let session: ort.InferenceSession;
-  try {
-    // Every text has its own length: a memory pattern cached per input shape would only grow, run after run.
-    session = await ort.InferenceSession.create(bytes, { enableMemPattern: false, enableCpuMemArena: false });
-  } catch (error) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": onnxruntime could not load ${folder.graphPath}: ${firstLine(error)}`);
-  }
-  return { folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, sites, positions };
+  const exposed = exposeAttention(original, label, folder.graphPath);
+  const plan = planFeeds(exposed.graph, label);
+  const session = await createSession(exposed.bytes, folder.graphPath, label);
+  return {
+    folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
+    lowPrecision: exposed.lowPrecision, positions: findPositionTable(exposed.graph, config),
+  };
 }
 
-function readConfig(folder: ModelFolder): RawConfig {
-  let config: unknown;
+/**
+ * A session on patched bytes. Weights in external data files are read from the graph's own folder, where the
+ * original graph points (onnxruntime resolves them against this folder, as if the graph had been loaded by path).
+ */
+export async function createSession(bytes: Uint8Array, graphPath: string, label: string): Promise<ort.InferenceSession> {
   try {
-    config = JSON.parse(fs.readFileSync(`${folder.dir}/config.json`, 'utf8'));
+    return await ort.InferenceSession.create(bytes, {
+      // Every text has its own length: a memory pattern cached per input shape, and an arena sized for the
+      // longest text yet, would only grow over a long session.
+      enableMemPattern: false,
+      enableCpuMemArena: false,
+      extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } },
+    });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new QkvError('model-invalid', `Model "${folder.id}": config.json cannot be read as JSON (${e.code ?? firstLine(e)}).`);
+    throw new QkvError('model-invalid', `${label}: onnxruntime could not load ${graphPath}: ${firstLine(error)}`);
   }
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new QkvError('model-invalid', `Model "${folder.id}": config.json holds ${config === null ? 'null' : Array.isArray(config) ? 'a list' : `a ${typeof config}`}, not the model's settings.`);
-  }
-  return config as RawConfig;
 }
 
 /** onnxruntime messages carry a C++ stack; the first line says what went wrong. */

@@ -3,7 +3,8 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
 
 interface TokenizerJson {
-  readonly model?: { readonly type?: string; readonly continuing_subword_prefix?: string | null };
+  readonly model?: { readonly type?: string; readonly continuing_subword_prefix?: string | null; readonly merges?: readonly unknown[] };
+  readonly normalizer?: JsonStep | null;
   readonly pre_tokenizer?: JsonStep | null;
   readonly decoder?: JsonStep | null;
 }
@@ -30,5 +31,11 @@ export function tokenizerVocabulary(tokenizer: PreTrainedTokenizer): TokenVocabu
     unknownId,
     byteLevel: usesStep(json.pre_tokenizer, 'ByteLevel') || usesStep(json.decoder, 'ByteLevel'),
     continuationPrefix: prefix,
+    characters: isCharacterTokenizer(json),
   };
+}
+
+/** BPE with no merges and nothing before it: every piece is one character (tools/from_nanogpt.py writes these). */
+function isCharacterTokenizer(json: TokenizerJson): boolean {
+  return json.model?.type === 'BPE' && (json.model.merges ?? []).length === 0 && !json.normalizer && !json.pre_tokenizer;
 }

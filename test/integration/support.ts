@@ -61,7 +61,7 @@ export function testModel(): string {
 
 /** Sets a qkvScope.* user setting (the profile is fresh for every run); undefined removes it. */
 export async function setSetting(
-  key: 'model' | 'maxTokens' | 'liveUpdate' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision', value: unknown,
+  key: 'model' | 'maxTokens' | 'liveUpdate' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision' | 'pythonPath', value: unknown,
 ): Promise<void> {
   await vscode.workspace.getConfiguration('qkvScope').update(key, value, vscode.ConfigurationTarget.Global);
 }

@@ -62,6 +62,10 @@ describe(`the ${TARGET} .vsix`, () => {
       'extension/models/config.json',
       'extension/models/tokenizer.json',
       'extension/models/onnx/model.onnx',
+      'extension/tools/from_nanogpt.py',
+      'extension/tools/nanogpt/export.py',
+      'extension/tools/modeling.py',
+      'extension/tools/ort_logits.cjs',
       'extension/node_modules/@huggingface/transformers/package.json',
       'extension/node_modules/@huggingface/transformers/dist/transformers.node.cjs',
       'extension/node_modules/onnxruntime-node/package.json',
@@ -94,10 +98,11 @@ describe(`the ${TARGET} .vsix`, () => {
     assert.deepEqual(missing, []);
   });
 
-  it('leaves out sources, tests, tools and source maps', () => {
-    const leftOut = /^extension\/(src|shared|webview|test|tools|bench|scripts|out|bin|\.ci)\//;
+  it('leaves out sources, tests, tools (but the nanoGPT converter) and source maps', () => {
+    const converter = /^extension\/tools\/(from_nanogpt\.py|nanogpt\/\w+\.py|modeling\.py|ort_logits\.cjs)$/;
+    const leftOut = (n: string) => /^extension\/(src|shared|webview|test|tools|bench|scripts|out|bin|\.ci)\//.test(n) && !converter.test(n);
     const docs = (n: string) => n.startsWith('extension/docs/') && n !== 'extension/docs/screenshots/vscode-panel.png';
-    const wrong = names.filter((n) => leftOut.test(n) || docs(n) || /\.(ts|map)$/.test(n) || n.endsWith('/tsconfig.json')
+    const wrong = names.filter((n) => leftOut(n) || docs(n) || /\.(ts|map)$/.test(n) || n.endsWith('/tsconfig.json')
       || n === 'extension/dist/cli.js' || n === 'extension/esbuild.mjs' || n === 'extension/package-lock.json');
     assert.deepEqual(wrong, []);
   });

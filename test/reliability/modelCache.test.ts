@@ -10,7 +10,7 @@ import { fixtureDir } from '../unit/support';
 const load = (name: string) => () => loadModel(resolveModelFolder(fixtureDir(name)));
 
 async function runs(model: LoadedModel): Promise<boolean> {
-  return model.session.run(buildFeeds(model.session, [1, 2], model.config, model.folder.id)).then(() => true, () => false);
+  return model.session.run(buildFeeds(model.plan, { ids: [1, 2], length: 2, padId: 0, causal: model.config.causal ?? false })).then(() => true, () => false);
 }
 
 describe('model cache', () => {

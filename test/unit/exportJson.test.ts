@@ -106,6 +106,9 @@ describe('JSON export', () => {
 
   it('rejects documents that are not exports', () => {
     assert.throws(() => checkExport({ format: 'something-else' }), /format/);
-    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 1, model: { heads: 1, head_dim: 2 }, text: 'ab', tokens: [], layers: [{ layer: 0, heads: [{ head: 0, attention: [[1]], q: [], k: [], v: [] }] }] }), /attention does not have 0 rows/);
+    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 1 }), /version is 1/);
+    const model = { heads: 1, head_dim: 2, scale: 0.5 };
+    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 2, model, text: 'ab', tokens: [], layers: [{ layer: 0, heads: [{ head: 0, attention: [[1]], q: [], k: [], v: [] }] }] }), /attention does not have 0 rows/);
+    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 2, model: { heads: 1, head_dim: 2 }, text: 'ab', tokens: [], layers: [] }), /model facts/);
   });
 });

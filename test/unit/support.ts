@@ -29,6 +29,8 @@ export const LAYOUTS: readonly Layout[] = [
   { name: 'tiny-distilbert', causal: false, tolerance: 1e-5 },
   // BERT's encoder with RoBERTa's positions and byte-level BPE between <s> and </s>.
   { name: 'tiny-roberta', causal: false, tolerance: 1e-5 },
+  // A nanoGPT checkpoint converted by tools/from_nanogpt.py: characters as tokens, exact GELU.
+  { name: 'nanogpt-char', causal: true, tolerance: 1e-5 },
 ];
 
 export const PIZZA = 'The pizza came out of the oven and it tasted good.';

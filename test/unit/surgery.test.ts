@@ -8,7 +8,8 @@ import { buildFeeds } from '../../src/attention/feeds';
 import { exposeAttention } from '../../src/model/onnx/exposeAttention';
 import { findAttention } from '../../src/model/onnx/findAttention';
 import { decodeModel } from '../../src/model/onnx/onnxGraph';
-import type { RawConfig } from '../../src/model/modelConfig';
+import { planFeeds } from '../../src/attention/feedPlan';
+import { readModelConfig } from '../../src/model/modelConfig';
 import { QkvError } from '../../shared/errors';
 import { fixtureDir, LAYOUTS } from './support';
 
@@ -16,8 +17,8 @@ function graphBytes(name: string): Buffer {
   return fs.readFileSync(path.join(fixtureDir(name), 'onnx', 'model.onnx'));
 }
 
-function config(name: string): RawConfig {
-  return JSON.parse(fs.readFileSync(path.join(fixtureDir(name), 'config.json'), 'utf8')) as RawConfig;
+function rawConfig(name: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(fixtureDir(name), 'config.json'), 'utf8')) as Record<string, unknown>;
 }
 
 describe('graph surgery', () => {
@@ -26,7 +27,7 @@ describe('graph surgery', () => {
       it('finds one attention block per layer, in layer order', () => {
         const model = decodeModel(graphBytes(layout.name));
         const sites = findAttention(model.graph!);
-        const cfg = config(layout.name);
+        const cfg = rawConfig(layout.name);
         const layers = (cfg.n_layer ?? cfg.n_layers ?? cfg.num_hidden_layers) as number;
         assert.equal(sites.length, layers);
         assert.deepEqual(sites.map((s) => s.layer), Array.from({ length: layers }, (_, i) => i));
@@ -38,8 +39,11 @@ describe('graph surgery', () => {
         const original = await ort.InferenceSession.create(bytes);
         const patched = await ort.InferenceSession.create(exposeAttention(bytes, layout.name).bytes);
         assert.deepEqual(patched.outputNames.slice(0, original.outputNames.length), original.outputNames);
-        const ids = Array.from({ length: 11 }, (_, i) => 5 + i * 37);
-        const feeds = buildFeeds(original, ids, config(layout.name), layout.name);
+        const graph = decodeModel(bytes).graph!;
+        const config = readModelConfig(fixtureDir(layout.name), layout.name);
+        const vocab = config.vocabSize ?? 50257;
+        const ids = Array.from({ length: 11 }, (_, i) => (5 + i * 37) % vocab);
+        const feeds = buildFeeds(planFeeds(graph, layout.name), { ids, length: ids.length, padId: 0, causal: config.causal ?? false });
         const [a, b] = await Promise.all([original.run(feeds), patched.run(feeds)]);
         for (const name of original.outputNames) {
           const x = a[name].data as Float32Array;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { decodeModel } from '../../src/model/onnx/onnxGraph';
+import { parseModelConfig, readModelConfig, UNKNOWN_CONFIG } from '../../src/model/modelConfig';
 import { findPositionTable, positionRows } from '../../src/model/onnx/positionEmbeddings';
 import { fixtureDir, PIZZA } from './support';
 
@@ -33,8 +34,7 @@ describe('learned position embeddings', () => {
   ] as const;
   for (const [fixture, source, rows, first] of cases) {
     it(`${fixture}: found as ${source}, and the result carries the rows of positions 0…n−1`, async () => {
-      const config = JSON.parse(fs.readFileSync(path.join(fixtureDir(fixture), 'config.json'), 'utf8')) as Record<string, unknown>;
-      const table = findPositionTable(graphOf(fixture), config);
+      const table = findPositionTable(graphOf(fixture), readModelConfig(fixtureDir(fixture), fixture));
       assert.equal(table?.source, source);
       assert.deepEqual([table?.rows, table?.dim, table?.firstRow], [rows, 32, first]);
       const result = await engine.run({ text: PIZZA, model: fixtureDir(fixture), maxTokens: 512 });
@@ -47,26 +47,26 @@ describe('learned position embeddings', () => {
   }
 
   it('the token embedding and the token-type embedding are not mistaken for positions', () => {
-    const table = findPositionTable(graphOf('tiny-bert'), {});
+    const table = findPositionTable(graphOf('tiny-bert'), UNKNOWN_CONFIG);
     assert.notEqual(table?.source, 'embeddings.word_embeddings.weight');
     assert.notEqual(table?.source, 'embeddings.token_type_embeddings.weight');
   });
 
   for (const fixture of ['tiny-sdpa', 'tiny-llama']) {
     it(`${fixture} has no position table (none, or rotary), and the result says so by leaving it out`, async () => {
-      assert.equal(findPositionTable(graphOf(fixture), {}), undefined);
+      assert.equal(findPositionTable(graphOf(fixture), UNKNOWN_CONFIG), undefined);
       const result = await engine.run({ text: PIZZA, model: fixtureDir(fixture), maxTokens: 512 });
       assert.equal(result.positions, undefined);
     });
   }
 
   it('a token-type table indexed by a constant is not taken for positions', () => {
-    const table = findPositionTable(graphOf('tiny-roberta'), {});
+    const table = findPositionTable(graphOf('tiny-roberta'), UNKNOWN_CONFIG);
     assert.equal(table?.source, 'embeddings.position_embeddings.weight');
   });
 
   it('RoBERTa-style positions start after the padding index, and a table too short gives no rows', () => {
-    const table = findPositionTable(graphOf('tiny-bert'), { model_type: 'roberta', pad_token_id: 1 })!;
+    const table = findPositionTable(graphOf('tiny-bert'), parseModelConfig({ model_type: 'roberta', pad_token_id: 1 }))!;
     assert.equal(table.firstRow, 2);
     assert.deepEqual(Array.from(positionRows(table, 3)!), Array.from(table.data.subarray(2 * 32, 5 * 32)));
     assert.equal(positionRows(table, 127), undefined);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { cellSteps } from '../../shared/cellSteps';
+import { headFormula } from '../../shared/headFormula';
 import type { FromWebview, HeadRef, StepShown } from '../../shared/protocol';
 import { MODEL_SETTINGS, topKey, whatIfAttention } from '../../shared/whatIf';
 import { LAYOUTS } from '../unit/support';
@@ -80,7 +81,8 @@ describe('step-by-step card', () => {
     const { probs, q, k } = headOf(gpt2, ref);
     const n = gpt2.summary.tokens.length;
     const d = gpt2.summary.model.headDim;
-    const expected = cellSteps({ q, k, n, d, causal: true }, it, pizza);
+    // The card uses the model's own formula: the scale its graph holds (float32 1/√8), read into the summary.
+    const expected = cellSteps({ q, k, n, d, causal: true, formula: headFormula(gpt2.summary.model, { probs, q, k }, n) }, it, pizza);
     assert.equal(step.weight, expected.weight);
     assert.equal(step.modelWeight, probs[it * n + pizza]);
     assert.ok(Math.abs(step.weight - step.modelWeight) < 1e-5);

@@ -10,7 +10,9 @@ import type { FileProgress } from './download';
 import { roundedSizeBound, type DownloadLimitSettings } from './downloadLimits';
 import { curatedFileBytes } from './curatedModels';
 import { listedSizes } from './hubListing';
-import { graphCandidates, noGraphMessage, type Precision } from '../graphFile';
+import { graphCandidates, graphsOf, noGraphMessage, type Precision } from '../graphFile';
+import { decodeGraph } from '../onnx/exposeAttention';
+import { externalDataFiles } from '../onnx/externalData';
 import { hubModelDir, isFile } from './hubCache';
 import { hubModelName } from '../modelSpec';
 import { sharedDownload } from './sharedDownloads';
@@ -68,27 +70,41 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     }
   }
   await options.beforeGraph?.(dir);
+  /** The graph's weights may sit in external data files beside it (model.onnx_data): those are needed too. */
+  const withExternalData = async (file: string): Promise<ModelFolder> => {
+    for (const data of await externalDataOf(path.join(dir, file), name)) {
+      const relative = path.posix.join(path.posix.dirname(file), data);
+      if (!(await fetchFile(relative))) {
+        throw new QkvError('model-not-found', `Model "${name}" on ${endpoint}: ${file} keeps its weights in ${relative}, which the server does not have (HTTP 404).`);
+      }
+    }
+    return folder(name, dir, file);
+  };
   const candidates = graphCandidates(precision);
   const isCached = (file: string) => isFile(path.join(dir, file));
   // A cached graph of the wanted precision wins, so a model used once never needs the network again.
-  const wanted = candidates.filter((file) => isPrecisionOf(file, precision)).find(isCached);
-  if (wanted) return folder(name, dir, wanted);
+  const wanted = graphsOf(precision).find(isCached);
+  if (wanted) return withExternalData(wanted);
   if (!options.allowRemote) {
     const other = candidates.find(isCached);
-    if (other) return folder(name, dir, other);
+    if (other) return withExternalData(other);
     throw offlineError(name, path.join(dir, candidates[0]));
   }
   const absent = new AbsentFiles(dir);
   for (const file of candidates) {
     if (absent.has(file)) continue;
-    if (await fetchFile(file)) return folder(name, dir, file);
+    if (await fetchFile(file)) return withExternalData(file);
     await absent.add(file);
   }
   throw new QkvError('model-not-found', noGraphMessage(name, endpoint, precision));
 }
 
-function isPrecisionOf(file: string, precision: Precision): boolean {
-  return file.endsWith('_quantized.onnx') === (precision === 'quantized');
+
+/** External data files a downloaded graph names; a graph without the word "location" in it has none (no decoding). */
+async function externalDataOf(graphPath: string, name: string): Promise<string[]> {
+  const bytes = await fs.promises.readFile(graphPath);
+  if (bytes.indexOf('location') < 0) return [];
+  return externalDataFiles(decodeGraph(bytes, `Model "${name}"`, graphPath));
 }
 
 /**

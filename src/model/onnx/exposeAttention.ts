@@ -1,7 +1,9 @@
 // Runs in the engine worker (Node): adds the attention tensors of every block as extra graph outputs.
 import { onnx } from 'onnx-proto';
 import { QkvError } from '../../../shared/errors';
-import { TENSOR_KINDS, type TensorKind } from '../../../shared/attentionResult';
+import { TENSOR_KINDS } from '../../../shared/attentionResult';
+import * as path from 'node:path';
+import { checkExternalData, externalDataFiles } from './externalData';
 import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
 
@@ -12,9 +14,11 @@ export interface ExposedModel {
   readonly sites: readonly AttentionSite[];
   /** The decoded original graph, for anything else read from the weights (position embeddings). */
   readonly graph: onnx.IGraphProto;
+  /** The graph computes in float16 or on quantized scores: its numbers agree with a float64 recompute less closely. */
+  readonly lowPrecision: boolean;
 }
 
-export function outputName(site: number, kind: TensorKind): string {
+export function outputName(site: number, kind: ExposedKind): string {
   return `qkv_scope.${site}.${kind}`;
 }
 
@@ -25,31 +29,19 @@ export function outputName(site: number, kind: TensorKind): string {
  * outputs is appended: protobuf merges repeated fields of the same message, so this equals an edited model
  * without re-encoding hundreds of megabytes of weights. Original nodes and outputs are unchanged.
  */
-export function exposeAttention(bytes: Uint8Array, modelLabel: string): ExposedModel {
-  let model: onnx.ModelProto;
-  try {
-    model = decodeModel(bytes);
-  } catch (error) {
-    throw new QkvError('model-invalid', `${modelLabel}: model.onnx is not a readable ONNX model (${(error as Error).message}).`);
-  }
-  const graph = model.graph;
-  if (!graph) throw new QkvError('model-invalid', `${modelLabel}: model.onnx has no graph.`);
+export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath?: string): ExposedModel {
+  const graph = decodeGraph(bytes, modelLabel, graphPath);
+  if (graphPath) checkExternalData(externalDataFiles(graph), graphPath, modelLabel);
   const sites = findAttention(graph);
   if (sites.length === 0) throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
 
   const nodes: onnx.INodeProto[] = [];
   const outputs: onnx.IValueInfoProto[] = [];
   sites.forEach((site, i) => {
-    for (const kind of TENSOR_KINDS) {
+    for (const kind of EXPOSED_KINDS) {
       const name = outputName(i, kind);
-      const source = site[kind];
-      if (kind === 'k' && site.kIsTransposed) {
-        const untransposed = `${name}.untransposed`;
-        nodes.push(transposeLastTwo(source, untransposed, `${name}.transpose`));
-        nodes.push(castToFloat(untransposed, name));
-      } else {
-        nodes.push(castToFloat(source, name));
-      }
+      // Kᵀ leaves as it is and the run swaps its last two axes: that works for 3-D and 4-D alike.
+      nodes.push(castToFloat(site[kind], name));
       outputs.push({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } });
     }
   });
@@ -57,8 +49,30 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string): ExposedM
   const patched = new Uint8Array(bytes.byteLength + tail.byteLength);
   patched.set(bytes, 0);
   patched.set(tail, bytes.byteLength);
-  return { bytes: patched, sites, graph };
+  return { bytes: patched, sites, graph, lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
 }
+
+/** Decodes a graph, or says in one sentence that the file is not one. */
+export function decodeGraph(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.IGraphProto {
+  const file = graphPath ? path.basename(graphPath) : 'the graph';
+  let model: onnx.ModelProto;
+  try {
+    model = decodeModel(bytes);
+  } catch (error) {
+    throw new QkvError('model-invalid', `${modelLabel}: ${file} is not a readable ONNX model (${(error as Error).message}).`);
+  }
+  if (!model.graph) throw new QkvError('model-invalid', `${modelLabel}: ${file} has no graph.`);
+  return model.graph;
+}
+
+function usesFloat16(graph: onnx.IGraphProto): boolean {
+  const half = onnx.TensorProto.DataType.FLOAT16;
+  return (graph.initializer ?? []).some((t) => t.dataType === half) || (graph.input ?? []).some((v) => v.type?.tensorType?.elemType === half);
+}
+
+/** Every tensor of a block that the patched graph outputs: the Softmax input (scores) besides probs, q, k and v. */
+export const EXPOSED_KINDS = ['scores', ...TENSOR_KINDS] as const;
+export type ExposedKind = (typeof EXPOSED_KINDS)[number];
 
 /** A Cast to float32 both names the output and makes float16 models report float32. */
 function castToFloat(input: string, output: string): onnx.INodeProto {
@@ -71,25 +85,25 @@ function castToFloat(input: string, output: string): onnx.INodeProto {
   };
 }
 
-function transposeLastTwo(input: string, output: string, name: string): onnx.INodeProto {
-  return {
-    opType: 'Transpose',
-    name,
-    input: [input],
-    output: [output],
-    attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 1, 3, 2] }],
-  };
-}
+/** Decoding loops whose decoder runs inside a subgraph; the exported decoder itself is the file to use. */
+const WRAPPERS = new Set(['BeamSearch', 'GreedySearch', 'Sampling', 'WhisperBeamSearch', 'If', 'Loop', 'Scan']);
 
-function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string): string {
+/** One true sentence for a graph with no attention block we can read. */
+export function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string): string {
   const ops = new Set((graph.node ?? []).map((n) => n.opType ?? ''));
   const fused = [...ops].filter((op) => FUSED_ATTENTION_OPS.has(op));
+  const wrapper = (graph.node ?? []).find((n) => WRAPPERS.has(n.opType ?? ''));
   if (fused.length > 0) {
     return `${modelLabel}: attention is computed inside fused ${fused.join(', ')} operators, which expose no attention ` +
       'probabilities. Use an export without fused attention (for example an unoptimized optimum export).';
   }
-  if (ops.has('If') || ops.has('Loop')) {
-    return `${modelLabel}: attention sits inside If/Loop subgraphs (a merged decoder). Use model.onnx or decoder_model.onnx instead.`;
+  if (wrapper && (wrapper.opType === 'If' || wrapper.opType === 'Loop' || wrapper.opType === 'Scan')) {
+    return `${modelLabel}: attention sits inside ${wrapper.opType} subgraphs (a merged decoder, decoder_model_merged.onnx). ` +
+      'Use decoder_model.onnx or model.onnx from the same export instead.';
+  }
+  if (wrapper) {
+    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's convert_generation). ` +
+      'Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
   }
   if (!ops.has('Softmax')) return `${modelLabel}: the graph has no Softmax, so it has no attention to show.`;
   return `${modelLabel}: no Softmax in the graph sits between a Q·Kᵀ MatMul and a MatMul with V, so no attention block was found.`;

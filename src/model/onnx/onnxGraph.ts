@@ -15,6 +15,8 @@ export interface GraphIndex {
    * Scaling by a static tensor is a constant scale; a MatMul of two non-static tensors is an activation product.
    */
   isStatic(tensor: string): boolean;
+  /** The initializer of that name, if any. */
+  initializer(tensor: string): onnx.ITensorProto | undefined;
 }
 
 export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
@@ -25,7 +27,8 @@ export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
 export function indexGraph(graph: onnx.IGraphProto): GraphIndex {
   const producers = new Map<string, onnx.INodeProto>();
   const consumers = new Map<string, onnx.INodeProto[]>();
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const initializerByName = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const initializers = new Set(initializerByName.keys());
   const inputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
   for (const node of graph.node ?? []) {
     for (const out of node.output ?? []) producers.set(out, node);
@@ -54,5 +57,6 @@ export function indexGraph(graph: onnx.IGraphProto): GraphIndex {
     producer: (tensor) => producers.get(tensor),
     consumers: (tensor) => consumers.get(tensor) ?? [],
     isStatic,
+    initializer: (tensor) => initializerByName.get(tensor),
   };
 }

@@ -7,9 +7,10 @@
 // Among several, a name that says "position" wins. Rotary tables (cos/sin caches) and token-type tables are not
 // position embeddings and are skipped.
 import { onnx } from 'onnx-proto';
-import type { RawConfig } from '../modelConfig';
-import { architectureOf } from '../modelConfig';
-import { indexGraph, type GraphIndex } from './onnxGraph';
+import type { ModelConfig } from '../modelConfig';
+import { halfToFloat } from './constantValue';
+import { inputsBehind } from './blockKind';
+import { indexGraph } from './onnxGraph';
 
 export interface PositionTable {
   /** The initializer's name, e.g. "transformer.wpe.weight". */
@@ -28,11 +29,8 @@ const POSITION_NAME = /pos|wpe/i;
 const ROTARY_NAME = /rotary|cos_cached|sin_cached|inv_freq|\bcos\b|\bsin\b/i;
 /** Token-type (segment) tables are indexed by constants too, in exports without token_type_ids. */
 const SEGMENT_NAME = /token_type|segment/i;
-/** Shape ops read only the shape of their input, never its values. */
-const SHAPE_ONLY = new Set(['Shape', 'Size']);
-const OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'camembert', 'longformer']);
 
-export function findPositionTable(graph: onnx.IGraphProto, config: RawConfig): PositionTable | undefined {
+export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig): PositionTable | undefined {
   const ix = indexGraph(graph);
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const candidates: { tensor: onnx.ITensorProto; named: boolean }[] = [];
@@ -52,30 +50,7 @@ export function findPositionTable(graph: onnx.IGraphProto, config: RawConfig): P
   if (!chosen || !data) return undefined;
   const [rows, dim] = (chosen.dims ?? []).map(Number);
   if (data.length !== rows * dim) return undefined;
-  const padding = typeof config.pad_token_id === 'number' ? config.pad_token_id : 1;
-  const firstRow = OFFSET_POSITIONS.has(architectureOf(config)) ? padding + 1 : 0;
-  return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow };
-}
-
-/** The graph inputs whose values reach `tensor` (through anything but Shape and Size). */
-function inputsBehind(ix: GraphIndex, tensor: string): Set<string> {
-  const graphInputs = new Set((ix.graph.input ?? []).map((v) => v.name ?? ''));
-  const found = new Set<string>();
-  const seen = new Set<string>();
-  const stack = [tensor];
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name) || name === '') continue;
-    seen.add(name);
-    if (graphInputs.has(name)) {
-      found.add(name);
-      continue;
-    }
-    const node = ix.producer(name);
-    if (!node || SHAPE_ONLY.has(node.opType ?? '')) continue;
-    stack.push(...(node.input ?? []));
-  }
-  return found;
+  return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow: config.firstPositionRow };
 }
 
 const { FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
@@ -96,15 +71,6 @@ function floatValues(tensor: onnx.ITensorProto): Float32Array | undefined {
   // float16 without raw bytes is stored bit-for-bit in int32_data.
   if (tensor.dataType === FLOAT16 && tensor.int32Data?.length) return Float32Array.from(tensor.int32Data, (bits) => halfToFloat(bits));
   return undefined;
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** Rows for positions 0…n−1, as the model adds them; undefined when the table is shorter. */

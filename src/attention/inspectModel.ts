@@ -1,0 +1,153 @@
+// Runs in Node (the CLI's `inspect`): what QKV Scope would do with a model folder or a bare .onnx file — the file
+// that would run, how each input is fed, every attention block with its shape and formula, and what cannot be shown.
+// Shapes and the formula are measured by one run on synthetic inputs (random ids below the embedding table's size,
+// or random hidden states for a bare attention block), the same run `--probe` exports.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AttentionResult, Token } from '../../shared/attentionResult';
+import { QkvError } from '../../shared/errors';
+import { graphCandidates, type Precision } from '../model/graphFile';
+import { createSession, firstLine } from '../model/loadModel';
+import { readModelConfig, UNKNOWN_CONFIG, type ModelConfig } from '../model/modelConfig';
+import { blockKind } from '../model/onnx/blockKind';
+import { decodeGraph, exposeAttention, explainNoAttention } from '../model/onnx/exposeAttention';
+import { findAttention, type AttentionSite } from '../model/onnx/findAttention';
+import { indexGraph } from '../model/onnx/onnxGraph';
+import { feedText, planFeeds, type FeedPlan } from './feedPlan';
+import { buildFeeds } from './feeds';
+import { assembleResult, runSession } from './runAttention';
+
+export interface InspectedInput {
+  readonly name: string;
+  readonly type: string;
+  readonly shape: readonly (number | string)[];
+  /** How it will be fed, in words; for a probe-only input, "(probe only)". */
+  readonly feed: string;
+}
+
+export interface InspectedBlock {
+  readonly layer: number;
+  readonly kind: 'self' | 'cross';
+  readonly heads: number | null;
+  readonly kv_heads: number | null;
+  readonly head_dim: number | null;
+  readonly layout: '4-D' | '3-D' | null;
+  readonly scale: number | null;
+  /** What the scores get besides the scale: "mask", "ALiBi bias", "soft-cap 50"… */
+  readonly additive: readonly string[];
+  readonly causal: boolean | null;
+  /** The fused operator the block was opened from, or null for a block in standard operators. */
+  readonly fused: string | null;
+}
+
+export interface Inspection {
+  readonly file: string;
+  readonly inputs: readonly InspectedInput[];
+  readonly blocks: readonly InspectedBlock[];
+  /** Why the model cannot be shown (or the probe failed), in one sentence; null when it can. */
+  readonly refusal: string | null;
+  /** The probe's result, when the synthetic run succeeded. */
+  readonly probe?: AttentionResult;
+}
+
+/** PATH is a model folder or a bare .onnx file. `tokens`: the length of the synthetic run. */
+export async function inspectModel(target: string, tokens: number, precision: Precision = 'full'): Promise<Inspection> {
+  const { graphPath, config } = locate(target, precision);
+  const label = `Model "${target}"`;
+  const bytes = await fs.promises.readFile(graphPath);
+  const graph = decodeGraph(bytes, label, graphPath);
+  const sites = findAttention(graph);
+  // Text runs need every input fillable from text; the probe fills the rest at random.
+  let textPlan: FeedPlan | undefined;
+  let textRefusal: string | null = null;
+  try {
+    textPlan = planFeeds(graph, label);
+  } catch (error) {
+    textRefusal = (error as Error).message;
+  }
+  const plan = planFeeds(graph, label, true);
+  const inputs = plan.inputs.map((input) => {
+    const forText = textPlan?.inputs.find((p) => p.name === input.name);
+    return { name: input.name, type: input.type, shape: input.dims, feed: feedText(forText ?? input) };
+  });
+  const ix = indexGraph(graph);
+  const isPast = (name: string) => plan.inputs.some((p) => p.name === name && p.role.kind === 'past');
+  const structural = (site: AttentionSite): InspectedBlock => ({
+    layer: site.layer, kind: blockKind(ix, site.q, site.k, isPast), heads: null, kv_heads: null, head_dim: null, layout: null,
+    scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null, fused: null,
+  });
+  if (sites.length === 0) return { file: graphPath, inputs, blocks: [], refusal: explainNoAttention(graph, label) };
+  try {
+    const probe = await runProbe(bytes, graphPath, label, plan, sites, config, tokens);
+    const blocks = sites.map((site, index) => measured(structural(site), probe.result, probe.rank[index], index, config));
+    return { file: graphPath, inputs, blocks: [...blocks].sort((a, b) => a.layer - b.layer), refusal: textRefusal, probe: probe.result };
+  } catch (error) {
+    const reason = error instanceof QkvError ? error.message : `${label}: the probe failed: ${firstLine(error)}`;
+    return { file: graphPath, inputs, blocks: sites.map(structural), refusal: reason };
+  }
+}
+
+function measured(block: InspectedBlock, result: AttentionResult, rank: number, index: number, config: ModelConfig): InspectedBlock {
+  const m = result.model;
+  const layer = result.layers[index];
+  const n = result.tokens.length;
+  const masked = layer.probs.some((p) => p === 0);
+  const additive = [...(masked ? ['mask'] : []), ...(m.additiveTerm ? [m.additiveTerm] : []), ...block.additive];
+  return {
+    ...block, heads: m.heads, kv_heads: config.kvHeads ?? m.heads, head_dim: m.headDim, layout: rank === 3 ? '3-D' : '4-D',
+    scale: m.scale ?? block.scale, additive, causal: n > 1 ? m.causal : null,
+  };
+}
+
+async function runProbe(
+  bytes: Uint8Array, graphPath: string, label: string, plan: FeedPlan, sites: readonly AttentionSite[], config: ModelConfig, n: number,
+): Promise<{ result: AttentionResult; rank: number[] }> {
+  const exposed = exposeAttention(bytes, label, graphPath);
+  const session = await createSession(exposed.bytes, graphPath, label);
+  try {
+    const random = seeded(1);
+    const ids = plan.inputs.find((p) => p.role.kind === 'ids');
+    const rows = (ids?.role.kind === 'ids' ? ids.role.tableRows : undefined) ?? config.vocabSize ?? 100;
+    const length = plan.fixedLength ?? n;
+    const tokenIds = Array.from({ length: Math.min(n, length) }, () => Math.floor(random() * rows));
+    const feeds = buildFeeds(plan, { ids: tokenIds, length, padId: config.padTokenId ?? 0, causal: config.causal ?? false, random });
+    const outputs = await runSession(session, feeds, label);
+    const folder = { id: graphPath, dir: path.dirname(graphPath), graphPath, graphFile: path.basename(graphPath) };
+    const { facts, layers } = assembleResult({ sites, config, folder, lowPrecision: exposed.lowPrecision }, outputs, length, tokenIds.length);
+    const tokens: Token[] = tokenIds.map((id) => ({ id, piece: `#${id}`, display: `#${id}`, start: 0, end: 0, special: false }));
+    const rank = sites.map((_, i) => outputs[`qkv_scope.${i}.probs`].dims.length);
+    // assembleResult orders layers by layer number; keep the graph order here so index i is site i.
+    const order = sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer).map((o) => o.index);
+    const byGraphOrder = sites.map((_, i) => layers[order.indexOf(i)]);
+    return { result: { model: facts, text: '', tokens, layers: byGraphOrder }, rank };
+  } finally {
+    await session.release();
+  }
+}
+
+/** The graph file and the config beside it (none for a bare graph: every fact then comes from the graph). */
+function locate(target: string, precision: Precision): { graphPath: string; config: ModelConfig } {
+  const full = path.resolve(target);
+  if (!fs.existsSync(full)) throw new QkvError('model-not-found', `${target} does not exist.`);
+  const configFrom = (dir: string) => (fs.existsSync(path.join(dir, 'config.json')) ? readModelConfig(dir, `Model "${target}"`) : undefined);
+  if (fs.statSync(full).isDirectory()) {
+    const file = graphCandidates(precision).find((c) => fs.existsSync(path.join(full, c)));
+    if (!file) throw new QkvError('model-not-found', `${target} holds no ONNX graph (looked for ${graphCandidates(precision).join(', ')}).`);
+    return { graphPath: path.join(full, file), config: configFrom(full) ?? UNKNOWN_CONFIG };
+  }
+  if (!full.endsWith('.onnx')) throw new QkvError('bad-argument', `${target} is neither a model folder nor an .onnx file.`);
+  const dir = path.dirname(full);
+  return { graphPath: full, config: configFrom(dir) ?? configFrom(path.dirname(dir)) ?? UNKNOWN_CONFIG };
+}
+
+/** A small deterministic generator (mulberry32), so two probes of one graph feed the same numbers. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,81 @@
+// `qkv-scope inspect`: folders and bare graphs, the --json shape, --probe's export, exit codes 0 / 1 / 2, and the
+// sentences for wrappers (BeamSearch, If) and fused attention.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { onnx } from 'onnx-proto';
+import { explainNoAttention } from '../../src/model/onnx/exposeAttention';
+import { packageRoot } from '../../src/model/packageRoot';
+import { checkExport } from '../../shared/exportSchema';
+import { measureInvariants } from './exportInvariants';
+import { fixtureDir } from './support';
+
+const BIN = path.join(packageRoot(), 'bin', 'qkv-scope.js');
+
+function inspect(args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, 'inspect', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+function tmp(name: string): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-inspect-')), name);
+}
+
+describe('qkv-scope inspect', () => {
+  it('a folder: the file, each input and how it is fed, one line per block', () => {
+    const run = inspect([fixtureDir('tiny-bloom')]);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /^File: .*tiny-bloom\/onnx\/model\.onnx$/m);
+    assert.match(run.out, /input_ids: int64 \[batch_size, sequence_length\] → token ids/);
+    assert.match(run.out, /layer 1: self-attention, 4 heads, 4 K\/V heads, head_dim 8, 4-D, scale 0\.353553, \+ mask \+ ALiBi bias, causal, not fused/);
+    assert.match(run.out, /Cannot show: nothing/);
+  });
+
+  it('--json: file, inputs, blocks (layer, heads, head_dim, layout, scale, causal, fused) and refusal', () => {
+    const run = inspect([fixtureDir('tiny-bart'), '--json']);
+    assert.equal(run.code, 0, run.err);
+    const doc = JSON.parse(run.out) as Record<string, unknown> & { blocks: Record<string, unknown>[] };
+    assert.deepEqual(Object.keys(doc), ['file', 'inputs', 'blocks', 'refusal']);
+    assert.equal(doc.refusal, null);
+    assert.deepEqual(doc.blocks.map((b) => [b.layer, b.kind, b.heads, b.head_dim, b.layout, b.causal, b.fused]),
+      [[0, 'self', 4, 8, '3-D', false, null], [1, 'self', 4, 8, '3-D', false, null]]);
+    assert.ok(Math.abs((doc.blocks[0].scale as number) - 8 ** -0.5) < 1e-6);
+  });
+
+  it('--probe on a bare graph writes the standard export with synthetic tokens, and it holds the invariants', () => {
+    const out = tmp('probe.json');
+    const run = inspect([path.join(fixtureDir('tiny-t5'), 'onnx', 'model.onnx'), '--probe', '--tokens', '5', '--out', out]);
+    assert.equal(run.code, 0, run.err);
+    const doc = checkExport(JSON.parse(fs.readFileSync(out, 'utf8')));
+    assert.equal(doc.text, '');
+    assert.equal(doc.tokens.length, 5);
+    assert.equal(doc.model.scale, 1);
+    assert.equal(doc.model.additive_term, 'relative position bias');
+    const figures = measureInvariants(doc);
+    assert.ok(figures.rowSum < 1e-5 && figures.recompute < 1e-5 && figures.scoresSoftmax < 1e-5, JSON.stringify(figures));
+  });
+
+  it('exit 1 with the reason when no block is found; exit 2 for bad arguments', () => {
+    const fused = inspect([fixtureDir('fused-attention')]);
+    assert.equal(fused.code, 1);
+    assert.match(fused.out, /Cannot show: .*fused Attention/);
+    assert.equal(inspect([]).code, 2);
+    assert.equal(inspect([fixtureDir('tiny-gpt2'), '--probe']).code, 2);
+    assert.equal(inspect([fixtureDir('tiny-gpt2'), '--tokens', '3']).code, 2);
+    const missing = inspect(['/no/such/model']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /does not exist/);
+  });
+
+  for (const wrapper of ['BeamSearch', 'GreedySearch', 'Sampling', 'If', 'Loop']) {
+    it(`a decoder inside ${wrapper} gets a sentence naming the wrapper and the file to use`, () => {
+      const graph: onnx.IGraphProto = { node: [{ opType: wrapper, domain: wrapper === 'If' || wrapper === 'Loop' ? '' : 'com.microsoft', input: ['x'], output: ['y'] }] };
+      const message = explainNoAttention(graph, 'Model "m"');
+      assert.match(message, new RegExp(`inside (a )?${wrapper}`));
+      assert.match(message, /decoder_model\.onnx or model\.onnx/);
+    });
+  }
+});
