@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       rss.set(i, process.memoryUsage().rss);
     }
+    if (i % 20 === 0) console.log(`soak: ${i} commands, ${((performance.now() - started) / 1000).toFixed(0)} s, RSS ${formatRss(process.memoryUsage().rss)}`);
   }
   const at20 = rss.get(20)!;
   const atEnd = rss.get(COMMANDS)!;
