@@ -1,6 +1,7 @@
 // Runs in the engine worker (Node): gives each token its character span in the input text.
 // transformers.js returns no offsets (transformers.js #425), so we align the tokens with the text ourselves.
 import type { Token } from '../../shared/attentionResult';
+import { coverGaps, findNear, unknownWordLength, type FoldedChar, type Span } from './normalizedSpans';
 
 /** What the aligner needs to know about a tokenizer. */
 export interface TokenVocabulary {
@@ -18,10 +19,6 @@ export interface TokenVocabulary {
   readonly characters?: boolean;
 }
 
-interface Span {
-  start: number;
-  end: number;
-}
 
 export function alignTokens(text: string, ids: readonly number[], vocab: TokenVocabulary): Token[] {
   const literal = alignLiteral(text, ids, vocab);
@@ -182,13 +179,6 @@ function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-interface FoldedChar {
-  readonly ch: string;
-  /** UTF-16 span of the original character it came from. */
-  readonly start: number;
-  readonly end: number;
-}
-
 /** The text as folded characters, whitespace dropped (pieces mark spaces in ways we do not need). */
 function foldedStream(text: string): FoldedChar[] {
   const stream: FoldedChar[] = [];
@@ -243,52 +233,6 @@ function alignNormalized(text: string, ids: readonly number[], vocab: TokenVocab
     const end = span.end > span.start ? extendOverDroppedChars(text, span.end, nextStart(spans, i, text.length)) : span.end;
     return { id, piece, display: displayOf(piece, special), start: span.start, end, special };
   });
-}
-
-/** Number of stream characters the surface matches at `at`, or 0. */
-function matchAt(stream: readonly FoldedChar[], surface: string, at: number): number {
-  const chars = [...surface];
-  if (at + chars.length > stream.length) return 0;
-  for (let i = 0; i < chars.length; i++) if (stream[at + i].ch !== chars[i]) return 0;
-  return chars.length;
-}
-
-/** How far ahead a match is looked for when the text holds characters the tokenizer dropped or changed. */
-const RESYNC_CHARS = 64;
-
-function findNear(stream: readonly FoldedChar[], surface: string, cursor: number): { at: number; length: number } | null {
-  for (let at = cursor; at < Math.min(stream.length, cursor + RESYNC_CHARS); at++) {
-    const length = matchAt(stream, surface, at);
-    if (length > 0) return { at, length };
-  }
-  return null;
-}
-
-/**
- * Every character the person typed belongs to a token: what lies between two tokens' spans (other than
- * whitespace) joins the token before it, and what comes before the first one joins the first.
- */
-function coverGaps(text: string, spans: (Span | null)[]): void {
-  const content = spans.filter((s): s is Span => s !== null && s.end > s.start);
-  if (content.length === 0) return;
-  const firstNonSpace = text.search(/\S/u);
-  if (firstNonSpace >= 0 && firstNonSpace < content[0].start) content[0].start = firstNonSpace;
-  content.forEach((span, i) => {
-    const limit = i + 1 < content.length ? content[i + 1].start : text.length;
-    const gap = text.slice(span.end, limit);
-    const trailing = gap.length - gap.trimEnd().length;
-    if (gap.trim() !== '') span.end = limit - trailing;
-  });
-}
-
-/** [UNK] replaces one pre-tokenized word: a run of characters up to whitespace or punctuation, or one Han character. */
-function unknownWordLength(text: string, stream: readonly FoldedChar[], at: number): number {
-  const isWordChar = (c: FoldedChar) => !/[\p{P}!-\/:-@\[-`{-~]/u.test(c.ch) && !/\p{Script=Han}/u.test(text.slice(c.start, c.end));
-  if (!isWordChar(stream[at])) return 1;
-  let n = 1;
-  const joined = (a: FoldedChar, b: FoldedChar) => b.start <= a.end || !/\s/u.test(text.slice(a.end, b.start));
-  while (at + n < stream.length && isWordChar(stream[at + n]) && joined(stream[at + n - 1], stream[at + n])) n++;
-  return n;
 }
 
 /** A token with no text of its own ([SEP], BOS) sits, empty, where the previous token ended. */
