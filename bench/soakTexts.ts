@@ -8,9 +8,6 @@ const SENTENCES = [
   '東京タワーは高い。',
 ];
 
-/** Run just before each RSS sample, so that both samples follow the same allocation. */
-export const REFERENCE_TEXT = SENTENCES[0];
-
 /** Text number `i` of a soak run: one to twelve sentences, picked by a small seeded generator. */
 export function soakText(i: number): string {
   let x = (i + 1) * 2654435761 >>> 0;
@@ -21,4 +18,9 @@ export function soakText(i: number): string {
 
 export function formatRss(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
