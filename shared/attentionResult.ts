@@ -36,6 +36,11 @@ export interface ModelFacts {
    * anything; then every layer carries `scores`, and the term is scores − (the formula above) where a key is visible.
    */
   readonly additiveTerm?: string;
+  /**
+   * The graph computed attention inside fused operators ("com.microsoft.Attention", "ai.onnx.Attention"), which
+   * QKV Scope replaced by the standard operators they stand for before running. Absent when nothing was fused.
+   */
+  readonly fused?: readonly string[];
 }
 
 /** One token as the model saw it. Offsets are UTF-16 code units into the input text, like VS Code's. */
@@ -77,11 +82,33 @@ export interface PositionVectors {
   readonly data: Float32Array;
 }
 
+/**
+ * An encoder–decoder model's translation of the text, generated greedily, and the decoder's attention over it
+ * (run once more over the generated tokens). The result's own `tokens` and `layers` are the source and the
+ * encoder's self-attention.
+ */
+export interface Translation {
+  readonly text: string;
+  /** What the decoder read: its start token, then each generated token (the last is the end token unless cut off). */
+  readonly tokens: readonly Token[];
+  /** Why generation stopped: the model ended the sentence, or the length limit was reached. */
+  readonly stopped: 'end' | 'length';
+  readonly layers: number;
+  readonly heads: number;
+  readonly headDim: number;
+  /** Decoder self-attention (causal): probs [heads, t, t], q/k/v [heads, t, headDim]. */
+  readonly decoder: readonly LayerTensors[];
+  /** Cross-attention: probs [heads, t, s] (translation rows × source columns), q [heads, t, d] from the decoder, k/v [heads, s, d] from the encoder. */
+  readonly cross: readonly LayerTensors[];
+}
+
 export interface AttentionResult {
   readonly model: ModelFacts;
   readonly text: string;
   readonly tokens: readonly Token[];
   readonly layers: readonly LayerTensors[];
+  /** Encoder–decoder models: the generated translation and the decoder's self- and cross-attention. */
+  readonly translation?: Translation;
   /** Absent when the model has no learned position table that could be found (rotary, relative or none). */
   readonly positions?: PositionVectors;
 }

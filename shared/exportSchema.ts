@@ -2,8 +2,11 @@
 // Readable with json.load + numpy.array and no custom code.
 
 export const EXPORT_FORMAT = 'qkv-scope.attention';
-/** 2: the model's `scale` (and `softcap`, `additive_term`), and per-head `scores` where the model adds a bias. */
-export const EXPORT_VERSION = 2;
+/**
+ * 2: the model's `scale` (and `softcap`, `additive_term`), and per-head `scores` where the model adds a bias.
+ * 3: encoder–decoder models add `translation`: the generated text and tokens, decoder self-attention and cross-attention.
+ */
+export const EXPORT_VERSION = 3;
 
 export interface ExportModel {
   readonly id: string;
@@ -25,6 +28,8 @@ export interface ExportModel {
   readonly softcap?: number;
   /** What the model adds to the scores besides the mask ("ALiBi bias"); then each head carries `scores`. */
   readonly additive_term?: string;
+  /** Fused attention operators the graph used, opened up into standard operators before the run; absent when none. */
+  readonly fused?: readonly string[];
 }
 
 export interface ExportToken {
@@ -57,6 +62,26 @@ export interface ExportLayer {
   readonly heads: ExportHead[];
 }
 
+/**
+ * An encoder–decoder model's translation of `text`. The export's own `tokens` and `layers` are the source and the
+ * encoder's self-attention; here t is the number of translated tokens (the decoder's start token first) and s the
+ * number of source tokens.
+ */
+export interface ExportTranslation {
+  readonly text: string;
+  /** "end": the model ended the sentence; "length": cut at the length limit. */
+  readonly stopped: 'end' | 'length';
+  readonly layers: number;
+  readonly heads: number;
+  readonly head_dim: number;
+  /** Offsets are into the translation's `text`. */
+  readonly tokens: ExportToken[];
+  /** Decoder self-attention (causal): attention [t][t], q, k, v [t][head_dim]. */
+  readonly decoder_layers: ExportLayer[];
+  /** Cross-attention: attention [t][s] (translated token → source token), q [t][head_dim], k and v [s][head_dim]. */
+  readonly cross_layers: ExportLayer[];
+}
+
 export interface AttentionExport {
   readonly format: typeof EXPORT_FORMAT;
   readonly version: typeof EXPORT_VERSION;
@@ -64,6 +89,7 @@ export interface AttentionExport {
   readonly text: string;
   readonly tokens: ExportToken[];
   readonly layers: ExportLayer[];
+  readonly translation?: ExportTranslation;
 }
 
 /** Which part of a result to export; a missing list means all. */
@@ -84,23 +110,42 @@ export function checkExport(value: unknown): AttentionExport {
   const { model, tokens, layers, text } = doc as AttentionExport;
   if (typeof text !== 'string') fail('text is missing');
   if (!model || typeof model.head_dim !== 'number' || typeof model.heads !== 'number' || typeof model.scale !== 'number') fail('model facts are missing');
-  if (!Array.isArray(tokens)) fail('tokens are missing');
-  tokens.forEach((t, i) => {
-    if (t.index !== i || typeof t.id !== 'number' || !(t.start >= 0 && t.end >= t.start && t.end <= text.length)) {
-      fail(`token ${i} is malformed`);
-    }
-  });
-  if (!Array.isArray(layers)) fail('layers are missing');
+  checkTokens(tokens, text, '', fail);
   const n = tokens.length;
-  for (const layer of layers) {
-    for (const head of layer.heads ?? fail(`layer ${layer.layer} has no heads`)) {
-      const where = `layer ${layer.layer} head ${head.head}`;
-      checkMatrix(head.attention, n, n, `${where} attention`, fail);
-      for (const kind of ['q', 'k', 'v'] as const) checkMatrix(head[kind], n, model.head_dim, `${where} ${kind}`, fail);
-      if (model.additive_term !== undefined || head.scores !== undefined) checkMatrix(head.scores, n, n, `${where} scores`, fail);
-    }
+  checkLayers(layers, { rows: n, keys: n, headDim: model.head_dim, scores: model.additive_term !== undefined }, '', fail);
+  const t = (doc as AttentionExport).translation;
+  if (t !== undefined) {
+    if (typeof t.text !== 'string' || typeof t.head_dim !== 'number') fail('translation text or head_dim is missing');
+    checkTokens(t.tokens, t.text, 'translation ', fail);
+    const rows = t.tokens.length;
+    checkLayers(t.decoder_layers, { rows, keys: rows, headDim: t.head_dim, scores: false }, 'decoder ', fail);
+    checkLayers(t.cross_layers, { rows, keys: n, headDim: t.head_dim, scores: false }, 'cross ', fail);
   }
   return doc as AttentionExport;
+}
+
+function checkTokens(tokens: unknown, text: string, what: string, fail: (what: string) => never): void {
+  if (!Array.isArray(tokens)) fail(`${what}tokens are missing`);
+  (tokens as ExportToken[]).forEach((t, i) => {
+    if (t.index !== i || typeof t.id !== 'number' || !(t.start >= 0 && t.end >= t.start && t.end <= text.length)) {
+      fail(`${what}token ${i} is malformed`);
+    }
+  });
+}
+
+/** attention (and scores) [rows][keys], q [rows][headDim], k and v [keys][headDim] in every head. */
+function checkLayers(layers: unknown, shape: { rows: number; keys: number; headDim: number; scores: boolean }, what: string,
+  fail: (what: string) => never): void {
+  if (!Array.isArray(layers)) fail(`${what}layers are missing`);
+  for (const layer of layers as ExportLayer[]) {
+    for (const head of layer.heads ?? fail(`${what}layer ${layer.layer} has no heads`)) {
+      const where = `${what}layer ${layer.layer} head ${head.head}`;
+      checkMatrix(head.attention, shape.rows, shape.keys, `${where} attention`, fail);
+      checkMatrix(head.q, shape.rows, shape.headDim, `${where} q`, fail);
+      for (const kind of ['k', 'v'] as const) checkMatrix(head[kind], shape.keys, shape.headDim, `${where} ${kind}`, fail);
+      if (shape.scores || head.scores !== undefined) checkMatrix(head.scores, shape.rows, shape.keys, `${where} scores`, fail);
+    }
+  }
 }
 
 function checkMatrix(m: unknown, rows: number, cols: number, what: string, fail: (what: string) => never): void {

@@ -12,6 +12,14 @@ export interface ResultSummary {
   readonly tokens: readonly Token[];
   /** stats[layer][head] */
   readonly stats: readonly (readonly HeadStats[])[];
+  /** Encoder–decoder models: the translation the model wrote (the tensors shown are the encoder's, over `text`). */
+  readonly translation?: TranslationLine;
+}
+
+export interface TranslationLine {
+  readonly text: string;
+  /** "length": cut at the length limit before the model ended the sentence. */
+  readonly stopped: 'end' | 'length';
 }
 
 /** The tensors of one head. Buffers are exactly as long as their data: probs n·n, q/k/v n·headDim float32. */

@@ -4,5 +4,9 @@ import { allHeadStats } from './headStats';
 import type { ResultSummary } from './protocol';
 
 export function summarize(result: AttentionResult, resultId: number): ResultSummary {
-  return { resultId, model: result.model, text: result.text, tokens: result.tokens, stats: allHeadStats(result) };
+  const t = result.translation;
+  return {
+    resultId, model: result.model, text: result.text, tokens: result.tokens, stats: allHeadStats(result),
+    ...(t ? { translation: { text: t.text, stopped: t.stopped } } : {}),
+  };
 }

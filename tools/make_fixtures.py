@@ -15,7 +15,8 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
   tiny-gpt2-quantized tiny-gpt2 dynamically quantized like onnxruntime's quantize_dynamic,
                       including the activation x activation MatMuls (Q·Kᵀ, probs·V)
   no-attention        embedding + MLP, no Softmax at all
-  fused-attention     com.microsoft Attention contrib op (nothing to expose)
+  fused-attention     com.microsoft Attention contrib op, opened up into standard operators before the run
+  fused-unsupported   the same with do_rotary=1, which QKV Scope refuses (names the attribute)
   tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gemma2
                       one per attention family whose eager code differs (tools/families/): 3-D scores,
                       ALiBi, scale on q, no scale + relative bias, partial rotary, soft-capping + sliding window
@@ -349,9 +350,6 @@ def make_tiny_gemma2(out):
 FAMILIES = {"tiny-opt": make_tiny_opt, "tiny-bloom": make_tiny_bloom, "tiny-bart": make_tiny_bart,
             "tiny-t5": make_tiny_t5, "tiny-gpt-neox": make_tiny_gpt_neox, "tiny-gemma2": make_tiny_gemma2}
 
-# Fixtures that can be (re)written alone with --only NAME, leaving every other fixture byte-identical.
-ONLY = {"wide-gpt2": make_wide_gpt2, "tiny-llama": make_tiny_llama, "tiny-distilbert": make_tiny_distilbert,
-        "tiny-roberta": make_tiny_roberta, **FAMILIES}
 
 
 class NoAttention(nn.Module):
@@ -387,9 +385,9 @@ def make_no_attention(out):
     write_gpt2_tokenizer(d, 128)
 
 
-def make_fused_attention(out):
+def make_fused_attention(out, name="fused-attention", **extra):
     """Hand-built graph: Mod -> Gather -> com.microsoft Attention (unidirectional, 4 heads) -> lm head."""
-    d = model_dir(out, "fused-attention")
+    d = model_dir(out, name)
     rng = np.random.default_rng(SEED)
     hid, heads = 32, 4
     f32 = lambda *s: (rng.standard_normal(s) * 0.02).astype(np.float32)  # noqa: E731
@@ -410,13 +408,13 @@ def make_fused_attention(out):
         helper.make_node("Cast", ["attention_mask"], ["mask_index"], name="/transformer/Cast", to=TensorProto.INT32),
         helper.make_node("Attention", ["embeds", "transformer.h.0.attn.qkv_weight", "transformer.h.0.attn.qkv_bias",
                                        "mask_index"], ["attn_out"], name="/transformer/h.0/attn/Attention",
-                         domain="com.microsoft", num_heads=heads, unidirectional=1),
+                         domain="com.microsoft", num_heads=heads, unidirectional=1, **extra),
         helper.make_node("MatMul", ["attn_out", "lm_head.weight"], ["row_logits"], name="/lm_head/MatMul"),
         helper.make_node("Tile", ["row_logits", "tile_reps"], ["tiled"], name="/Tile"),
         helper.make_node("Slice", ["tiled", "slice_start", "slice_end", "slice_axis"], ["logits"], name="/Slice"),
     ]
     graph = helper.make_graph(
-        nodes, "fused-attention",
+        nodes, name,
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
          helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "sequence_length"])],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", modeling.GPT2_VOCAB])],
@@ -427,6 +425,11 @@ def make_fused_attention(out):
     write_json(os.path.join(d, "config.json"), modeling.gpt2_config(n_embd=hid, n_head=heads, n_layer=1, n_positions=128,
                                                                    use_cache=False))
     write_gpt2_tokenizer(d, 128)
+
+
+def make_fused_unsupported(out):
+    """fused-attention with do_rotary=1, a combination QKV Scope does not open up: the refusal example."""
+    make_fused_attention(out, "fused-unsupported", do_rotary=1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -499,6 +502,11 @@ def make_tiny_gpt2_quantized(out, float_path):
     for f in ("config.json", "tokenizer.json", "tokenizer_config.json"):
         shutil.copy(os.path.join(src, f), os.path.join(d, f))
 
+# Fixtures that can be (re)written alone with --only NAME, leaving every other fixture byte-identical.
+ONLY = {"fused-attention": make_fused_attention, "fused-unsupported": make_fused_unsupported,
+        "wide-gpt2": make_wide_gpt2, "tiny-llama": make_tiny_llama, "tiny-distilbert": make_tiny_distilbert,
+        "tiny-roberta": make_tiny_roberta, **FAMILIES}
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -517,6 +525,7 @@ def main():
     make_tiny_gpt2_quantized(args.out, gpt2_path)
     make_no_attention(args.out)
     make_fused_attention(args.out)
+    make_fused_unsupported(args.out)
     make_wide_gpt2(args.out)
     make_tiny_llama(args.out)
     make_tiny_distilbert(args.out)

@@ -1,6 +1,7 @@
 // Runs in the webview: the panel header — which model produced the result, the shapes its attention works on,
 // "X [n × d_model] → Q, K, V [heads × n × d_head] → A [heads × n × n]", and the Export button.
 import type { ModelFacts } from '../shared/attentionResult';
+import type { TranslationLine } from '../shared/protocol';
 import { el } from './dom';
 
 export function shapeText(model: ModelFacts, n: number): string {
@@ -18,6 +19,7 @@ export class ModelLine {
   private readonly name: HTMLElement;
   private readonly facts: HTMLElement;
   private readonly shapes: HTMLElement;
+  private readonly translation: HTMLElement;
 
   constructor(exportJson: () => void) {
     const exportButton = el('button', {
@@ -29,16 +31,18 @@ export class ModelLine {
     this.name = el('strong', { className: 'qkv-model__name' });
     this.facts = el('span', { className: 'qkv-model__facts' });
     this.shapes = el('code', { className: 'qkv-model__shapes' });
+    this.translation = el('p', { className: 'qkv-model__line' });
     this.element = el('header', { className: 'qkv-model' }, [
       el('div', { className: 'qkv-model__text', attrs: { role: 'group', 'aria-label': 'Model' } }, [
         el('p', { className: 'qkv-model__line' }, [this.name, this.facts]),
         el('p', { className: 'qkv-model__line' }, [this.shapes, el('span', { className: 'qkv-note', text: ' per layer' })]),
+        this.translation,
       ]),
       exportButton,
     ]);
   }
 
-  render(model: ModelFacts, n: number): void {
+  render(model: ModelFacts, n: number, translation?: TranslationLine): void {
     this.name.textContent = shortModelName(model.id);
     this.name.title = model.id;
     const facts = [
@@ -47,9 +51,18 @@ export class ModelLine {
       `${model.layers} layers × ${model.heads} heads`,
     ];
     if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
+    // The graph's fused attention kernel was replaced by the standard operators it stands for, so Q, K, V can be shown.
+    if (model.fused) facts.push(`attention opened up from ${model.fused.join(', ')}`);
     this.facts.textContent = ` · ${facts.join(' · ')}`;
     this.facts.title = model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token';
     this.shapes.textContent = shapeText(model, n);
     this.shapes.title = 'd_model = hidden size, d_head = head dimension, n = tokens';
+    // A translator: what it wrote. The views below show its encoder reading the source; the decoder's
+    // self-attention and the cross-attention are in the export (and the CLI) for now.
+    this.translation.hidden = translation === undefined;
+    this.translation.replaceChildren(...(translation ? [
+      el('strong', { text: 'Translation: ' }), el('span', { text: translation.text }),
+      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? ' (cut at the length limit)' : ''} · below: the encoder reading the source; decoder and cross-attention are in the JSON export` }),
+    ] : []));
   }
 }

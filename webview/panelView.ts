@@ -91,7 +91,7 @@ export class PanelView {
     this.result.hidden = summary === undefined;
     this.modelLine.element.hidden = summary === undefined;
     if (summary && summary !== previous.summary) {
-      this.modelLine.render(summary.model, summary.tokens.length);
+      this.modelLine.render(summary.model, summary.tokens.length, summary.translation);
       this.tokens.render(summary.tokens);
       this.shapes.render(summary.model, summary.tokens.length);
     }

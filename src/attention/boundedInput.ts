@@ -1,7 +1,7 @@
 // Runs in the engine worker (Node): refuses text that is too long before anything costly happens. The size is
 // checked first; then the text is tokenized a piece at a time, only until it is known to be too long, with the
 // tokenizer alone: a graph of hundreds of MB is neither downloaded nor loaded for text that would be refused.
-import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoTokenizer, env, LogLevel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { QkvError } from '../../shared/errors';
 import { MAX_INPUT_BYTES } from '../../shared/limits';
 import { readModelConfig, type ModelConfig } from '../model/modelConfig';
@@ -49,11 +49,16 @@ export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: stri
 export async function precheckLength(dir: string, modelId: string, text: string, maxTokens: number): Promise<void> {
   let tokenizer: PreTrainedTokenizer;
   let config: ModelConfig;
+  // Quietly: loading the model proper reports whatever the tokenizer has to say (or what is wrong with it).
+  const logLevel = env.logLevel;
+  env.logLevel = LogLevel.ERROR;
   try {
     config = readModelConfig(dir, modelId);
     tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
   } catch {
-    return; // loading the model reports what is wrong with these files, in its own words
+    return;
+  } finally {
+    env.logLevel = logLevel;
   }
   assertFewEnoughTokens(tokenizer, text, config, maxTokens, modelId);
 }

@@ -1,20 +1,24 @@
 // Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
 import { parentPort } from 'node:worker_threads';
+import type { AttentionResult, LayerTensors } from '../../shared/attentionResult';
 import { QkvError, serializeError } from '../../shared/errors';
 import { explainBrokenCache } from '../model/hub/brokenCache';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
 import { loadModel } from '../model/loadModel';
+import { encoderGraphBeside, loadTranslator } from '../model/loadTranslator';
+import type { ModelFolder } from '../model/modelFolder';
 import { resolveModel } from '../model/modelSource';
 import { assertFewEnoughTokens, assertInputSize, precheckLength } from './boundedInput';
 import { checkSelectionEarly } from './earlySelection';
-import { ModelCache } from './modelCache';
+import { ModelCache, type LoadedAny } from './modelCache';
 import { assertHasText, runAttention, tokenize } from './runAttention';
+import { runTranslation, tokenizeSource } from './runTranslation';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 
-/** One session per model graph file, for the few models used last. */
+/** Sessions of the few models used last (plain models and translators together). */
 const models = new ModelCache();
 const cancelled = new Set<number>();
 /** Set by 'shutdown': every run still queued or running ends as cancelled. */
@@ -24,11 +28,13 @@ const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
 let queue: Promise<void> = Promise.resolve();
 
+const buffersOf = (layers: readonly LayerTensors[]) =>
+  layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[];
+
 const post = (message: FromWorker) => {
-  const transfer = message.type === 'result'
-    ? message.result.layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[]
-    : [];
-  port.postMessage(message, transfer);
+  const result = message.type === 'result' ? message.result : undefined;
+  const layers = result ? [...result.layers, ...(result.translation?.decoder ?? []), ...(result.translation?.cross ?? [])] : [];
+  port.postMessage(message, [...new Set(buffersOf(layers))]);
 };
 
 port.on('message', (message: ToWorker) => {
@@ -56,9 +62,7 @@ function shutDown(): void {
 }
 
 async function handleRun(id: number, request: RunRequest): Promise<void> {
-  const checkCancelled = () => {
-    if (cancelled.delete(id) || shuttingDown) throw new QkvError('cancelled', 'The run was cancelled.');
-  };
+  const checkCancelled = () => throwIfCancelled(id);
   const abort = new AbortController();
   aborts.set(id, abort);
   try {
@@ -89,15 +93,12 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
     if (!prechecked) await precheck(folder.dir);
     checkCancelled();
     post({ type: 'progress', id, stage: 'loading-model' });
-    const model = await models.get(folder.graphPath, () => loadModel(folder))
-      .catch((error: unknown) => { throw explainBrokenCache(error, folder, cacheDir); });
-    checkCancelled();
-    checkSelectionEarly(model, request.selection);
-    post({ type: 'progress', id, stage: 'tokenizing' });
-    assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
-    const tokenized = tokenize(model, request.text, request.maxTokens);
-    post({ type: 'progress', id, stage: 'running' });
-    const result = await runAttention(model, request.text, tokenized);
+    const encoderPath = encoderGraphBeside(folder);
+    const loading = <T extends LoadedAny>(key: string, load: () => Promise<T>) =>
+      models.get(key, load).catch((error: unknown) => { throw explainBrokenCache(error, folder, cacheDir); });
+    const result = encoderPath
+      ? await translate(id, folder, request, () => loading(`translator:${folder.graphPath}`, () => loadTranslator(folder, encoderPath)))
+      : await describe(id, folder, request, () => loading(folder.graphPath, () => loadModel(folder)));
     checkCancelled();
     post({ type: 'result', id, result: { ...result, model: { ...result.model, id: folder.id } } });
   } catch (error) {
@@ -106,4 +107,33 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   } finally {
     aborts.delete(id);
   }
+}
+
+type Load<T> = () => Promise<T>;
+
+/** A decoder-only or encoder-only model: one forward pass over the text. */
+async function describe(id: number, folder: ModelFolder, request: RunRequest, load: Load<Awaited<ReturnType<typeof loadModel>>>): Promise<AttentionResult> {
+  const model = await load();
+  throwIfCancelled(id);
+  checkSelectionEarly(model, request.selection);
+  post({ type: 'progress', id, stage: 'tokenizing' });
+  assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
+  const tokenized = tokenize(model, request.text, request.maxTokens);
+  post({ type: 'progress', id, stage: 'running' });
+  return runAttention(model, request.text, tokenized);
+}
+
+/** An encoder–decoder model: the translation of the text, and the attention of both halves. */
+async function translate(id: number, folder: ModelFolder, request: RunRequest, load: Load<Awaited<ReturnType<typeof loadTranslator>>>): Promise<AttentionResult> {
+  const model = await load();
+  throwIfCancelled(id);
+  post({ type: 'progress', id, stage: 'tokenizing' });
+  assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
+  const source = tokenizeSource(model, request.text, request.maxTokens);
+  post({ type: 'progress', id, stage: 'running' });
+  return runTranslation(model, request.text, source, { isCancelled: () => shuttingDown || cancelled.has(id) });
+}
+
+function throwIfCancelled(id: number): void {
+  if (cancelled.delete(id) || shuttingDown) throw new QkvError('cancelled', 'The run was cancelled.');
 }

@@ -10,7 +10,8 @@ import { graphCandidates, type Precision } from '../model/graphFile';
 import { createSession, firstLine } from '../model/loadModel';
 import { readModelConfig, UNKNOWN_CONFIG, type ModelConfig } from '../model/modelConfig';
 import { blockKind } from '../model/onnx/blockKind';
-import { decodeGraph, exposeAttention, explainNoAttention } from '../model/onnx/exposeAttention';
+import { decodeChecked, exposeAttention, explainNoAttention, openFused } from '../model/onnx/exposeAttention';
+import { fusedOrigin, type OpenedNode } from '../model/onnx/fused/openFused';
 import { findAttention, type AttentionSite } from '../model/onnx/findAttention';
 import { indexGraph } from '../model/onnx/onnxGraph';
 import { feedText, planFeeds, type FeedPlan } from './feedPlan';
@@ -55,8 +56,18 @@ export async function inspectModel(target: string, tokens: number, precision: Pr
   const { graphPath, config } = locate(target, precision);
   const label = `Model "${target}"`;
   const bytes = await fs.promises.readFile(graphPath);
-  const graph = decodeGraph(bytes, label, graphPath);
-  const sites = findAttention(graph);
+  const model = decodeChecked(bytes, label, graphPath);
+  const graph = model.graph!;
+  // Fused attention is opened up first, as a run does; a combination we do not open is the refusal.
+  let opened: readonly OpenedNode[] = [];
+  let fusedRefusal: string | null = null;
+  try {
+    opened = openFused(model, label);
+  } catch (error) {
+    if (!(error instanceof QkvError)) throw error;
+    fusedRefusal = error.message;
+  }
+  const sites = fusedRefusal ? [] : findAttention(graph);
   // Text runs need every input fillable from text; the probe fills the rest at random.
   let textPlan: FeedPlan | undefined;
   let textRefusal: string | null = null;
@@ -74,9 +85,10 @@ export async function inspectModel(target: string, tokens: number, precision: Pr
   const isPast = (name: string) => plan.inputs.some((p) => p.name === name && p.role.kind === 'past');
   const structural = (site: AttentionSite): InspectedBlock => ({
     layer: site.layer, kind: blockKind(ix, site.q, site.k, isPast), heads: null, kv_heads: null, head_dim: null, layout: null,
-    scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null, fused: null,
+    scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null,
+    fused: fusedOrigin(opened, site.softmaxNode) ?? null,
   });
-  if (sites.length === 0) return { file: graphPath, inputs, blocks: [], refusal: explainNoAttention(graph, label) };
+  if (sites.length === 0) return { file: graphPath, inputs, blocks: [], refusal: fusedRefusal ?? explainNoAttention(graph, label) };
   try {
     const probe = await runProbe(bytes, graphPath, label, plan, sites, config, tokens);
     const blocks = sites.map((site, index) => measured(structural(site), probe.result, probe.rank[index], index, config));
@@ -113,7 +125,7 @@ async function runProbe(
     const feeds = buildFeeds(plan, { ids: tokenIds, length, padId: config.padTokenId ?? 0, causal: config.causal ?? false, random });
     const outputs = await runSession(session, feeds, label);
     const folder = { id: graphPath, dir: path.dirname(graphPath), graphPath, graphFile: path.basename(graphPath) };
-    const { facts, layers } = assembleResult({ sites, config, folder, lowPrecision: exposed.lowPrecision }, outputs, length, tokenIds.length);
+    const { facts, layers } = assembleResult({ sites, config, folder, lowPrecision: exposed.lowPrecision, fused: exposed.fused }, outputs, length, tokenIds.length);
     const tokens: Token[] = tokenIds.map((id) => ({ id, piece: `#${id}`, display: `#${id}`, start: 0, end: 0, special: false }));
     const rank = sites.map((_, i) => outputs[`qkv_scope.${i}.probs`].dims.length);
     // assembleResult orders layers by layer number; keep the graph order here so index i is site i.

@@ -16,32 +16,36 @@ export interface BlockTensors {
   readonly v: Float32Array;
 }
 
-/** @param length the length the graph ran at; @param n the real tokens among them (the first n). */
+/**
+ * @param length the length the graph ran at; @param n the real tokens among them (the first n).
+ * @param keys the same for the keys when they are another sequence (cross-attention: the source), else the queries'.
+ */
 export function readBlock(
   outputs: ort.InferenceSession.OnnxValueMapType, index: number, site: AttentionSite, length: number, n: number, modelLabel: string,
+  keys: { readonly length: number; readonly n: number } = { length, n },
 ): BlockTensors {
   const get = (kind: ExposedKind) => outputs[outputName(index, kind)] as ort.Tensor;
   const fail = (what: string) => new QkvError('no-attention',
     `${modelLabel}: attention block ${index} has an unexpected layout (${what}); QKV Scope reads [batch, heads, n, n] or [batch·heads, n, n] probabilities and [batch, heads, n, d] or [batch·heads, n, d] Q, K and V.`);
   const probs = get('probs');
   const [rows, cols] = probs.dims.slice(-2);
-  if (probs.dims.length < 3 || rows !== length || cols !== length) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
+  if (probs.dims.length < 3 || rows !== length || cols !== keys.length) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
   const heads = probs.dims.slice(0, -2).reduce((a, b) => a * b, 1);
   const headDim = get('q').dims.at(-1) ?? 0;
   for (const kind of ['q', 'k', 'v'] as const) {
     const t = get(kind);
-    if (t.data.length !== heads * length * headDim) throw fail(`${kind} ${JSON.stringify(t.dims)}`);
+    if (t.data.length !== heads * (kind === 'q' ? length : keys.length) * headDim) throw fail(`${kind} ${JSON.stringify(t.dims)}`);
   }
   const kData = divided(get('k').data as Float32Array, site.kFactor);
-  const k = site.kIsTransposed ? swapLastTwo(kData, heads, headDim, length) : kData;
+  const k = site.kIsTransposed ? swapLastTwo(kData, heads, headDim, keys.length) : kData;
   return {
     heads,
     headDim,
-    scores: firstRows(get('scores').data as Float32Array, heads, length, length, n, n),
-    probs: firstRows(probs.data as Float32Array, heads, length, length, n, n),
+    scores: firstRows(get('scores').data as Float32Array, heads, length, keys.length, n, keys.n),
+    probs: firstRows(probs.data as Float32Array, heads, length, keys.length, n, keys.n),
     q: firstRows(divided(get('q').data as Float32Array, site.qFactor), heads, length, headDim, n, headDim),
-    k: firstRows(k, heads, length, headDim, n, headDim),
-    v: firstRows(get('v').data as Float32Array, heads, length, headDim, n, headDim),
+    k: firstRows(k, heads, keys.length, headDim, keys.n, headDim),
+    v: firstRows(get('v').data as Float32Array, heads, keys.length, headDim, keys.n, headDim),
   };
 }
 

@@ -73,7 +73,7 @@ export async function runSession(session: ort.InferenceSession, feeds: Record<st
 }
 
 /** The model facts and per-layer tensors of one run, layers in layer order. */
-export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision'>, outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
+export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision' | 'fused'>, outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
   const label = `Model "${model.folder.id}"`;
   const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
   const blocks = order.map(({ site, index }) => readBlock(outputs, index, site, length, n, label));
@@ -97,6 +97,7 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
     scale: formula.scale,
     ...(formula.softcap ? { softcap: formula.softcap } : {}),
     ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
+    ...(model.fused.length > 0 ? { fused: [...new Set(model.fused)] } : {}),
   };
   const layers = blocks.map((b) => layerOf(b, formula.additiveTerm !== undefined || !!formula.softcap));
   return { facts, layers };

@@ -1,5 +1,5 @@
 // Runs in Node (CLI): a short, human summary of a result.
-import { headSlice, type AttentionResult } from '../../shared/attentionResult';
+import { headSlice, type AttentionResult, type Translation } from '../../shared/attentionResult';
 
 export interface StrongestCell {
   readonly query: number;
@@ -34,6 +34,7 @@ export function formatSummary(result: AttentionResult): string {
       `${model.layers} layers × ${model.heads} heads × ${model.headDim} dims`,
     ...(model.onnxFile ? [`ONNX file: ${model.onnxFile}`] : []),
     ...(model.kvHeadOf ? [`Grouped K/V heads: ${kvGroups(model.kvHeadOf)}`] : []),
+    ...(model.fused ? [`Fused attention opened up: ${model.fused.join(', ')} (replaced by the standard operators it stands for)`] : []),
     `Tokens (${n}): ${tokens.map((t) => (t.special ? `[${t.display}]` : t.display)).join(' | ')}`,
     `Per layer: attention [${model.heads} × ${n} × ${n}], Q, K, V [${model.heads} × ${n} × ${model.headDim}]`,
     'Strongest attention of each head (query → key: weight):',
@@ -46,7 +47,31 @@ export function formatSummary(result: AttentionResult): string {
     }
     lines.push(...cells);
   }
+  if (result.translation) lines.push(...translationLines(result, result.translation));
   return lines.join('\n');
+}
+
+/** The translation, its tokens, and each decoder head's strongest cross-attention: translated token → source token. */
+function translationLines(result: AttentionResult, t: Translation): string[] {
+  const source = (j: number) => JSON.stringify(result.tokens[j].display);
+  const target = (i: number) => JSON.stringify(t.tokens[i].display);
+  const rows = t.tokens.length;
+  const cols = result.tokens.length;
+  const lines = [
+    `Translation${t.stopped === 'length' ? ' (cut at the length limit)' : ''}: ${t.text}`,
+    `Translated tokens (${rows}): ${t.tokens.map((x) => (x.special ? `[${x.display}]` : x.display)).join(' | ')}`,
+    `Decoder: ${t.layers} layers × ${t.heads} heads × ${t.headDim} dims; cross-attention [${t.heads} × ${rows} × ${cols}]`,
+    'Strongest cross-attention of each head (translated token → source token: weight):',
+  ];
+  t.cross.forEach((layer, l) => {
+    for (let h = 0; h < t.heads; h++) {
+      const probs = layer.probs.subarray(h * rows * cols, (h + 1) * rows * cols);
+      let best = 0;
+      for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
+      lines.push(`  L${l} H${h}: ${target(Math.floor(best / cols))} → ${source(best % cols)}: ${probs[best].toFixed(4)}`);
+    }
+  });
+  return lines;
 }
 
 /** "query heads 0-1 share K/V head 0; 2-3 share K/V head 1". */

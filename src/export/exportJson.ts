@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { headSlice, scaleOf, type AttentionResult, type TensorKind } from '../../shared/attentionResult';
+import { scaleOf, type AttentionResult, type LayerTensors, type TensorKind } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
 import {
   EXPORT_FORMAT, EXPORT_VERSION, type ExportModel, type ExportSelection, type ExportToken,
@@ -33,6 +33,7 @@ export function exportModelFacts(result: AttentionResult): ExportModel {
     scale: scaleOf(m),
     ...(m.softcap ? { softcap: m.softcap } : {}),
     ...(m.additiveTerm ? { additive_term: m.additiveTerm } : {}),
+    ...(m.fused ? { fused: m.fused } : {}),
   };
 }
 
@@ -49,30 +50,57 @@ export function exportTokens(result: AttentionResult): ExportToken[] {
 export function* exportChunks(result: AttentionResult, selection: ExportSelection = {}): Generator<string> {
   const { layers, heads } = resolveSelection(result, selection);
   const n = result.tokens.length;
-  const d = result.model.headDim;
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},\n`;
   yield `"model":${JSON.stringify(exportModelFacts(result))},\n`;
   yield `"text":${JSON.stringify(result.text)},\n`;
   yield `"tokens":[${exportTokens(result).map((t) => JSON.stringify(t)).join(',\n')}],\n`;
-  yield '"layers":[';
+  yield '"layers":';
+  yield* layerChunks({ layers: result.layers, rows: n, keys: n, headDim: result.model.headDim }, layers, heads);
+  const t = result.translation;
+  if (t) {
+    const decoder = { rows: t.tokens.length, headDim: t.headDim };
+    const pick = (all: readonly number[], count: number) => all.filter((i) => i < count);
+    const tokens = t.tokens.map((x, index) => ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special }));
+    yield `,\n"translation":{"text":${JSON.stringify(t.text)},"stopped":${JSON.stringify(t.stopped)},`;
+    yield `"layers":${t.layers},"heads":${t.heads},"head_dim":${t.headDim},\n`;
+    yield `"tokens":[${tokens.map((x) => JSON.stringify(x)).join(',\n')}],\n"decoder_layers":`;
+    yield* layerChunks({ layers: t.decoder, ...decoder, keys: decoder.rows }, pick(layers, t.decoder.length), pick(heads, t.heads));
+    yield ',\n"cross_layers":';
+    yield* layerChunks({ layers: t.cross, ...decoder, keys: n }, pick(layers, t.cross.length), pick(heads, t.heads));
+    yield '}';
+  }
+  yield '}\n';
+}
+
+/** Attention blocks of one kind: probs and scores [rows × keys], q [rows × headDim], k and v [keys × headDim] per head. */
+interface BlockGrid {
+  readonly layers: readonly LayerTensors[];
+  readonly rows: number;
+  readonly keys: number;
+  readonly headDim: number;
+}
+
+function* layerChunks(grid: BlockGrid, layers: readonly number[], heads: readonly number[]): Generator<string> {
+  yield '[';
   for (const [li, layer] of layers.entries()) {
     yield `${li ? ',' : ''}\n{"layer":${layer},"heads":[`;
     for (const [hi, head] of heads.entries()) {
       yield `${hi ? ',' : ''}\n{"head":${head}`;
       const kinds: (TensorKind | 'scores')[] = ['probs', 'q', 'k', 'v'];
-      if (result.layers[layer].scores) kinds.push('scores');
+      if (grid.layers[layer].scores) kinds.push('scores');
       for (const kind of kinds) {
         yield `,\n"${kind === 'probs' ? 'attention' : kind}":[`;
-        const data = headSlice(result, layer, head, kind);
-        const width = kind === 'probs' || kind === 'scores' ? n : d;
-        for (let row = 0; row < n; row++) yield `${row ? ',' : ''}${matrixRow(data, row, width)}`;
+        const rows = kind === 'k' || kind === 'v' ? grid.keys : grid.rows;
+        const width = kind === 'probs' || kind === 'scores' ? grid.keys : grid.headDim;
+        const data = grid.layers[layer][kind]!.subarray(head * rows * width, (head + 1) * rows * width);
+        for (let row = 0; row < rows; row++) yield `${row ? ',' : ''}${matrixRow(data, row, width)}`;
         yield ']';
       }
       yield '}';
     }
     yield ']}';
   }
-  yield '\n]}\n';
+  yield '\n]';
 }
 
 function matrixRow(data: Float32Array, row: number, width: number): string {

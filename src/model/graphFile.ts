@@ -23,6 +23,15 @@ export function graphsOf(precision: Precision): readonly string[] {
   return BASES.map((base) => `${base}${DTYPE_SUFFIX[dtype]}.onnx`);
 }
 
+/**
+ * An encoder–decoder export (Marian, T5, BART… in transformers.js's layout) has its encoder beside its decoder, in the
+ * same precision: onnx/decoder_model_quantized.onnx → onnx/encoder_model_quantized.onnx. Undefined for other graphs.
+ */
+export function encoderGraphFor(graphFile: string): string | undefined {
+  const match = /^(.*?)decoder_model([^/]*\.onnx)$/.exec(graphFile);
+  return match ? `${match[1]}encoder_model${match[2]}` : undefined;
+}
+
 /** The wanted precision first; for "full" and "quantized", the other one when a model has no file of the wanted kind. */
 export function graphCandidates(precision: Precision): readonly string[] {
   if (precision === 'full') return [...graphsOf('fp32'), ...graphsOf('q8')];

@@ -26,6 +26,8 @@ export interface LoadedModel {
   readonly sites: readonly AttentionSite[];
   /** The graph computes in float16 (or on quantized scores): its numbers agree with a float64 recompute less closely. */
   readonly lowPrecision: boolean;
+  /** Fused attention operators opened up into standard ones, one entry per node; empty when none. */
+  readonly fused: readonly string[];
   /** The learned position embeddings, copied out of the weights; absent when the model has none we can find. */
   readonly positions?: PositionTable;
 }
@@ -49,7 +51,7 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   const session = await createSession(exposed.bytes, folder.graphPath, label);
   return {
     folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
-    lowPrecision: exposed.lowPrecision, positions: findPositionTable(exposed.graph, config),
+    lowPrecision: exposed.lowPrecision, fused: exposed.fused, positions: findPositionTable(exposed.graph, config),
   };
 }
 

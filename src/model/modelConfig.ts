@@ -22,6 +22,9 @@ export interface ModelConfig {
   readonly vocabSize: number | null;
   /** True or false when the architecture says so; null when only the attention itself can tell. */
   readonly causal: boolean | null;
+  /** Encoder–decoder models: the token that ends a generated sequence, and the one the decoder starts from. */
+  readonly eosTokenId: number | null;
+  readonly decoderStartTokenId: number | null;
 }
 
 /** What a config.json may hold; only the keys read below matter. */
@@ -70,6 +73,8 @@ export function parseModelConfig(raw: RawConfig): ModelConfig {
     padTokenId,
     vocabSize: number('vocab_size'),
     causal: raw.is_decoder === true || CAUSAL.has(architecture) ? true : BIDIRECTIONAL.has(architecture) ? false : null,
+    eosTokenId: number('eos_token_id'),
+    decoderStartTokenId: number('decoder_start_token_id') ?? padTokenId,
   };
 }
 

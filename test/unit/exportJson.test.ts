@@ -8,7 +8,7 @@ import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { writeExportFile } from '../../src/export/exportJson';
 import { headSlice, type AttentionResult } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
-import { checkExport, type AttentionExport } from '../../shared/exportSchema';
+import { checkExport, EXPORT_VERSION, type AttentionExport } from '../../shared/exportSchema';
 import { float32Text } from '../../shared/float32Text';
 import { fixtureDir, PIZZA } from './support';
 
@@ -108,7 +108,7 @@ describe('JSON export', () => {
     assert.throws(() => checkExport({ format: 'something-else' }), /format/);
     assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 1 }), /version is 1/);
     const model = { heads: 1, head_dim: 2, scale: 0.5 };
-    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 2, model, text: 'ab', tokens: [], layers: [{ layer: 0, heads: [{ head: 0, attention: [[1]], q: [], k: [], v: [] }] }] }), /attention does not have 0 rows/);
-    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: 2, model: { heads: 1, head_dim: 2 }, text: 'ab', tokens: [], layers: [] }), /model facts/);
+    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: EXPORT_VERSION, model, text: 'ab', tokens: [], layers: [{ layer: 0, heads: [{ head: 0, attention: [[1]], q: [], k: [], v: [] }] }] }), /attention does not have 0 rows/);
+    assert.throws(() => checkExport({ format: 'qkv-scope.attention', version: EXPORT_VERSION, model: { heads: 1, head_dim: 2 }, text: 'ab', tokens: [], layers: [] }), /model facts/);
   });
 });

@@ -24,7 +24,9 @@ before(async () => {
   server = await startHubServer({
     [GPT2]: gpt2Repo(),
     'test/bert': repoFromFolder(fixtureDir('tiny-bert')),
-    'test/fused': repoFromFolder(fixtureDir('fused-attention')),
+    // A translator in Xenova/opus-mt-en-fr's layout: onnx/encoder_model.onnx beside onnx/decoder_model.onnx.
+    'test/opus-mt-en-fr': repoFromFolder(fixtureDir('tiny-marian-en-fr')),
+    'test/fused': repoFromFolder(fixtureDir('fused-unsupported')),
     // Only a merged decoder besides decoder_model.onnx: the unmerged one must be chosen.
     'test/decoder-only': {
       'config.json': path.join(fixtureDir('tiny-gpt2'), 'config.json'),
@@ -162,8 +164,16 @@ describe('hub models', () => {
     assert.ok(fs.existsSync(path.join(hubModelDir(cache, GPT2, 'v1.0'), 'onnx', 'model.onnx')));
   });
 
+  it('downloads both graphs of an encoder–decoder model and translates', async () => {
+    const cacheDir = freshCache();
+    const result = await engine.run(request('test/opus-mt-en-fr', cacheDir, { text: 'The milk is cold.' }));
+    assert.equal(result.translation?.text, 'Le lait est froid.');
+    const dir = hubModelDir(cacheDir, 'test/opus-mt-en-fr', 'main');
+    for (const file of ['onnx/encoder_model.onnx', 'onnx/decoder_model.onnx']) assert.ok(fs.existsSync(path.join(dir, file)), file);
+  });
+
   it('explains a fused-attention hub model before running it', async () => {
-    await rejectsWith(engine.run(request('test/fused', freshCache())), 'no-attention', /"test\/fused".*fused Attention/);
+    await rejectsWith(engine.run(request('test/fused', freshCache())), 'no-attention', /"test\/fused".*fused com\.microsoft\.Attention node .* uses do_rotary=1/);
   });
 
   it('cancels a download and leaves no complete-looking file', async () => {

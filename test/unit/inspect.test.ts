@@ -59,9 +59,12 @@ describe('qkv-scope inspect', () => {
   });
 
   it('exit 1 with the reason when no block is found; exit 2 for bad arguments', () => {
-    const fused = inspect([fixtureDir('fused-attention')]);
+    const fused = inspect([fixtureDir('fused-unsupported')]);
     assert.equal(fused.code, 1);
-    assert.match(fused.out, /Cannot show: .*fused Attention/);
+    assert.match(fused.out, /Cannot show: .*fused com\.microsoft\.Attention node .* uses do_rotary=1/);
+    const opened = inspect([fixtureDir('fused-attention')]);
+    assert.equal(opened.code, 0, opened.err);
+    assert.match(opened.out, /layer 0: self-attention, 4 heads, .*opened from com\.microsoft\.Attention/);
     assert.equal(inspect([]).code, 2);
     assert.equal(inspect([fixtureDir('tiny-gpt2'), '--probe']).code, 2);
     assert.equal(inspect([fixtureDir('tiny-gpt2'), '--tokens', '3']).code, 2);

@@ -48,6 +48,16 @@ export const CURATED_MODELS: readonly CuratedModel[] = [
     id: 'HuggingFaceTB/SmolLM-135M-Instruct', architecture: 'llama', causal: true, layers: 30, heads: 9, kvHeads: 3,
     files: { full: { file: 'onnx/model.onnx', bytes: 539 * MB }, quantized: { file: 'onnx/model_quantized.onnx', bytes: 136 * MB } },
   },
+  // Translators (Marian, 6 + 6 layers × 8 heads): the decoder below, and onnx/encoder_model*.onnx beside it, are
+  // downloaded. Their sizes could not be read offline (opus-mt models are about 300 MB in float32).
+  {
+    id: 'Xenova/opus-mt-en-fr', architecture: 'marian', causal: false, layers: 6, heads: 8,
+    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null }, quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
+  },
+  {
+    id: 'Xenova/opus-mt-fr-en', architecture: 'marian', causal: false, layers: 6, heads: 8,
+    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null }, quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
+  },
 ];
 
 /** The size the curated list states for a file of a model at its main revision, or null when it does not say. */

@@ -10,7 +10,7 @@ import type { FileProgress } from './download';
 import { roundedSizeBound, type DownloadLimitSettings } from './downloadLimits';
 import { curatedFileBytes } from './curatedModels';
 import { listedSizes } from './hubListing';
-import { graphCandidates, graphsOf, noGraphMessage, type Precision } from '../graphFile';
+import { encoderGraphFor, graphCandidates, graphsOf, noGraphMessage, type Precision } from '../graphFile';
 import { decodeGraph } from '../onnx/exposeAttention';
 import { externalDataFiles } from '../onnx/externalData';
 import { hubModelDir, isFile } from './hubCache';
@@ -70,13 +70,23 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     }
   }
   await options.beforeGraph?.(dir);
+  const absent = new AbsentFiles(dir);
   /** The graph's weights may sit in external data files beside it (model.onnx_data): those are needed too. */
-  const withExternalData = async (file: string): Promise<ModelFolder> => {
+  const fetchExternalData = async (file: string): Promise<void> => {
     for (const data of await externalDataOf(path.join(dir, file), name)) {
       const relative = path.posix.join(path.posix.dirname(file), data);
       if (!(await fetchFile(relative))) {
         throw new QkvError('model-not-found', `Model "${name}" on ${endpoint}: ${file} keeps its weights in ${relative}, which the server does not have (HTTP 404).`);
       }
+    }
+  };
+  const withExternalData = async (file: string): Promise<ModelFolder> => {
+    await fetchExternalData(file);
+    // A decoder_model.onnx may be half of an encoder–decoder model (a translator): its encoder comes too.
+    const encoder = encoderGraphFor(file);
+    if (encoder && !absent.has(encoder) && (options.allowRemote || isFile(path.join(dir, encoder)))) {
+      if (await fetchFile(encoder)) await fetchExternalData(encoder);
+      else await absent.add(encoder);
     }
     return folder(name, dir, file);
   };
@@ -90,7 +100,6 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     if (other) return withExternalData(other);
     throw offlineError(name, path.join(dir, candidates[0]));
   }
-  const absent = new AbsentFiles(dir);
   for (const file of candidates) {
     if (absent.has(file)) continue;
     if (await fetchFile(file)) return withExternalData(file);

@@ -1,13 +1,15 @@
-// Runs in Node (CLI inspect): self- or cross-attention, by structure: cross-attention's K comes from graph inputs
-// (the encoder's hidden states) that its Q never sees. Past state is left out: it feeds K in self-attention too.
+// Runs in Node (CLI inspect, engine worker): self- or cross-attention, by structure. Cross-attention's K comes from
+// the encoder's hidden states alone, so its Q reads a graph input (the decoder's own tokens) that K never sees; in
+// self-attention, K is made from the same hidden state as Q and sees every input Q sees. (The other way round does
+// not work past the first decoder layer: there Q sees the encoder's states too, through the cross-attention before.)
 import type { GraphIndex } from './onnxGraph';
 
 const SHAPE_ONLY = new Set(['Shape', 'Size']);
 
 export function blockKind(ix: GraphIndex, q: string, k: string, isPast: (input: string) => boolean): 'self' | 'cross' {
-  const fromQ = inputsBehind(ix, q);
-  const onlyK = [...inputsBehind(ix, k)].filter((input) => !fromQ.has(input) && !isPast(input));
-  return onlyK.length > 0 ? 'cross' : 'self';
+  const fromK = inputsBehind(ix, k);
+  const onlyQ = [...inputsBehind(ix, q)].filter((input) => !fromK.has(input) && !isPast(input));
+  return onlyQ.length > 0 ? 'cross' : 'self';
 }
 
 /** The graph inputs whose values reach `tensor` (through anything but Shape and Size). */

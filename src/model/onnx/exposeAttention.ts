@@ -6,14 +6,20 @@ import * as path from 'node:path';
 import { checkExternalData, externalDataFiles } from './externalData';
 import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
+import { UnsupportedFusedNode } from './fused/fusedNode';
+import { fusedOrigin, openFusedAttention, type OpenedNode } from './fused/openFused';
 
 export interface ExposedModel {
   /** The original model bytes with the patch appended. */
   readonly bytes: Uint8Array;
   /** Attention blocks in graph order; outputName(i, kind) names their tensors. */
   readonly sites: readonly AttentionSite[];
-  /** The decoded original graph, for anything else read from the weights (position embeddings). */
+  /** The decoded graph (fused nodes opened up), for anything else read from the weights (position embeddings). */
   readonly graph: onnx.IGraphProto;
+  /** The fused attention operators that were opened up, one per node ("com.microsoft.Attention"); empty when none. */
+  readonly fused: readonly string[];
+  /** For each site, the fused operator it was opened from; undefined for a block in standard operators. */
+  readonly fusedOrigin: readonly (string | undefined)[];
   /** The graph computes in float16 or on quantized scores: its numbers agree with a float64 recompute less closely. */
   readonly lowPrecision: boolean;
 }
@@ -30,8 +36,14 @@ export function outputName(site: number, kind: ExposedKind): string {
  * without re-encoding hundreds of megabytes of weights. Original nodes and outputs are unchanged.
  */
 export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath?: string): ExposedModel {
-  const graph = decodeGraph(bytes, modelLabel, graphPath);
+  const model = decodeChecked(bytes, modelLabel, graphPath);
+  const graph = model.graph!;
   if (graphPath) checkExternalData(externalDataFiles(graph), graphPath, modelLabel);
+  const opened = openFused(model, modelLabel);
+  const fused = opened.map((node) => node.op);
+  // Opening up removes nodes, which an appended patch cannot do: the model is encoded again (small when its
+  // weights live in external data, a copy of them otherwise).
+  const base = fused.length > 0 ? onnx.ModelProto.encode(model).finish() : bytes;
   const sites = findAttention(graph);
   if (sites.length === 0) throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
 
@@ -46,14 +58,30 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
     }
   });
   const tail = onnx.ModelProto.encode({ graph: { node: nodes, output: outputs } }).finish();
-  const patched = new Uint8Array(bytes.byteLength + tail.byteLength);
-  patched.set(bytes, 0);
-  patched.set(tail, bytes.byteLength);
-  return { bytes: patched, sites, graph, lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
+  const patched = new Uint8Array(base.byteLength + tail.byteLength);
+  patched.set(base, 0);
+  patched.set(tail, base.byteLength);
+  const origins = sites.map((site) => fusedOrigin(opened, site.softmaxNode));
+  return { bytes: patched, sites, graph, fused, fusedOrigin: origins, lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
+}
+
+/** Opens up fused attention in place; an attribute combination we do not implement is refused in one sentence. */
+export function openFused(model: onnx.IModelProto, modelLabel: string): OpenedNode[] {
+  try {
+    return openFusedAttention(model);
+  } catch (error) {
+    if (error instanceof UnsupportedFusedNode) throw new QkvError('no-attention', `${modelLabel}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Decodes a graph, or says in one sentence that the file is not one. */
 export function decodeGraph(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.IGraphProto {
+  return decodeChecked(bytes, modelLabel, graphPath).graph!;
+}
+
+/** Decodes a model that has a graph, or says in one sentence that the file is not one. */
+export function decodeChecked(bytes: Uint8Array, modelLabel: string, graphPath?: string): onnx.ModelProto {
   const file = graphPath ? path.basename(graphPath) : 'the graph';
   let model: onnx.ModelProto;
   try {
@@ -62,7 +90,7 @@ export function decodeGraph(bytes: Uint8Array, modelLabel: string, graphPath?: s
     throw new QkvError('model-invalid', `${modelLabel}: ${file} is not a readable ONNX model (${(error as Error).message}).`);
   }
   if (!model.graph) throw new QkvError('model-invalid', `${modelLabel}: ${file} has no graph.`);
-  return model.graph;
+  return model;
 }
 
 function usesFloat16(graph: onnx.IGraphProto): boolean {
@@ -94,8 +122,9 @@ export function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string):
   const fused = [...ops].filter((op) => FUSED_ATTENTION_OPS.has(op));
   const wrapper = (graph.node ?? []).find((n) => WRAPPERS.has(n.opType ?? ''));
   if (fused.length > 0) {
-    return `${modelLabel}: attention is computed inside fused ${fused.join(', ')} operators, which expose no attention ` +
-      'probabilities. Use an export without fused attention (for example an unoptimized optimum export).';
+    return `${modelLabel}: attention is computed inside fused ${fused.join(', ')} operators, which QKV Scope does not open up ` +
+      '(it opens Attention, MultiHeadAttention, GroupQueryAttention and ONNX Attention). Use an export without fused attention ' +
+      '(for example an unoptimized optimum export).';
   }
   if (wrapper && (wrapper.opType === 'If' || wrapper.opType === 'Loop' || wrapper.opType === 'Scan')) {
     return `${modelLabel}: attention sits inside ${wrapper.opType} subgraphs (a merged decoder, decoder_model_merged.onnx). ` +

@@ -2,7 +2,7 @@
 //   Softmax ← {Add, Sub, Mul, Div, Where, Cast, Reshape, Tanh}* ← MatMul(Q, Kᵀ)
 //   Softmax → {Cast, Reshape, Dropout, Identity}* → MatMul(P, V),
 // never by node names, so it works on any exporter's naming, in 4-D [B, H, S, S] and 3-D [B·H, S, S] layouts.
-import type { onnx } from 'onnx-proto';
+import { onnx } from 'onnx-proto';
 import { scalarValue } from './constantValue';
 import { indexGraph, type GraphIndex } from './onnxGraph';
 
@@ -186,7 +186,7 @@ function stripConstantScale(ix: GraphIndex, start: string): Stripped {
       else if (factor !== null) factor *= value;
       if (behindLayout && value !== undefined) inside *= value;
       if (!behindLayout) tensor = cursor;
-    } else if (node && LAYOUT_OPS.has(op)) {
+    } else if (node && LAYOUT_OPS.has(op) && !(op === 'Cast' && narrows(node))) {
       cursor = node.input?.[0] ?? '';
       if (op === 'Cast' || op === 'Identity') {
         if (!behindLayout) tensor = cursor;
@@ -198,6 +198,12 @@ function stripConstantScale(ix: GraphIndex, start: string): Stripped {
     }
   }
   return { tensor, factor: inside === 1 || factor !== null ? factor : null, inside };
+}
+
+/** A Cast to float16 or bfloat16 rounds: the values after it are the ones the model uses. */
+function narrows(cast: onnx.INodeProto): boolean {
+  const to = Number(cast.attribute?.find((a) => a.name === 'to')?.i ?? 0);
+  return to === onnx.TensorProto.DataType.FLOAT16 || to === onnx.TensorProto.DataType.BFLOAT16;
 }
 
 /** When Kᵀ is a plain swap of the last two axes of K (3-D or 4-D), returns K itself, so no extra node is needed. */

@@ -1,0 +1,109 @@
+// Runs in the engine worker (Node): translation with an encoder–decoder model. The encoder reads the source once;
+// the decoder generates greedily (the most likely next token, step by step, until the end token or the length
+// limit, cancellable between steps); then it runs once more over everything it generated (teacher-forced), and that
+// run gives its self-attention and its cross-attention (translation × source) for every layer and head.
+import * as ort from 'onnxruntime-node';
+import type { AttentionResult, LayerTensors, Translation } from '../../shared/attentionResult';
+import { QkvError } from '../../shared/errors';
+import type { LoadedTranslator, TranslatorGraph } from '../model/loadTranslator';
+import { readBlock } from './layerReader';
+import { assembleResult, runSession, type TokenizedText } from './runAttention';
+import { alignTokens } from './tokenOffsets';
+
+export interface TranslationOptions {
+  /** Checked between decoding steps; true stops the run with a 'cancelled' error. */
+  readonly isCancelled: () => boolean;
+  /** Most tokens to generate; by default four times the source plus 8, within the model's positions. */
+  readonly maxNewTokens?: number;
+}
+
+const DECODER_INPUTS = ['input_ids', 'encoder_hidden_states', 'encoder_attention_mask'];
+
+export function tokenizeSource(model: LoadedTranslator, text: string, maxTokens: number): TokenizedText {
+  const ids = model.tokenizer.encode(text);
+  const positions = model.config.maxPositions;
+  if (ids.length > maxTokens) {
+    throw new QkvError('too-long',
+      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). Select less text.`);
+  }
+  if (positions !== null && ids.length > positions) {
+    throw new QkvError('too-long', `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
+  }
+  return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
+}
+
+export async function runTranslation(model: LoadedTranslator, text: string, source: TokenizedText, options: TranslationOptions): Promise<AttentionResult> {
+  const label = `Model "${model.folder.id}"`;
+  const s = source.ids.length;
+  const encoderOutputs = await runSession(model.encoder.session, {
+    input_ids: ids(model.encoder, 'input_ids', source.ids),
+    attention_mask: ids(model.encoder, 'attention_mask', source.ids.map(() => 1)),
+  }, label);
+  const hidden = encoderOutputs[model.encoder.session.outputNames[0]] as ort.Tensor;
+  const decode = (tokens: readonly number[]) => runSession(model.decoder.session, decoderFeeds(model, tokens, hidden, s, label), label);
+
+  const generated = [model.startId];
+  const limit = options.maxNewTokens ?? Math.min(4 * s + 8, (model.config.maxPositions ?? 512) - 1);
+  let stopped: Translation['stopped'] = 'length';
+  for (let step = 0; step < limit; step++) {
+    if (options.isCancelled()) throw new QkvError('cancelled', 'The run was cancelled.');
+    const next = lastArgmax((await decode(generated))[model.decoder.session.outputNames[0]] as ort.Tensor);
+    generated.push(next);
+    if (next === model.eosId) {
+      stopped = 'end';
+      break;
+    }
+  }
+  if (options.isCancelled()) throw new QkvError('cancelled', 'The run was cancelled.');
+  const final = await decode(generated);
+  const t = generated.length;
+  const encoder = assembleResult({ ...model.encoder, config: model.config, folder: { ...model.folder, graphFile: model.encoder.file } }, encoderOutputs, s, s);
+  const blocks = model.decoder.sites.map((site, index) => ({ site, index, kind: model.decoder.kinds[index] }))
+    .sort((a, b) => a.site.layer - b.site.layer)
+    .map(({ site, index, kind }) => ({ kind, block: readBlock(final, index, site, t, t, label, kind === 'cross' ? { length: s, n: s } : { length: t, n: t }) }));
+  const layersOf = (kind: 'self' | 'cross'): LayerTensors[] =>
+    blocks.filter((b) => b.kind === kind).map(({ block: { probs, q, k, v } }) => ({ probs, q, k, v }));
+  const translationText = model.tokenizer.decode(generated, { skip_special_tokens: true });
+  const cross = layersOf('cross');
+  const first = blocks.find((b) => b.kind === 'cross')!.block;
+  const translation: Translation = {
+    text: translationText,
+    tokens: alignTokens(translationText, generated, model.vocabulary),
+    stopped,
+    layers: cross.length,
+    heads: first.heads,
+    headDim: first.headDim,
+    decoder: layersOf('self'),
+    cross,
+  };
+  return { model: { ...encoder.facts, id: model.folder.id }, text, tokens: source.tokens, layers: encoder.layers, translation };
+}
+
+function decoderFeeds(model: LoadedTranslator, tokens: readonly number[], hidden: ort.Tensor, s: number, label: string): Record<string, ort.Tensor> {
+  const unknown = model.decoder.session.inputNames.filter((name) => !DECODER_INPUTS.includes(name));
+  if (unknown.length > 0) {
+    throw new QkvError('model-invalid', `${label}: ${model.decoder.file} needs ${unknown.join(', ')}, which QKV Scope does not fill (use a decoder_model.onnx without past state).`);
+  }
+  const feeds: Record<string, ort.Tensor> = { input_ids: ids(model.decoder, 'input_ids', tokens), encoder_hidden_states: hidden };
+  if (model.decoder.session.inputNames.includes('encoder_attention_mask')) {
+    feeds.encoder_attention_mask = ids(model.decoder, 'encoder_attention_mask', Array.from({ length: s }, () => 1));
+  }
+  return feeds;
+}
+
+/** One row of integers, as the graph's input declares them. */
+function ids(graph: TranslatorGraph, name: string, values: readonly number[]): ort.Tensor {
+  return graph.inputTypes.get(name) === 'int32'
+    ? new ort.Tensor('int32', Int32Array.from(values), [1, values.length])
+    : new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
+}
+
+/** The most likely next token: argmax over the vocabulary at the last position of logits [1, t, V]. */
+function lastArgmax(logits: ort.Tensor): number {
+  const vocab = Number(logits.dims.at(-1));
+  const data = logits.data as Float32Array;
+  const row = data.subarray(data.length - vocab);
+  let best = 0;
+  for (let i = 1; i < vocab; i++) if (row[i] > row[best]) best = i;
+  return best;
+}
