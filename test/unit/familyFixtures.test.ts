@@ -2,7 +2,7 @@
 // (tools/families/): OPT and BART (3-D [B·H, S, S] scores, scale on q), BLOOM (ALiBi, baddbmm), MPT (ALiBi from a
 // constant table), T5 (no scale, relative position bias), GPT-NeoX (partial rotary), GPT-Neo (no scale, local
 // layers), Gemma 2 (query_pre_attn_scalar, soft-capping, sliding window), Falcon (one K/V head broadcast by the
-// MatMuls), GPT-BigCode (multi-query, heads on axis 2).
+// MatMuls), GPT-BigCode (multi-query, heads on axis 2), DeBERTa-v2 (disentangled content/position terms).
 // For each: rows sum to 1, zeros where the model masks, the engine reports the model's own scale, soft-cap and
 // additive term, softmax(scores) = attention where scores are exposed, and the family's formula applied to the
 // extracted q and k, with its additive term computed here from the model's definition and weights (not taken from
@@ -31,12 +31,12 @@ interface Family {
   readonly window?: { readonly layer: number; readonly size: number };
   readonly kvHeadOf?: readonly number[];
   /**
-   * What the engine cannot do yet for this family: its tests still run and print their failures, marked TODO so that
-   * they do not fail the suite. Delete it when the engine supports the family (the tests must then pass).
+   * Why the engine reports a wrong scale for this family today: that test still runs and prints its failure, marked
+   * TODO so that it does not fail the suite. Delete it when the engine reads the scale (the test must then pass).
    */
-  readonly engineGap?: string;
-  /** The additive term b[i·n + j] of one head, computed from the model's definition. */
-  bias?(layer: number, head: number, n: number): Float64Array;
+  readonly scaleGap?: string;
+  /** The additive term b[i·n + j] of one head, computed from the model's definition (and its q and k, for DeBERTa). */
+  bias?(layer: number, head: number, n: number, r: AttentionResult): Float64Array;
 }
 
 const ROOT_HALF = 1 / Math.sqrt(8); // head_dim 8 in every family fixture
@@ -47,12 +47,18 @@ const FAMILIES: readonly Family[] = [
   { name: 'tiny-mpt', causal: true, scale: ROOT_HALF, additive: /ALiBi/, bias: alibiBias(4, 'to-last') },
   { name: 'tiny-bart', causal: false, scale: ROOT_HALF },
   { name: 'tiny-t5', causal: false, scale: 1, additive: /relative position/i, bias: t5Bias('tiny-t5', 4) },
+  // Disentangled attention: q·k / √(3d) plus content→position and position→content terms.
+  {
+    name: 'tiny-deberta-v2', causal: false, scale: 1 / Math.sqrt(24), additive: /relative position/i,
+    bias: debertaBias('tiny-deberta-v2'),
+    scaleGap: 'the graph computes √(3d) from a shape, so the engine fits the scale, and the disentangled terms bias the fit',
+  },
   { name: 'tiny-gpt-neox', causal: true, scale: ROOT_HALF },
   // No 1/√d at all, and layer 1 is "local": it sees only the last window_size (4) keys.
   { name: 'tiny-gpt-neo', causal: true, scale: 1, window: { layer: 1, size: 4 } },
-  // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
   // Falcon-7B style multi-query: one K/V head [B, 1, S, D] that the MatMuls broadcast over the 4 query heads.
   { name: 'tiny-falcon', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0] },
+  // Multi-query: one K/V head for the 4 query heads; scores [B, S·H, S] viewed as [B, S, H, S] (heads on axis 2).
   { name: 'tiny-gpt-bigcode', causal: true, scale: ROOT_HALF, kvHeadOf: [0, 0, 0, 0] },
   {
     name: 'tiny-gemma2', causal: true, scale: 16 ** -0.5, softcap: 5, window: { layer: 0, size: 4 },
@@ -64,15 +70,14 @@ for (const family of FAMILIES) {
   describe(`attention family: ${family.name}`, () => {
     let cached: Promise<AttentionResult> | undefined;
     const result = () => (cached ??= engine.run({ text: PIZZA, model: fixtureDir(family.name), maxTokens: 512 }));
-    const gap = family.engineGap ? { todo: family.engineGap } : {};
 
-    it('finds 2 layers × 4 heads × head_dim 8', gap, async () => {
+    it('finds 2 layers × 4 heads × head_dim 8', async () => {
       const r = await result();
       assert.deepEqual([r.model.layers, r.model.heads, r.model.headDim, r.model.causal], [2, 4, 8, family.causal]);
       assert.deepEqual(r.model.kvHeadOf, family.kvHeadOf);
     });
 
-    it('has attention rows that sum to 1 and exact zeros where the model masks', gap, async () => {
+    it('has attention rows that sum to 1 and exact zeros where the model masks', async () => {
       const r = await result();
       const n = r.tokens.length;
       let above = 0;
@@ -91,7 +96,7 @@ for (const family of FAMILIES) {
       if (!family.causal) assert.ok(above > 0, 'a bidirectional model attends to later tokens');
     });
 
-    it('reports the model’s own scale, soft-cap and additive term', gap, async () => {
+    it('reports the model’s own scale, soft-cap and additive term', family.scaleGap ? { todo: family.scaleGap } : {}, async () => {
       const facts = (await result()).model;
       assert.ok(facts.scale !== undefined && Math.abs(facts.scale - family.scale) < 1e-6 * family.scale,
         `scale ${facts.scale}, the model uses ${family.scale}`);
@@ -100,7 +105,7 @@ for (const family of FAMILIES) {
       else assert.equal(facts.additiveTerm, undefined);
     });
 
-    it('gives the scores and the attention from the family’s formula applied to q and k', gap, async () => {
+    it('gives the scores and the attention from the family’s formula applied to q and k', async () => {
       const r = await result();
       const n = r.tokens.length;
       let worstSoftmax = 0;
@@ -146,7 +151,7 @@ function expectedScores(family: Family, r: AttentionResult, layer: number, head:
   const d = r.model.headDim;
   const q = headSlice(r, layer, head, 'q');
   const k = headSlice(r, layer, head, 'k');
-  const bias = family.bias?.(layer, head, n);
+  const bias = family.bias?.(layer, head, n, r);
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -205,6 +210,72 @@ function t5Bias(fixture: string, heads: number): (layer: number, head: number, n
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = table[t5Bucket(j - i) * heads + head];
     return out;
   };
+}
+
+/**
+ * DeBERTa-v2's disentangled terms (DisentangledSelfAttention.disentangled_attention_bias, share_att_key, span 256,
+ * distances below the log buckets): for δ = i − j + 256, (q_i · Kr[δ] + k_j · Qr[δ]) / √(3d), where Kr and Qr are
+ * this layer's key and query projections of the LayerNormed relative embeddings, read from the graph's weights.
+ */
+function debertaBias(fixture: string): (layer: number, head: number, n: number, r: AttentionResult) => Float64Array {
+  const span = 256;
+  const hidden = 32;
+  const relative = layerNormRows(initializer(fixture, 'encoder.rel_embeddings.weight'), hidden,
+    initializer(fixture, 'encoder.LayerNorm.weight'), initializer(fixture, 'encoder.LayerNorm.bias'));
+  const project = (layer: number, proj: string) => linearRows(relative, hidden,
+    initializer(fixture, `encoder.layer.${layer}.attention.self.${proj}.weight`),
+    initializer(fixture, `encoder.layer.${layer}.attention.self.${proj}.bias`));
+  const tables = [0, 1].map((layer) => ({ kr: project(layer, 'key_proj'), qr: project(layer, 'query_proj') }));
+  return (layer, head, n, r) => {
+    const d = r.model.headDim;
+    const q = headSlice(r, layer, head, 'q');
+    const k = headSlice(r, layer, head, 'k');
+    const { kr, qr } = tables[layer];
+    const scale = Math.sqrt(3 * d);
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const row = (i - j + span) * hidden + head * d;
+        let c2p = 0;
+        let p2c = 0;
+        for (let c = 0; c < d; c++) {
+          c2p += q[i * d + c] * kr[row + c];
+          p2c += k[j * d + c] * qr[row + c];
+        }
+        out[i * n + j] = (c2p + p2c) / scale;
+      }
+    }
+    return out;
+  };
+}
+
+function layerNormRows(x: Float32Array, width: number, gamma: Float32Array, beta: Float32Array, eps = 1e-7): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let row = 0; row < x.length / width; row++) {
+    let mean = 0;
+    for (let c = 0; c < width; c++) mean += x[row * width + c] / width;
+    let variance = 0;
+    for (let c = 0; c < width; c++) variance += (x[row * width + c] - mean) ** 2 / width;
+    for (let c = 0; c < width; c++) {
+      out[row * width + c] = ((x[row * width + c] - mean) / Math.sqrt(variance + eps)) * gamma[c] + beta[c];
+    }
+  }
+  return out;
+}
+
+/** x Wᵀ + b for each row of x, with W [out × in] as torch's nn.Linear stores it. */
+function linearRows(x: Float64Array, width: number, weight: Float32Array, bias: Float32Array): Float64Array {
+  const outWidth = bias.length;
+  const rows = x.length / width;
+  const out = new Float64Array(rows * outWidth);
+  for (let row = 0; row < rows; row++) {
+    for (let o = 0; o < outWidth; o++) {
+      let sum = bias[o];
+      for (let c = 0; c < width; c++) sum += x[row * width + c] * weight[o * width + c];
+      out[row * outWidth + o] = sum;
+    }
+  }
+  return out;
 }
 
 function t5Bucket(relative: number, buckets = 32, maxDistance = 128): number {

@@ -40,7 +40,7 @@ def additive(allowed):
     return torch.where(allowed, torch.tensor(0.0), torch.tensor(NEG))
 
 
-def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), output="logits"):
+def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), output="logits", fold=True):
     """optimum-style export without a cache: input_ids, attention_mask [batch, sequence] -> logits/last_hidden_state."""
     model.eval()
     ids = torch.arange(seq, dtype=torch.long).unsqueeze(0) + 464
@@ -48,7 +48,7 @@ def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), o
     with torch.no_grad():
         torch.onnx.export(model, (ids, torch.ones_like(ids)), path, input_names=list(input_names), output_names=[output],
                           dynamic_axes={n: axes for n in [*input_names, output]}, opset_version=OPSET,
-                          do_constant_folding=True)
+                          do_constant_folding=fold)
 
 
 
@@ -63,3 +63,15 @@ class DenseH4HMLP(nn.Module):
 
     def forward(self, x):
         return self.dense_4h_to_h(F.gelu(self.dense_h_to_4h(x), approximate=self.approximate))
+
+
+class CFcMLP(nn.Module):
+    """GPT-Neo's and GPT-BigCode's MLP (same attribute names): c_fc, gelu (tanh approximation), c_proj."""
+
+    def __init__(self, hidden, inner):
+        super().__init__()
+        self.c_fc = nn.Linear(hidden, inner)
+        self.c_proj = nn.Linear(inner, hidden)
+
+    def forward(self, x):
+        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))

@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from families.common import NEG, full_vocab, init_family
+from families.common import NEG, CFcMLP, full_vocab, init_family
 from modeling import GPT2_VOCAB
 
 
@@ -36,23 +36,13 @@ class GPTBigCodeAttention(nn.Module):
         return self.c_proj(attn_output)
 
 
-class GPTBigCodeMLP(nn.Module):
-    def __init__(self, hidden, inner):
-        super().__init__()
-        self.c_fc = nn.Linear(hidden, inner)
-        self.c_proj = nn.Linear(inner, hidden)
-
-    def forward(self, x):
-        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))
-
-
 class GPTBigCodeBlock(nn.Module):
     def __init__(self, hidden, heads, inner):
         super().__init__()
         self.ln_1 = nn.LayerNorm(hidden)
         self.attn = GPTBigCodeAttention(hidden, heads)
         self.ln_2 = nn.LayerNorm(hidden)
-        self.mlp = GPTBigCodeMLP(hidden, inner)
+        self.mlp = CFcMLP(hidden, inner)
 
     def forward(self, x, mask):
         x = x + self.attn(self.ln_1(x), mask)

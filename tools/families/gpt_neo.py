@@ -3,7 +3,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from families.common import NEG, full_vocab, init_family
+from families.common import NEG, CFcMLP, full_vocab, init_family
 from modeling import GPT2_VOCAB
 
 
@@ -46,23 +46,13 @@ class GPTNeoAttention(nn.Module):
         return self.attention(x, mask)
 
 
-class GPTNeoMLP(nn.Module):
-    def __init__(self, hidden, inner):
-        super().__init__()
-        self.c_fc = nn.Linear(hidden, inner)
-        self.c_proj = nn.Linear(inner, hidden)
-
-    def forward(self, x):
-        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))
-
-
 class GPTNeoBlock(nn.Module):
     def __init__(self, hidden, heads, inner, max_pos, attention_type, window_size):
         super().__init__()
         self.ln_1 = nn.LayerNorm(hidden)
         self.attn = GPTNeoAttention(hidden, heads, max_pos, attention_type, window_size)
         self.ln_2 = nn.LayerNorm(hidden)
-        self.mlp = GPTNeoMLP(hidden, inner)
+        self.mlp = CFcMLP(hidden, inner)
 
     def forward(self, x, mask):
         x = x + self.attn(self.ln_1(x), mask)
