@@ -62,9 +62,10 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
  */
 export async function createSession(bytes: Uint8Array, graphPath: string, label: string): Promise<ort.InferenceSession> {
   try {
-    return await ortBackend().ort.InferenceSession.create(bytes, {
-      extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } },
-    });
+    const backend = ortBackend();
+    // The folder option is onnxruntime-node's; the WASM build is given no options it does not know.
+    const options = backend.name === 'native' ? { extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } } } : {};
+    return await backend.ort.InferenceSession.create(bytes, options);
   } catch (error) {
     throw new QkvError('model-invalid', `${label}: onnxruntime could not load ${graphPath}: ${firstLine(error)}`);
   }
