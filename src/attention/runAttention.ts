@@ -36,6 +36,12 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
       `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
   }
   runLength(model.plan, ids.length, `Model "${model.folder.id}"`);
+  const rows = model.plan.inputs.find((p) => p.role.kind === 'ids')?.role;
+  const beyond = rows?.kind === 'ids' && rows.tableRows !== undefined ? ids.find((id) => id >= rows.tableRows!) : undefined;
+  if (beyond !== undefined && rows?.kind === 'ids') {
+    throw new QkvError('model-invalid',
+      `Model "${model.folder.id}": its tokenizer gives token id ${beyond}, beyond the graph's embedding table of ${rows.tableRows} rows; the tokenizer does not belong to this graph.`);
+  }
   const tokens = alignTokens(text, ids, model.vocabulary);
   if (model.vocabulary.unknownId === null) assertAllRead(text, tokens, model.folder.id);
   return { ids, tokens };

@@ -64,12 +64,15 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
  */
 export async function createSession(bytes: Uint8Array, graphPath: string, label: string): Promise<ort.InferenceSession> {
   try {
-    return await ortBackend().ort.InferenceSession.create(bytes, {
+    const backend = ortBackend();
+    // The folder option is onnxruntime-node's; the WASM build is given no options it does not know.
+    const external = backend.name === 'native' ? { extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } } } : {};
+    return await backend.ort.InferenceSession.create(bytes, {
       // Every text has its own length: a memory pattern cached per input shape, and an arena sized for the
       // longest text yet, would only grow over a long session.
       enableMemPattern: false,
       enableCpuMemArena: false,
-      extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } },
+      ...external,
     });
   } catch (error) {
     throw new QkvError('model-invalid', `${label}: onnxruntime could not load ${graphPath}: ${firstLine(error)}`);
