@@ -12,6 +12,7 @@ import { Legend } from './legend';
 import { Readout } from './readout';
 import { markStages } from './stages';
 import type { PanelState, PendingClick, ScaleMode } from './state';
+import * as l10n from './l10n';
 
 export interface AttentionViewEvents {
   setScale(scale: ScaleMode): void;
@@ -43,7 +44,7 @@ export class AttentionView {
     this.axes = el('p', { className: 'qkv-note' });
     this.element = markStages(el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
+        el('h2', { className: 'qkv-section-title', text: l10n.t('Attention'), attrs: { id: 'qkv-attention-title' } }),
         this.axes,
       ]),
       this.legend.element,
@@ -61,8 +62,9 @@ export class AttentionView {
     const { summary, shown } = state;
     if (!summary) return;
     if (summary !== previous.summary) {
-      const axes = 'rows: queries · columns: keys';
-      this.axes.textContent = summary.model.causal ? `${axes} · empty above the diagonal: causal, never looks ahead` : axes;
+      this.axes.textContent = summary.model.causal
+        ? l10n.t('rows: queries · columns: keys · empty above the diagonal: causal, never looks ahead')
+        : l10n.t('rows: queries · columns: keys');
     }
     this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
     const current = shown?.resultId === summary.resultId ? shown : undefined;
@@ -124,7 +126,7 @@ function describeHead(summary: ResultSummary, head: HeadData): string {
   const { display: query } = summary.tokens[row];
   const { display: key } = summary.tokens[col];
   return (
-    `Attention heatmap, ${describeRef(head.ref, summary.model)}: ${head.n} query rows by ${head.n} key columns. ` +
-    `Strongest: ${query} → ${key}: ${head.probs[best].toFixed(4)}.`
+    l10n.t('Attention heatmap, {0}: {1} query rows by {1} key columns. ', describeRef(head.ref, summary.model), head.n) +
+    l10n.t('Strongest: {0} → {1}: {2}.', query, key, head.probs[best].toFixed(4))
   );
 }

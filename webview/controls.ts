@@ -3,6 +3,7 @@ import type { ModelFacts } from '../shared/attentionResult';
 import type { HeadRef } from '../shared/protocol';
 import { el } from './dom';
 import { describeRef, type Axis } from './headRef';
+import * as l10n from './l10n';
 
 export interface ControlActions {
   step(axis: Axis, delta: number): void;
@@ -18,24 +19,24 @@ export class Controls {
       const button = el('button', {
         className: 'qkv-button qkv-button--secondary',
         text,
-        attrs: { type: 'button', 'aria-label': label, title: `${label} (${keys.replace(' ', ' or ')})`, 'aria-keyshortcuts': keys },
+        attrs: { type: 'button', 'aria-label': label, title: l10n.t('{0} ({1})', label, keys.replace(' ', l10n.t(' or '))), 'aria-keyshortcuts': keys },
       });
       button.addEventListener('click', () => actions.step(axis, delta));
       return button;
     };
     this.buttons = [
-      stepButton('layer', -1, '‹ Layer', 'Previous layer', 'PageUp'),
-      stepButton('layer', +1, 'Layer ›', 'Next layer', 'PageDown'),
-      stepButton('head', -1, '‹ Head', 'Previous head', 'ArrowLeft ['),
-      stepButton('head', +1, 'Head ›', 'Next head', 'ArrowRight ]'),
+      stepButton('layer', -1, l10n.t('‹ Layer'), l10n.t('Previous layer'), 'PageUp'),
+      stepButton('layer', +1, l10n.t('Layer ›'), l10n.t('Next layer'), 'PageDown'),
+      stepButton('head', -1, l10n.t('‹ Head'), l10n.t('Previous head'), 'ArrowLeft ['),
+      stepButton('head', +1, l10n.t('Head ›'), l10n.t('Next head'), 'ArrowRight ]'),
     ];
     this.position = el('h2', { className: 'qkv-position', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     const [prevLayer, nextLayer, prevHead, nextHead] = this.buttons;
     this.element = el('div', { className: 'qkv-controls' }, [
       this.position,
-      el('div', { className: 'qkv-controls__group', attrs: { role: 'group', 'aria-label': 'Layer' } }, [prevLayer, nextLayer]),
-      el('div', { className: 'qkv-controls__group', attrs: { role: 'group', 'aria-label': 'Head' } }, [prevHead, nextHead]),
-      el('span', { className: 'qkv-note qkv-controls__keys', text: '← → or [ ] head · PgUp PgDn layer' }),
+      el('div', { className: 'qkv-controls__group', attrs: { role: 'group', 'aria-label': l10n.t('Layer') } }, [prevLayer, nextLayer]),
+      el('div', { className: 'qkv-controls__group', attrs: { role: 'group', 'aria-label': l10n.t('Head') } }, [prevHead, nextHead]),
+      el('span', { className: 'qkv-note qkv-controls__keys', text: l10n.t('← → or [ ] head · PgUp PgDn layer') }),
     ]);
     this.render(undefined, { layer: 0, head: 0 });
   }

@@ -7,6 +7,7 @@ import { el } from './dom';
 import type { HeadData } from './headCache';
 import { heatColor, type Rgb } from './heatColor';
 import type { Palette } from './theme';
+import * as l10n from './l10n';
 
 export interface HeatmapPicture {
   readonly head: HeadData;
@@ -57,7 +58,7 @@ export class Heatmap {
     /** A cell was clicked: its query row and key column. */
     private readonly onClick: (row: number, col: number) => void,
   ) {
-    this.canvas = el('canvas', { className: 'qkv-heatmap__canvas', attrs: { role: 'img', 'aria-label': 'Attention heatmap' } });
+    this.canvas = el('canvas', { className: 'qkv-heatmap__canvas', attrs: { role: 'img', 'aria-label': l10n.t('Attention heatmap') } });
     this.cursor = el('div', { className: 'qkv-heatmap__cursor', attrs: { 'aria-hidden': 'true' } });
     this.cursor.hidden = true;
     this.picked = el('div', { className: 'qkv-heatmap__picked', attrs: { 'aria-hidden': 'true' } });

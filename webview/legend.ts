@@ -4,6 +4,7 @@ import { el } from './dom';
 import { heatColor } from './heatColor';
 import type { ScaleMode } from './state';
 import type { Palette } from './theme';
+import * as l10n from './l10n';
 
 const BAR_WIDTH = 160;
 const BAR_HEIGHT = 10;
@@ -29,10 +30,10 @@ export class Legend {
     this.caption = el('p', { className: 'qkv-legend__caption' });
     this.fixed = el('input', { attrs: { type: 'checkbox', id: 'qkv-scale-fixed' } });
     this.fixed.addEventListener('change', () => onScale(this.fixed.checked ? 'unit' : 'head'));
-    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [
+    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': l10n.t('Colour scale') } }, [
       el('div', { className: 'qkv-legend__row' }, [
         el('span', { className: 'qkv-legend__ramp' }, [el('span', { className: 'qkv-legend__end', text: '0' }), this.bar, this.maxLabel]),
-        el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, 'Fixed 0–1 scale']),
+        el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, l10n.t('Fixed 0–1 scale')]),
       ]),
       this.caption,
     ]);
@@ -52,9 +53,9 @@ export class Legend {
     this.fixed.checked = scale === 'unit';
     this.caption.textContent =
       scale === 'unit'
-        ? 'Linear scale, fixed 0 to 1: the same for every head.'
+        ? l10n.t('Linear scale, fixed 0 to 1: the same for every head.')
         : causal
-          ? `Linear scale, 0 to ${max}: this head's largest value after row 1 (always 1 in a causal model). Not a fixed 0–1 scale.`
-          : `Linear scale, 0 to ${max}: this head's largest value. Not a fixed 0–1 scale.`;
+          ? l10n.t("Linear scale, 0 to {0}: this head's largest value after row 1 (always 1 in a causal model). Not a fixed 0–1 scale.", max)
+          : l10n.t("Linear scale, 0 to {0}: this head's largest value. Not a fixed 0–1 scale.", max);
   }
 }

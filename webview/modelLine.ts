@@ -3,6 +3,7 @@
 import type { ModelFacts } from '../shared/attentionResult';
 import type { TranslationLine } from '../shared/protocol';
 import { el } from './dom';
+import * as l10n from './l10n';
 
 export function shapeText(model: ModelFacts, n: number): string {
   return `X [${n} × ${model.hiddenSize}] → Q, K, V [${model.heads} × ${n} × ${model.headDim}] → A [${model.heads} × ${n} × ${n}]`;
@@ -24,8 +25,8 @@ export class ModelLine {
   constructor(exportJson: () => void) {
     const exportButton = el('button', {
       className: 'qkv-button',
-      text: 'Export JSON…',
-      attrs: { type: 'button', title: 'Export attention, Q, K and V to a JSON file' },
+      text: l10n.t('Export JSON…'),
+      attrs: { type: 'button', title: l10n.t('Export attention, Q, K and V to a JSON file') },
     });
     exportButton.addEventListener('click', exportJson);
     this.name = el('strong', { className: 'qkv-model__name' });
@@ -33,9 +34,9 @@ export class ModelLine {
     this.shapes = el('code', { className: 'qkv-model__shapes' });
     this.translation = el('p', { className: 'qkv-model__line' });
     this.element = el('header', { className: 'qkv-model' }, [
-      el('div', { className: 'qkv-model__text', attrs: { role: 'group', 'aria-label': 'Model' } }, [
+      el('div', { className: 'qkv-model__text', attrs: { role: 'group', 'aria-label': l10n.t('Model') } }, [
         el('p', { className: 'qkv-model__line' }, [this.name, this.facts]),
-        el('p', { className: 'qkv-model__line' }, [this.shapes, el('span', { className: 'qkv-note', text: ' per layer' })]),
+        el('p', { className: 'qkv-model__line' }, [this.shapes, el('span', { className: 'qkv-note', text: l10n.t(' per layer') })]),
         this.translation,
       ]),
       exportButton,
@@ -47,22 +48,22 @@ export class ModelLine {
     this.name.title = model.id;
     const facts = [
       model.architecture,
-      model.causal ? 'causal' : 'bidirectional',
-      `${model.layers} layers × ${model.heads} heads`,
+      model.causal ? l10n.t('causal') : l10n.t('bidirectional'),
+      l10n.t('{0} layers × {1} heads', model.layers, model.heads),
     ];
-    if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
+    if (model.quantizedScores) facts.push(l10n.t('Q·Kᵀ on 8-bit integers'));
     // The graph's fused attention kernel was replaced by the standard operators it stands for, so Q, K, V can be shown.
-    if (model.fused) facts.push(`attention opened up from ${model.fused.join(', ')}`);
+    if (model.fused) facts.push(l10n.t('attention opened up from {0}', model.fused.join(', ')));
     this.facts.textContent = ` · ${facts.join(' · ')}`;
-    this.facts.title = model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token';
+    this.facts.title = model.causal ? l10n.t('Each token attends only to itself and earlier tokens') : l10n.t('Each token attends to every token');
     this.shapes.textContent = shapeText(model, n);
-    this.shapes.title = 'd_model = hidden size, d_head = head dimension, n = tokens';
+    this.shapes.title = l10n.t('d_model = hidden size, d_head = head dimension, n = tokens');
     // A translator: what it wrote. The views below show its encoder reading the source; the decoder's
     // self-attention and the cross-attention are in the export (and the CLI) for now.
     this.translation.hidden = translation === undefined;
     this.translation.replaceChildren(...(translation ? [
-      el('strong', { text: 'Translation: ' }), el('span', { text: translation.text }),
-      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? ' (cut at the length limit)' : ''} · below: the encoder reading the source; decoder and cross-attention are in the JSON export` }),
+      el('strong', { text: l10n.t('Translation: ') }), el('span', { text: translation.text }),
+      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : ''}${l10n.t(' · below: the encoder reading the source; decoder and cross-attention are in the JSON export')}` }),
     ] : []));
   }
 }

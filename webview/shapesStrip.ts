@@ -4,6 +4,7 @@
 import type { ModelFacts } from '../shared/attentionResult';
 import { el } from './dom';
 import { stagesOf, type Stage, type StageId } from './stages';
+import * as l10n from './l10n';
 
 export class ShapesStrip {
   readonly element: HTMLElement;
@@ -13,10 +14,10 @@ export class ShapesStrip {
   private idle = '';
 
   constructor(private readonly onStage: (stage: StageId | undefined) => void) {
-    this.list = el('ol', { className: 'qkv-shapes', attrs: { 'aria-label': 'Shapes at each stage' } });
+    this.list = el('ol', { className: 'qkv-shapes', attrs: { 'aria-label': l10n.t('Shapes at each stage') } });
     this.caption = el('p', { className: 'qkv-note qkv-shapes__caption', attrs: { 'aria-live': 'polite' } });
     this.element = el('section', { className: 'qkv-shapes-strip', attrs: { 'aria-labelledby': 'qkv-shapes-title' } }, [
-      el('div', { className: 'qkv-section-head' }, [el('h2', { className: 'qkv-section-title', text: 'Shapes, layer by layer', attrs: { id: 'qkv-shapes-title' } })]),
+      el('div', { className: 'qkv-section-head' }, [el('h2', { className: 'qkv-section-title', text: l10n.t('Shapes, layer by layer'), attrs: { id: 'qkv-shapes-title' } })]),
       this.list,
       this.caption,
     ]);
@@ -28,7 +29,7 @@ export class ShapesStrip {
 
   render(model: ModelFacts, n: number): void {
     this.stages = stagesOf(model, n);
-    this.idle = `n = ${n} tokens · d_model = ${model.hiddenSize} · ${model.heads} heads × d_head = ${model.headDim}. Hover a stage to see where it shows.`;
+    this.idle = l10n.t('n = {0} tokens · d_model = {1} · {2} heads × d_head = {3}. Hover a stage to see where it shows.', n, model.hiddenSize, model.heads, model.headDim);
     this.caption.textContent = this.idle;
     this.list.replaceChildren(...this.stages.map((stage) => {
       const item = el('li', { className: 'qkv-shape', attrs: { tabindex: '0', 'data-stage': stage.id, 'aria-label': `${stage.name} ${stage.shape}: ${stage.meaning}` } }, [
@@ -45,7 +46,7 @@ export class ShapesStrip {
   show(stage: StageId | undefined): void {
     for (const item of this.list.children) item.classList.toggle('is-lit', (item as HTMLElement).dataset.stage === stage);
     const s = this.stages.find((x) => x.id === stage);
-    this.caption.textContent = s ? `${s.name} ${s.shape}: ${s.meaning}. On screen: ${s.lights}.` : this.idle;
+    this.caption.textContent = s ? l10n.t('{0} {1}: {2}. On screen: {3}.', s.name, s.shape, s.meaning, s.lights) : this.idle;
   }
 
   private point(stage: StageId | undefined): void {
