@@ -39,8 +39,8 @@ const MAX_CELL = 40;
 const MAX_LABEL_PX = 132;
 const GAP = 6;
 const PAD = 8;
-const KEY_CAPTION = 'key →';
-const QUERY_CAPTION = 'query ↓';
+const KEY_CAPTION = l10n.t('key →');
+const QUERY_CAPTION = l10n.t('query ↓');
 
 export class Heatmap {
   readonly element: HTMLElement;
