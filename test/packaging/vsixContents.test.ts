@@ -53,6 +53,9 @@ describe(`the ${TARGET} .vsix`, () => {
     const required = [
       'extension/package.json',
       'extension/package.nls.json',
+      'extension/package.nls.fr.json',
+      'extension/l10n/bundle.l10n.json',
+      'extension/l10n/bundle.l10n.fr.json',
       'extension/LICENSE.txt',
       'extension/dist/extension.js',
       'extension/dist/engineWorker.js',
