@@ -4,6 +4,14 @@
 /** English message → translated message, for the language VS Code runs in (empty for English). */
 export type L10nTable = Readonly<Record<string, string>>;
 
+/** What shared code that writes sentences takes, so the webview can hand it `webview/l10n.ts` (the host, the CLI
+ * and the tests get English). Call it as `l10n.t('…')` with a literal message, as everywhere. */
+export interface Translator {
+  t(message: string, ...args: (string | number)[]): string;
+}
+
+export const ENGLISH: Translator = { t: (message, ...args) => formatMessage({}, message, args) };
+
 /** The attribute of <body> that carries the table, as JSON, into the webview. */
 export const L10N_DATA_ATTRIBUTE = 'data-l10n';
 

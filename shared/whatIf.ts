@@ -42,13 +42,6 @@ export const MODEL_SETTINGS: WhatIfSettings = { scoring: 'dot', scale: { kind: '
 
 export const MIN_TEMPERATURE = 0.05;
 
-export const SCORING_LABELS: Readonly<Record<Scoring, string>> = {
-  dot: 'dot product q·k (the model’s)',
-  squaredDot: 'squared dot product, sign kept: sign(q·k)·(q·k)²',
-  negatedDot: 'negated dot product −q·k',
-  cosine: 'cosine similarity q·k / (‖q‖‖k‖)',
-};
-
 export function isModelSettings(s: WhatIfSettings): boolean {
   return s.scoring === 'dot' && s.scale.kind === 'sqrtD' && s.temperature === 1 && s.mask.kind === 'model';
 }

@@ -1,7 +1,7 @@
 // Runs in the webview: the what-if lab's controls — scoring, scale, softmax temperature and mask — as labelled
 // native form controls, and a button back to the model's own formula.
 import type { ModelFacts } from '../shared/attentionResult';
-import { MIN_TEMPERATURE, MODEL_SETTINGS, SCORING_LABELS, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from '../shared/whatIf';
+import { MIN_TEMPERATURE, MODEL_SETTINGS, type MaskChoice, type ScaleChoice, type Scoring, type WhatIfSettings } from '../shared/whatIf';
 import { el } from './dom';
 import * as l10n from './l10n';
 
@@ -25,7 +25,7 @@ export class WhatIfControls {
   private maskFor: boolean | undefined;
 
   constructor(private readonly onChange: (settings: WhatIfSettings) => void) {
-    this.scoring = select('qkv-whatif-scoring', Object.entries(SCORING_LABELS));
+    this.scoring = select('qkv-whatif-scoring', Object.entries(scoringLabels()));
     this.scale = select('qkv-whatif-scale', [['sqrtD', l10n.t('the model’s own')], ['one', l10n.t('1 (no scaling)')], ['custom', l10n.t('custom…')]]);
     this.customScale = el('input', { className: 'qkv-number', attrs: { type: 'number', id: 'qkv-whatif-custom-scale', step: '0.05', min: '0', 'aria-label': l10n.t('Custom scale') } });
     this.temperature = el('input', {
@@ -94,4 +94,14 @@ function select(id: string, options: readonly (readonly [string, string])[]): HT
 
 function field(label: string, control: HTMLElement, ...extra: HTMLElement[]): HTMLElement {
   return el('div', { className: 'qkv-field' }, [el('label', { className: 'qkv-field__label', text: label, attrs: { for: control.id } }), control, ...extra]);
+}
+
+/** The scoring functions as the menu names them. */
+function scoringLabels(): Record<Scoring, string> {
+  return {
+    dot: l10n.t('dot product q·k (the model’s)'),
+    squaredDot: l10n.t('squared dot product, sign kept: sign(q·k)·(q·k)²'),
+    negatedDot: l10n.t('negated dot product −q·k'),
+    cosine: l10n.t('cosine similarity q·k / (‖q‖‖k‖)'),
+  };
 }

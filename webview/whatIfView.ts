@@ -76,7 +76,7 @@ export class WhatIfView {
     const ours = whatIfAttention({ q: head.q, k: head.k, n, d, causal: model.causal, formula }, settings);
     const diff = ours.map((x, i) => x - head.probs[i]);
     const labels = tokens.map((t) => t.display);
-    this.reading.textContent = whatIfReading({ settings, causal: model.causal, n, d, labels, model: head.probs, variant: ours, modelScale: formula.scale });
+    this.reading.textContent = whatIfReading({ settings, causal: model.causal, n, d, labels, model: head.probs, variant: ours, modelScale: formula.scale }, l10n);
     const moved = outputChange(headOutputs(head.probs, head.v, n, d), headOutputs(ours, head.v, n, d), n, d);
     const share = moved.meanNorm > 0 ? l10n.t(' ({0}% of the mean ‖o_i‖, {1})', Math.round((moved.mean / moved.meanNorm) * 100), sig(moved.meanNorm)) : '';
     this.change.textContent =
