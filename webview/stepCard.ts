@@ -202,13 +202,22 @@ export class StepCard {
     ];
     const note = s.shift !== 0 ? l10n.t(' (every logit of the row is shifted by its maximum, {0}, so exp stays finite; the shift cancels)', sig(s.shift)) : '';
     return items.map(([name, text, stage]) => markStages(el('li', { className: `qkv-step__item qkv-step__item--${name}` }, [
-      el('span', { className: 'qkv-step__name', text: name }),
+      el('span', { className: 'qkv-step__name', text: stepName(name) }),
       el('span', { className: 'qkv-step__formula', text: name === 'exp' ? text + note : text }),
     ]), stage));
   }
 }
 
 const weightText = (w: number): string => w.toFixed(6);
+
+/** A line's name as the card shows it (the class name keeps the English one). */
+function stepName(name: string): string {
+  const names: Record<string, string> = {
+    sum: l10n.t('sum'), scale: l10n.t('scale'), 'soft-cap': l10n.t('soft-cap'), bias: l10n.t('bias'), mask: l10n.t('mask'),
+    exp: 'exp', denominator: l10n.t('denominator'), weight: l10n.t('weight'),
+  };
+  return names[name] ?? name;
+}
 
 /** The model's own formula, one term a line: "× scale 1/√8", "soft-cap 50·tanh(…)", "+ ALiBi bias −1.50". */
 function formulaItems(s: CellSteps): [string, string, StageId][] {
