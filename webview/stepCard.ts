@@ -5,6 +5,7 @@
 import type { ModelFacts, Token } from '../shared/attentionResult';
 import { cellSteps, tokenOutput, type CellSteps, type TokenOutput } from '../shared/cellSteps';
 import { headFormula } from '../shared/headFormula';
+import { MODEL_SETTINGS } from '../shared/whatIf';
 import type { ResultSummary, StepShown } from '../shared/protocol';
 import { BarStrip, sharedScale } from './barStrip';
 import { el } from './dom';
@@ -141,7 +142,7 @@ export class StepCard {
     const { model, tokens } = summary;
     const n = head.n;
     const d = model.headDim;
-    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) }, query, key);
+    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) }, query, key, MODEL_SETTINGS, l10n);
     const output = tokenOutput(head.probs.subarray(query * n, (query + 1) * n), head.v, n, d, query);
     this.current = { steps, output, palette };
     const [qi, kj] = [tokens[query].display, tokens[key].display];
