@@ -17,14 +17,18 @@ Each folder: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx
   no-attention        embedding + MLP, no Softmax at all
   fused-attention     com.microsoft Attention contrib op, opened up into standard operators before the run
   fused-unsupported   the same with do_rotary=1, which QKV Scope refuses (names the attribute)
-  tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gemma2
+  tiny-opt, tiny-bloom, tiny-bart, tiny-t5, tiny-gpt-neox, tiny-gpt-neo, tiny-gemma2, tiny-gpt-bigcode,
+                      tiny-mpt, tiny-falcon, tiny-deberta-v2
                       one per attention family whose eager code differs (tools/families/): 3-D scores,
-                      ALiBi, scale on q, no scale + relative bias, partial rotary, soft-capping + sliding window
+                      ALiBi, scale on q, no scale + relative bias, partial rotary, no scale + local layers,
+                      soft-capping + sliding window, multi-query with heads on axis 2, ALiBi from a
+                      constant table, one K/V head broadcast by the MatMuls, disentangled attention
 The GPT-2-tokenizer models use real GPT-2 ids: row = input_ids % 512 inside the graph, and logits
 come out over all 50257 ids (Tile + Slice), so the real GPT-2 tokenizer works with them.
 """
 import argparse
 import collections
+import functools
 import json
 import os
 import re
@@ -43,7 +47,7 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import modeling  # noqa: E402
-from families import bloom, common, gemma2, gpt_neox, opt_bart, t5  # noqa: E402
+from families import bloom, common, deberta_v2, falcon, gemma2, gpt_bigcode, gpt_neo, gpt_neox, mpt, opt_bart, t5  # noqa: E402
 from build_gpt2_tokenizer import build_tokenizer as build_gpt2_tokenizer  # noqa: E402
 from build_gpt2_tokenizer import write_tokenizer as write_gpt2_tokenizer  # noqa: E402
 
@@ -301,13 +305,6 @@ def make_tiny_opt(out):
     write_json(os.path.join(d, "config.json"), opt_bart.opt_config(vocab_size, **dims))
 
 
-def make_tiny_bloom(out):
-    d = model_dir(out, "tiny-bloom")
-    common.export_lm(bloom.BloomForCausalLM(ROWS, **FAMILY), os.path.join(d, "onnx", "model.onnx"))
-    write_json(os.path.join(d, "config.json"), bloom.bloom_config(**FAMILY, max_pos=128))
-    write_gpt2_tokenizer(d, 128)
-
-
 def make_tiny_bart(out):
     d = model_dir(out, "tiny-bart")
     dims = dict(**FAMILY, ffn=64, max_pos=128)
@@ -326,29 +323,51 @@ def make_tiny_t5(out):
     write_json(os.path.join(d, "config.json"), t5.t5_config(vocab_size, **dims))
 
 
-def make_tiny_gpt_neox(out):
-    d = model_dir(out, "tiny-gpt-neox")
-    dims = dict(**FAMILY, inner=64, rotary_pct=0.25, max_pos=128)  # Pythia's rotary_pct: 2 of 8 dims rotate
-    common.export_lm(gpt_neox.GPTNeoXForCausalLM(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
-    write_json(os.path.join(d, "config.json"), gpt_neox.gpt_neox_config(**dims))
-    write_gpt2_tokenizer(d, dims["max_pos"])
-
-
 # query_pre_attn_scalar 16 ≠ head_dim 8, so a 1/√head_dim guess is visibly wrong; soft-cap 5 (Gemma 2 uses 50) so
 # tanh bends these scores; a window of 4 keys on layer 0.
 GEMMA2 = dict(hidden=32, heads=4, kv_heads=2, head_dim=8, layers=2, inner=64, scalar=16, softcap=5.0, window=4,
               final_softcap=30.0)
 
 
-def make_tiny_gemma2(out):
-    d = model_dir(out, "tiny-gemma2")
-    common.export_lm(gemma2.Gemma2ForCausalLM(ROWS, **GEMMA2), os.path.join(d, "onnx", "model.onnx"))
-    write_json(os.path.join(d, "config.json"), gemma2.gemma2_config(**GEMMA2, max_pos=128))
+def make_tiny_deberta_v2(out):
+    vocab = wordpiece_vocab()
+    d = model_dir(out, "tiny-deberta-v2")
+    dims = dict(vocab=len(vocab), hidden=32, heads=4, layers=2, inner=64, position_buckets=256)
+    # No constant folding: the relative embeddings and the projections keep their HF names (the test reads them).
+    common.export_lm(deberta_v2.DebertaV2Model(**dims), os.path.join(d, "onnx", "model.onnx"),
+                     output="last_hidden_state", fold=False)
+    write_json(os.path.join(d, "config.json"), deberta_v2.deberta_v2_config(**dims))
+    write_wordpiece_tokenizer(d, vocab, 512)
+
+
+def make_decoder_family(out, name, model_class, config_fn, dims, config_extra):
+    """A decoder family that reads GPT-2 ids (row = id % 512), with GPT-2's tokenizer and 128 positions."""
+    d = model_dir(out, name)
+    common.export_lm(model_class(ROWS, **dims), os.path.join(d, "onnx", "model.onnx"))
+    write_json(os.path.join(d, "config.json"), config_fn(**dims, **config_extra))
     write_gpt2_tokenizer(d, 128)
 
 
-FAMILIES = {"tiny-opt": make_tiny_opt, "tiny-bloom": make_tiny_bloom, "tiny-bart": make_tiny_bart,
-            "tiny-t5": make_tiny_t5, "tiny-gpt-neox": make_tiny_gpt_neox, "tiny-gemma2": make_tiny_gemma2}
+POSITIONS = dict(max_pos=128)
+# name: (model class, config writer, model dims, config-only keys)
+DECODER_FAMILIES = {
+    "tiny-bloom": (bloom.BloomForCausalLM, bloom.bloom_config, FAMILY, POSITIONS),
+    "tiny-mpt": (mpt.MptForCausalLM, mpt.mpt_config, dict(**FAMILY, expansion_ratio=2, max_seq_len=128), {}),
+    # Pythia's rotary_pct: 2 of 8 dims rotate
+    "tiny-gpt-neox": (gpt_neox.GPTNeoXForCausalLM, gpt_neox.gpt_neox_config,
+                      dict(**FAMILY, inner=64, rotary_pct=0.25, max_pos=128), {}),
+    "tiny-gpt-neo": (gpt_neo.GPTNeoForCausalLM, gpt_neo.gpt_neo_config,
+                     dict(hidden=32, heads=4, inner=64, max_pos=128, attention_layers=["global", "local"], window_size=4), {}),
+    "tiny-gemma2": (gemma2.Gemma2ForCausalLM, gemma2.gemma2_config, GEMMA2, POSITIONS),
+    "tiny-falcon": (falcon.FalconForCausalLM, falcon.falcon_config, FAMILY, POSITIONS),
+    "tiny-gpt-bigcode": (gpt_bigcode.GPTBigCodeForCausalLM, gpt_bigcode.gpt_bigcode_config,
+                         dict(**FAMILY, inner=64, max_pos=128), {}),
+}
+
+FAMILIES = {"tiny-opt": make_tiny_opt, "tiny-bart": make_tiny_bart, "tiny-t5": make_tiny_t5,
+            "tiny-deberta-v2": make_tiny_deberta_v2,
+            **{name: functools.partial(make_decoder_family, name=name, model_class=m, config_fn=c, dims=d, config_extra=x)
+               for name, (m, c, d, x) in DECODER_FAMILIES.items()}}
 
 
 

@@ -23,7 +23,8 @@ export function buildFeeds(plan: FeedPlan, values: FeedValues): Record<string, o
 }
 
 function feedFor(input: PlannedInput, v: FeedValues): ort.Tensor {
-  const dims = input.dims.map((d, axis) => sizeOf(d, axis, v.length));
+  const perToken = input.role.kind !== 'past' && input.role.kind !== 'random';
+  const dims = input.dims.map((d, axis) => sizeOf(d, axis, v.length, perToken));
   const size = dims.reduce((a, b) => a * b, 1);
   const n = v.ids.length;
   const random = v.random ?? Math.random;
@@ -51,13 +52,17 @@ function feedFor(input: PlannedInput, v: FeedValues): ort.Tensor {
   }
 }
 
-/** A free dimension: a total length or anything that reads like a length is the run length, past 0, batch (and anything else) 1. */
-function sizeOf(dim: number | string, axis: number, length: number): number {
+/**
+ * A free dimension: a total length is the run length, a past length 0, the batch 1. Past the batch axis, inputs with
+ * one value per token (ids, masks, positions, hidden states) have the run length; other inputs only where the name
+ * reads like a length, else 1 (symbols such as a quantization channel count broadcast from 1).
+ */
+function sizeOf(dim: number | string, axis: number, length: number, perToken: boolean): number {
   if (typeof dim === 'number') return dim;
   if (/\+|total/i.test(dim)) return length; // "past_sequence_length + sequence_length": the past is empty
   if (/past/i.test(dim)) return 0;
-  if (/seq|len|total|token|^\?$/i.test(dim) && axis > 0) return length;
-  return 1; // batch, and symbols such as a quantization channel count that broadcast from 1
+  if (axis === 0 || (/batch/i.test(dim) && !/seq|len/i.test(dim))) return 1; // not "max_seq_len_in_batch"
+  return perToken || /seq|len|token|^\?$/i.test(dim) ? length : 1;
 }
 
 function randomValue(input: PlannedInput, random: () => number): number {

@@ -13,6 +13,7 @@ import { blockKind } from '../model/onnx/blockKind';
 import { decodeChecked, exposeAttention, explainNoAttention, openFused } from '../model/onnx/exposeAttention';
 import { fusedOrigin, type OpenedNode } from '../model/onnx/fused/openFused';
 import { findAttention, type AttentionSite } from '../model/onnx/findAttention';
+import { innerDecoder } from '../model/onnx/innerDecoder';
 import { indexGraph } from '../model/onnx/onnxGraph';
 import { feedText, planFeeds, type FeedPlan } from './feedPlan';
 import { buildFeeds } from './feeds';
@@ -55,8 +56,16 @@ export interface Inspection {
 export async function inspectModel(target: string, tokens: number, precision: Precision = 'full'): Promise<Inspection> {
   const { graphPath, config } = locate(target, precision);
   const label = `Model "${target}"`;
-  const bytes = await fs.promises.readFile(graphPath);
-  const model = decodeChecked(bytes, label, graphPath);
+  let bytes: Uint8Array = await fs.promises.readFile(graphPath);
+  let model = decodeChecked(bytes, label, graphPath);
+  let file = graphPath;
+  // A generation loop (BeamSearch…) holding a decoder graph: inspect and probe that decoder.
+  const inner = findAttention(model.graph!).length === 0 ? innerDecoder(model) : undefined;
+  if (inner) {
+    ({ bytes } = inner);
+    model = decodeChecked(bytes, label, graphPath);
+    file = `${graphPath} (the decoder inside ${inner.wrapper})`;
+  }
   const graph = model.graph!;
   // Fused attention is opened up first, as a run does; a combination we do not open is the refusal.
   let opened: readonly OpenedNode[] = [];
@@ -88,14 +97,14 @@ export async function inspectModel(target: string, tokens: number, precision: Pr
     scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null,
     fused: fusedOrigin(opened, site.softmaxNode) ?? null,
   });
-  if (sites.length === 0) return { file: graphPath, inputs, blocks: [], refusal: fusedRefusal ?? explainNoAttention(graph, label) };
+  if (sites.length === 0) return { file, inputs, blocks: [], refusal: fusedRefusal ?? explainNoAttention(graph, label) };
   try {
     const probe = await runProbe(bytes, graphPath, label, plan, sites, config, tokens);
     const blocks = sites.map((site, index) => measured(structural(site), probe.result, probe.rank[index], index, config));
-    return { file: graphPath, inputs, blocks: [...blocks].sort((a, b) => a.layer - b.layer), refusal: textRefusal, probe: probe.result };
+    return { file, inputs, blocks: [...blocks].sort((a, b) => a.layer - b.layer), refusal: textRefusal, probe: probe.result };
   } catch (error) {
     const reason = error instanceof QkvError ? error.message : `${label}: the probe failed: ${firstLine(error)}`;
-    return { file: graphPath, inputs, blocks: sites.map(structural), refusal: reason };
+    return { file, inputs, blocks: sites.map(structural), refusal: reason };
   }
 }
 
@@ -106,7 +115,7 @@ function measured(block: InspectedBlock, result: AttentionResult, rank: number, 
   const masked = layer.probs.some((p) => p === 0);
   const additive = [...(masked ? ['mask'] : []), ...(m.additiveTerm ? [m.additiveTerm] : []), ...block.additive];
   return {
-    ...block, heads: m.heads, kv_heads: config.kvHeads ?? m.heads, head_dim: m.headDim, layout: rank === 3 ? '3-D' : '4-D',
+    ...block, heads: m.heads, kv_heads: m.kvHeadOf ? new Set(m.kvHeadOf).size : (config.kvHeads ?? m.heads), head_dim: m.headDim, layout: rank === 3 ? '3-D' : '4-D',
     scale: m.scale ?? block.scale, additive, causal: n > 1 ? m.causal : null,
   };
 }

@@ -1,6 +1,8 @@
 // Runs in the engine worker (Node): one attention block's outputs, brought to the shapes we promise —
 // probs and scores [H, n, n], q, k, v [H, n, D] — whatever the graph's layout: 4-D [B, H, S, ·] or 3-D [B·H, S, ·],
-// Kᵀ or K, and with the padding of a fixed-length graph cut off (only the n real tokens are kept).
+// heads after the tokens ([B, S, H, S] scores from q [B, S·H, D], GPT-BigCode's multi-query), Kᵀ or K, K and V with
+// fewer heads than Q that the MatMuls broadcast (multi-query, Falcon), and with the padding of a fixed-length graph
+// cut off (only the n real tokens are kept).
 import type * as ort from 'onnxruntime-node';
 import { QkvError } from '../../shared/errors';
 import { outputName, type ExposedKind } from '../model/onnx/exposeAttention';
@@ -8,6 +10,8 @@ import type { AttentionSite } from '../model/onnx/findAttention';
 
 export interface BlockTensors {
   readonly heads: number;
+  /** K/V heads as the graph holds them: fewer than `heads` when the MatMuls broadcast one K/V head over several. */
+  readonly kvHeads: number;
   readonly headDim: number;
   readonly scores: Float32Array;
   readonly probs: Float32Array;
@@ -28,25 +32,48 @@ export function readBlock(
   const fail = (what: string) => new QkvError('no-attention',
     `${modelLabel}: attention block ${index} has an unexpected layout (${what}); QKV Scope reads [batch, heads, n, n] or [batch·heads, n, n] probabilities and [batch, heads, n, d] or [batch·heads, n, d] Q, K and V.`);
   const probs = get('probs');
-  const [rows, cols] = probs.dims.slice(-2);
-  if (probs.dims.length < 3 || rows !== length || cols !== keys.length) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
-  const heads = probs.dims.slice(0, -2).reduce((a, b) => a * b, 1);
-  const headDim = get('q').dims.at(-1) ?? 0;
-  for (const kind of ['q', 'k', 'v'] as const) {
-    const t = get(kind);
-    if (t.data.length !== heads * (kind === 'q' ? length : keys.length) * headDim) throw fail(`${kind} ${JSON.stringify(t.dims)}`);
+  const q = get('q');
+  const heads = probs.data.length / (length * keys.length);
+  const headDim = q.dims.at(-1) ?? 0;
+  if (probs.dims.length < 3 || probs.dims.at(-1) !== keys.length || !Number.isInteger(heads)) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
+  if (q.data.length !== heads * length * headDim) throw fail(`q ${JSON.stringify(q.dims)}`);
+  // Heads after the tokens: q [B, S·H, D] and scores [B, S, H, S] (or [B, S·H, S]).
+  const tokensFirst = heads > 1 && (q.dims.at(-2) === heads * length || (probs.dims.length === 4 && probs.dims[1] === length && probs.dims[2] === heads && heads !== length));
+  const byHead = (data: Float32Array, width: number) => (tokensFirst ? headsFirst(data, length, heads, width) : data);
+  const kvHeads = get('k').data.length / (keys.length * headDim);
+  if (!Number.isInteger(kvHeads) || heads % kvHeads !== 0 || get('v').data.length !== kvHeads * keys.length * headDim) {
+    throw fail(`k ${JSON.stringify(get('k').dims)}, v ${JSON.stringify(get('v').dims)}`);
   }
   const kData = divided(get('k').data as Float32Array, site.kFactor);
-  const k = site.kIsTransposed ? swapLastTwo(kData, heads, headDim, keys.length) : kData;
+  const k = site.kIsTransposed ? swapLastTwo(kData, kvHeads, headDim, keys.length) : kData;
   return {
     heads,
+    kvHeads,
     headDim,
-    scores: firstRows(get('scores').data as Float32Array, heads, length, keys.length, n, keys.n),
-    probs: firstRows(probs.data as Float32Array, heads, length, keys.length, n, keys.n),
-    q: firstRows(divided(get('q').data as Float32Array, site.qFactor), heads, length, headDim, n, headDim),
-    k: firstRows(k, heads, keys.length, headDim, keys.n, headDim),
-    v: firstRows(get('v').data as Float32Array, heads, keys.length, headDim, keys.n, headDim),
+    scores: firstRows(byHead(get('scores').data as Float32Array, keys.length), heads, length, keys.length, n, keys.n),
+    probs: firstRows(byHead(probs.data as Float32Array, keys.length), heads, length, keys.length, n, keys.n),
+    q: firstRows(byHead(divided(q.data as Float32Array, site.qFactor), headDim), heads, length, headDim, n, headDim),
+    k: firstRows(repeatHeads(k, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n, headDim),
+    v: firstRows(repeatHeads(get('v').data as Float32Array, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n, headDim),
   };
+}
+
+/** [S, H, width] → [H, S, width]. */
+function headsFirst(data: Float32Array, tokens: number, heads: number, width: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let s = 0; s < tokens; s++) {
+    for (let h = 0; h < heads; h++) out.set(data.subarray((s * heads + h) * width, (s * heads + h + 1) * width), (h * tokens + s) * width);
+  }
+  return out;
+}
+
+/** K/V of kvHeads heads, given to every query head as repeat_kv does: query head h reads K/V head ⌊h / (heads / kvHeads)⌋. */
+function repeatHeads(data: Float32Array, kvHeads: number, heads: number, size: number): Float32Array {
+  if (kvHeads === heads) return data;
+  const out = new Float32Array(heads * size);
+  const group = heads / kvHeads;
+  for (let h = 0; h < heads; h++) out.set(data.subarray(Math.floor(h / group) * size, (Math.floor(h / group) + 1) * size), h * size);
+  return out;
 }
 
 /** Q or K without a constant factor the graph applied before splitting the heads (the block's scale has it). */

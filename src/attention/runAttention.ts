@@ -91,7 +91,7 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
     maxPositions: model.config.maxPositions,
     quantizedScores: model.sites.some((s) => s.quantizedScores),
     onnxFile: model.folder.graphFile,
-    kvHeadOf: kvHeadOf(model.config, heads),
+    kvHeadOf: kvHeadOf(model.config, heads) ?? broadcastKvHeads(heads, blocks[0].kvHeads),
     scale: formula.scale,
     ...(formula.softcap ? { softcap: formula.softcap } : {}),
     ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
@@ -99,6 +99,12 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
   };
   const layers = blocks.map((b) => layerOf(b, formula.additiveTerm !== undefined || !!formula.softcap));
   return { facts, layers };
+}
+
+/** K/V heads the graph broadcasts over the query heads (multi-query), when config.json does not say so. */
+function broadcastKvHeads(heads: number, kvHeads: number): number[] | undefined {
+  if (kvHeads >= heads) return undefined;
+  return Array.from({ length: heads }, (_, h) => Math.floor(h / (heads / kvHeads)));
 }
 
 function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {

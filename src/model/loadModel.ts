@@ -47,8 +47,10 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   const exposed = exposeAttention(original, label, folder.graphPath);
   const plan = planFeeds(exposed.graph, label);
   const session = await createSession(exposed.bytes, folder.graphPath, label);
+  // A generation loop's decoder runs on its own; the result says which file and which part of it ran.
+  const shown = exposed.insideWrapper ? { ...folder, graphFile: `${folder.graphFile} (the decoder inside ${exposed.insideWrapper})` } : folder;
   return {
-    folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
+    folder: shown, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
     lowPrecision: exposed.lowPrecision, fused: exposed.fused, positions: findPositionTable(exposed.graph, config),
   };
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
 import { explainNoAttention } from '../../src/model/onnx/exposeAttention';
+import { decodeModel } from '../../src/model/onnx/onnxGraph';
 import { packageRoot } from '../../src/model/packageRoot';
 import { checkExport } from '../../shared/exportSchema';
 import { measureInvariants } from './exportInvariants';
@@ -81,4 +82,30 @@ describe('qkv-scope inspect', () => {
       assert.match(message, /decoder_model\.onnx or model\.onnx/);
     });
   }
+
+  it('a BeamSearch that holds its decoder graph: the decoder runs on its own, and the result says so', () => {
+    const dir = path.dirname(tmp('x'));
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(fixtureDir('tiny-gpt2'), f), path.join(dir, f));
+    fs.mkdirSync(path.join(dir, 'onnx'));
+    const decoder = decodeModel(fs.readFileSync(path.join(fixtureDir('tiny-gpt2'), 'onnx', 'model.onnx')));
+    const wrapped: onnx.IModelProto = {
+      irVersion: decoder.irVersion, opsetImport: [...(decoder.opsetImport ?? []), { domain: 'com.microsoft', version: 1 }],
+      graph: {
+        name: 'beam', input: [{ name: 'input_ids' }], output: [{ name: 'sequences' }],
+        node: [{ opType: 'BeamSearch', domain: 'com.microsoft', input: ['input_ids'], output: ['sequences'],
+          attribute: [{ name: 'decoder', type: onnx.AttributeProto.AttributeType.GRAPH, g: decoder.graph }] }],
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), onnx.ModelProto.encode(wrapped).finish());
+    const out = tmp('beam.json');
+    const run = spawnSync(process.execPath, [BIN, '--model', dir, '--text', 'The pizza came out.', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /ONNX file: onnx\/model\.onnx \(the decoder inside BeamSearch\)/);
+    const plain = spawnSync(process.execPath, [BIN, '--model', fixtureDir('tiny-gpt2'), '--text', 'The pizza came out.', '--out', tmp('plain.json')], { encoding: 'utf8', timeout: 60_000 });
+    const [a, b] = [out, plain.stdout.match(/Wrote (.*)/)![1]].map((f) => checkExport(JSON.parse(fs.readFileSync(f, 'utf8'))));
+    assert.deepEqual(a.layers[1].heads[2].attention, b.layers[1].heads[2].attention);
+    const inspected = inspect([dir]);
+    assert.equal(inspected.code, 0, inspected.err);
+    assert.match(inspected.out, /File: .*model\.onnx \(the decoder inside BeamSearch\)/);
+  });
 });

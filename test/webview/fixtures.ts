@@ -22,7 +22,8 @@ function allHeads(result: AttentionResult): Record<string, HeadArrays> {
   for (let layer = 0; layer < result.model.layers; layer++) {
     for (let head = 0; head < result.model.heads; head++) {
       const [probs, q, k, v] = TENSOR_KINDS.map((kind) => headSlice(result, layer, head, kind).slice());
-      heads[`${layer}:${head}`] = { probs, q, k, v };
+      const scores = result.layers[layer].scores ? headSlice(result, layer, head, 'scores').slice() : undefined;
+      heads[`${layer}:${head}`] = { probs, q, k, v, ...(scores ? { scores } : {}) };
     }
   }
   return heads;

@@ -19,6 +19,8 @@ export interface HeadArrays {
   readonly q: Float32Array;
   readonly k: Float32Array;
   readonly v: Float32Array;
+  /** The Softmax input [n × n], for models that add more than a scale and a mask. */
+  readonly scores?: Float32Array;
 }
 
 /** A result as the host holds it: the summary, and every head's tensors by "layer:head". */
@@ -37,12 +39,13 @@ interface HeadBase64 {
   readonly q: string;
   readonly k: string;
   readonly v: string;
+  readonly scores?: string;
 }
 
 const encode = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64');
 
 function toBase64(head: HeadArrays): HeadBase64 {
-  return { probs: encode(head.probs), q: encode(head.q), k: encode(head.k), v: encode(head.v) };
+  return { probs: encode(head.probs), q: encode(head.q), k: encode(head.k), v: encode(head.v), ...(head.scores ? { scores: encode(head.scores) } : {}) };
 }
 
 /** Every layer's probs [heads × n × n] as base64, from the fixture's layers or its heads. */
@@ -217,7 +220,7 @@ export class Panel {
   async answer(requestId: number, resultId: number, ref: HeadRef, head: HeadArrays): Promise<void> {
     await this.page.evaluate(({ requestId, resultId, ref, head }) => {
       const buffer = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
-      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v) };
+      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v), ...(head.scores ? { scores: buffer(head.scores) } : {}) };
       window.postMessage({ type: 'head', requestId, resultId, ref, tensors }, '*');
     }, { requestId, resultId, ref, head: toBase64(head) });
   }
@@ -327,7 +330,7 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
     if (message.type === 'requestHead') {
       const head = host.heads[`${message.ref.layer}:${message.ref.head}`];
       if (!head) return;
-      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v) };
+      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v), ...(head.scores ? { scores: buffer(head.scores) } : {}) };
       send({ type: 'head', requestId, resultId, ref: message.ref, tensors });
     } else if (message.type === 'requestLayers') {
       for (const layer of message.layers) {

@@ -157,6 +157,23 @@ describe('step-by-step card', () => {
     });
   }
 
+  for (const [name, term] of [['tiny-bloom', /^bias\s*\+ ALiBi bias −?\d/], ['tiny-t5', /^bias\s*\+ relative position bias −?\d/], ['tiny-gemma2', /^soft-cap\s*5 · tanh\(/]] as const) {
+    it(`names each term of ${name}'s own formula, and its weight is the model's`, async () => {
+      const fixture = await realFixture(engine, name, 90);
+      const ref = { layer: 1, head: 1 };
+      const panel = await openWith(fixture, LIGHT_MODERN, ref);
+      const n = fixture.summary.tokens.length;
+      await clickHeatmapCell(panel, n - 1, 1);
+      const step = await lastStep(panel, n - 1, 1);
+      assert.ok(Math.abs(step.weight - step.modelWeight) <= 1e-5, `${step.weight} vs ${step.modelWeight}`);
+      const items = await panel.page.locator('.qkv-step__item').allInnerTexts();
+      assert.ok(items.some((text) => term.test(text)), items.join(' | '));
+      if (name === 'tiny-t5') assert.ok(items.some((text) => /q·k × scale 1 =/.test(text)), items.join(' | '));
+      if (process.env.QKV_FORMULA_SHOTS) await panel.page.screenshot({ path: `${process.env.QKV_FORMULA_SHOTS}/step-${name}.png`, fullPage: true });
+      await panel.close();
+    });
+  }
+
   it('a clickCell from the host clicks the heatmap and reports the card', async () => {
     const panel = await openWith(gpt2);
     await openTab(panel, 'Positions');

@@ -12,13 +12,13 @@ QK_STD = 0.25
 NEG = torch.finfo(torch.float32).min
 
 
-def init_family(model, qk_names):
-    """HF-style init (std 0.02, zero bias), then QK_STD for the weights whose name ends with one of qk_names."""
+def init_family(model, qk_names, qk_std=QK_STD):
+    """HF-style init (std 0.02, zero bias), then qk_std for the weights whose name ends with one of qk_names."""
     model.apply(_init_weights)
     with torch.no_grad():
         for name, p in model.named_parameters():
             if any(name.endswith(n + ".weight") for n in qk_names):
-                nn.init.normal_(p, 0.0, QK_STD)
+                nn.init.normal_(p, 0.0, qk_std)
 
 
 def full_vocab(logits, n_rows):
@@ -40,7 +40,7 @@ def additive(allowed):
     return torch.where(allowed, torch.tensor(0.0), torch.tensor(NEG))
 
 
-def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), output="logits"):
+def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), output="logits", fold=True):
     """optimum-style export without a cache: input_ids, attention_mask [batch, sequence] -> logits/last_hidden_state."""
     model.eval()
     ids = torch.arange(seq, dtype=torch.long).unsqueeze(0) + 464
@@ -48,7 +48,7 @@ def export_lm(model, path, seq=5, input_names=("input_ids", "attention_mask"), o
     with torch.no_grad():
         torch.onnx.export(model, (ids, torch.ones_like(ids)), path, input_names=list(input_names), output_names=[output],
                           dynamic_axes={n: axes for n in [*input_names, output]}, opset_version=OPSET,
-                          do_constant_folding=True)
+                          do_constant_folding=fold)
 
 
 
@@ -63,3 +63,15 @@ class DenseH4HMLP(nn.Module):
 
     def forward(self, x):
         return self.dense_4h_to_h(F.gelu(self.dense_h_to_4h(x), approximate=self.approximate))
+
+
+class CFcMLP(nn.Module):
+    """GPT-Neo's and GPT-BigCode's MLP (same attribute names): c_fc, gelu (tanh approximation), c_proj."""
+
+    def __init__(self, hidden, inner):
+        super().__init__()
+        self.c_fc = nn.Linear(hidden, inner)
+        self.c_proj = nn.Linear(inner, hidden)
+
+    def forward(self, x):
+        return self.c_proj(F.gelu(self.c_fc(x), approximate="tanh"))

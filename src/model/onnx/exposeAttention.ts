@@ -8,6 +8,7 @@ import { decodeModel } from './onnxGraph';
 import { findAttention, FUSED_ATTENTION_OPS, type AttentionSite } from './findAttention';
 import { UnsupportedFusedNode } from './fused/fusedNode';
 import { fusedOrigin, openFusedAttention, type OpenedNode } from './fused/openFused';
+import { innerDecoder } from './innerDecoder';
 
 export interface ExposedModel {
   /** The original model bytes with the patch appended. */
@@ -22,6 +23,8 @@ export interface ExposedModel {
   readonly fusedOrigin: readonly (string | undefined)[];
   /** The graph computes in float16 or on quantized scores: its numbers agree with a float64 recompute less closely. */
   readonly lowPrecision: boolean;
+  /** The graph is a generation loop ("BeamSearch"…) and these are the bytes and blocks of the decoder it holds. */
+  readonly insideWrapper?: string;
 }
 
 export function outputName(site: number, kind: ExposedKind): string {
@@ -45,7 +48,11 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
   // weights live in external data, a copy of them otherwise).
   const base = fused.length > 0 ? onnx.ModelProto.encode(model).finish() : bytes;
   const sites = findAttention(graph);
-  if (sites.length === 0) throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
+  if (sites.length === 0) {
+    const inner = innerDecoder(model);
+    if (inner) return { ...exposeAttention(inner.bytes, `${modelLabel} (the decoder inside ${inner.wrapper})`, graphPath), insideWrapper: inner.wrapper };
+    throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
+  }
 
   const nodes: onnx.INodeProto[] = [];
   const outputs: onnx.IValueInfoProto[] = [];
@@ -131,8 +138,8 @@ export function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string):
       'Use decoder_model.onnx or model.onnx from the same export instead.';
   }
   if (wrapper) {
-    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's convert_generation). ` +
-      'Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
+    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's convert_generation) ` +
+      'and holds no decoder graph QKV Scope can read. Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
   }
   if (!ops.has('Softmax')) return `${modelLabel}: the graph has no Softmax, so it has no attention to show.`;
   return `${modelLabel}: no Softmax in the graph sits between a Q·Kᵀ MatMul and a MatMul with V, so no attention block was found.`;
