@@ -44,7 +44,7 @@ export class ModelLine {
       button(l10n.t('Export JSON…'), l10n.t('Export attention, Q, K and V to a JSON file'), () => actions.exportJson()),
       button(l10n.t('Export Image…'), l10n.t('Save the current view as a PNG (2×) or SVG picture, with labels, title and legend'), () => actions.exportImage()),
     ]);
-    this.translation = el('p', { className: 'qkv-model__line qkv-model__translation' });
+    this.translation = el('p', { className: 'qkv-model__translation' });
     this.element = el('header', { className: 'qkv-model' }, [
       el('p', { className: 'qkv-model__line', attrs: { role: 'group', 'aria-label': l10n.t('Model') } }, [this.name, this.facts]),
       controls,
