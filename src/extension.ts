@@ -15,6 +15,7 @@ import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
 import { EditorLink, type TextOrigin } from './editor/editorLink';
+import { explainStrongestCell, nextHead, openSample } from './commands/walkthrough';
 import { AttentionPanel } from './panel/attentionPanel';
 import { readSettings } from './settings';
 
@@ -22,7 +23,8 @@ const SHOW_PANEL = 'qkvScope.showPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
-  const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
+  const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'),
+    (backend) => log.info(`Attention runs on ${backend.description}`));
   const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
   const rerun = (origin: TextOrigin) => {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
@@ -42,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): void {
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
     registerCommand(log, 'qkvScope.exportImage', vscode.l10n.t('Export Image'), (target?: vscode.Uri | string) => exportImage(services, target)),
     registerCommand(log, 'qkvScope.selectModel', vscode.l10n.t('Select Model'), (model?: string) => selectModel(services, model)),
+    registerCommand(log, 'qkvScope.openSample', vscode.l10n.t('Open Sample Text'), () => openSample(services)),
+    registerCommand(log, 'qkvScope.nextHead', vscode.l10n.t('Next Head'), async () => nextHead(services)),
+    registerCommand(log, 'qkvScope.explainCell', vscode.l10n.t('Explain the Strongest Cell'), async () => explainStrongestCell(services)),
     registerCommand(log, 'qkvScope.openNanoGpt', vscode.l10n.t('Open a nanoGPT checkpoint'),
       (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
     registerCommand(log, 'qkvScope.deleteCachedModel', vscode.l10n.t('Delete Cached Model'), (name?: string) => deleteCachedModel(services, name)),
@@ -50,8 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
       deserializeWebviewPanel: async (restored, state: unknown) => panel.restore(restored, state),
     }),
-    registerCommand(log, SHOW_PANEL, 'Show Panel', async () => panel.reveal()),
-    registerCommand(log, 'qkvScope.clearPaint', 'Clear Attention Paint', async () => editor.clearPaint()),
+    registerCommand(log, SHOW_PANEL, vscode.l10n.t('Show Panel'), async () => panel.reveal()),
+    registerCommand(log, 'qkvScope.clearPaint', vscode.l10n.t('Clear Attention Paint'), async () => editor.clearPaint()),
     watchForLiveUpdate(services),
     // Commands for tests and benchmarks exist only in development and test runs, never in an installed extension.
     ...(context.extensionMode === vscode.ExtensionMode.Production ? [] : [...registerInternalCommands(services), ...registerEditorTestCommands(services)]),
