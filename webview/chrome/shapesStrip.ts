@@ -21,11 +21,11 @@ export class ShapesStrip {
     this.caption = el('p', { className: 'qkv-note qkv-shapes__caption', attrs: { 'aria-live': 'polite' } });
     this.summaryShapes = el('code', { className: 'qkv-model__shapes' });
     this.element = el('details', { className: 'qkv-shapes-strip' }, [
-      el('summary', { className: 'qkv-shapes-strip__summary', attrs: { title: 'Show the shapes at each stage of multi-head attention' } }, [
-        el('span', { className: 'qkv-section-title', text: 'Shapes' }),
+      el('summary', { className: 'qkv-shapes-strip__summary', attrs: { title: l10n.t('Show the shapes at each stage of multi-head attention') } }, [
+        el('span', { className: 'qkv-section-title', text: l10n.t('Shapes') }),
         ' ',
         this.summaryShapes,
-        el('span', { className: 'qkv-note', text: ' per layer' }),
+        el('span', { className: 'qkv-note', text: l10n.t(' per layer') }),
       ]),
       this.list,
       this.caption,

@@ -15,7 +15,7 @@ interface Sort {
 }
 
 const COLUMNS: readonly [SortKey, string][] = [
-  ['head', 'Head'],
+  ['head', l10n.t('Head')],
   ...(Object.entries(STAT_LABELS) as [StatKey, string][]),
 ];
 
