@@ -37,14 +37,16 @@ function parseWhatIf(v: unknown): WhatIfSettings | undefined {
   return scale && mask ? { scoring: v.scoring, scale, temperature: v.temperature, mask } : undefined;
 }
 
-/** What getState (or the serializer) brought back, if it names a head. */
+/**
+ * What getState (or the serializer) brought back, if it names a head. It is as untrusted as any message; a saved
+ * model is dropped, since the model always comes from the qkvScope.model setting.
+ */
 export function parseWebviewState(v: unknown): WebviewState | undefined {
   if (!isObject(v) || !isRef(v.ref)) return undefined;
   const whatIf = parseWhatIf(v.whatIf);
   return {
     ref: { layer: v.ref.layer, head: v.ref.head },
     ...(typeof v.text === 'string' && v.text.length <= MAX_TEXT ? { text: v.text } : {}),
-    ...(typeof v.model === 'string' && v.model.length <= 4096 ? { model: v.model } : {}),
     ...(oneOf(VIEW_TABS, v.tab) ? { tab: v.tab } : {}),
     ...(isIndex(v.query) ? { query: v.query } : {}),
     ...(isIndex(v.key) ? { key: v.key } : {}),

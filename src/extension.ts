@@ -14,18 +14,22 @@ import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
-import { EditorLink, type TextOrigin } from './editor/editorLink';
 import { explainStrongestCell, nextHead, openSample } from './commands/walkthrough';
+import { EditorLink, type TextOrigin } from './editor/editorLink';
 import { AttentionPanel } from './panel/attentionPanel';
 import { readSettings } from './settings';
 
 const SHOW_PANEL = 'qkvScope.showPanel';
 
+/** Set while active: VS Code waits for the promise deactivate() returns, so the worker stops cleanly. */
+let stopEngine: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'),
     (backend) => log.info(`Attention runs on ${backend.description}`));
-  const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
+  stopEngine = () => engine.dispose();
+  const panel = new AttentionPanel(context.extensionUri, log, (text) => void runAndShow(services, { text, model: readSettings().model }, { quiet: true }));
   const rerun = (origin: TextOrigin) => {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
     const text = document?.getText(new vscode.Range(document.positionAt(origin.start), document.positionAt(origin.end)));
@@ -63,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+export function deactivate(): Promise<void> | undefined {
+  // Everything else is in context.subscriptions; the engine's worker may need a moment to leave onnxruntime.
+  return stopEngine?.();
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_MAX_TOKENS } from '../shared/limits';
 import { COLOUR_SCALES, type ColourScale } from '../shared/protocol';
 import { isPrecision, type Precision } from './model/graphFile';
+import { DEFAULT_MAX_DOWNLOAD_BYTES } from './model/hub/downloadLimits';
 
 export interface Settings {
   readonly model: string;
@@ -18,6 +19,8 @@ export interface Settings {
   readonly allowRemoteModels: boolean;
   /** The heatmap's colours: the theme's ramp, or viridis / cividis (colour-blind-safe). */
   readonly colorScale: ColourScale;
+  /** Largest hub file we download, in bytes (qkvScope.maxDownloadSize is in MB). */
+  readonly maxDownloadBytes: number;
 }
 
 export const SECTION = 'qkvScope';
@@ -36,7 +39,12 @@ export function readSettings(): Settings {
     hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
     allowRemoteModels: config.get<boolean>('allowRemoteModels', true),
     colorScale: COLOUR_SCALES.find((scale) => scale === colorScale) ?? 'theme',
+    maxDownloadBytes: positiveOr(config.get<number>('maxDownloadSize', DEFAULT_MAX_DOWNLOAD_BYTES / 1e6), DEFAULT_MAX_DOWNLOAD_BYTES / 1e6) * 1e6,
   };
+}
+
+function positiveOr(value: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Hub models are kept in the extension's global storage, never in its install folder. */

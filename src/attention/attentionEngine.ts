@@ -27,6 +27,8 @@ export class AttentionEngine {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Workers asked to stop and not yet exited; dispose() waits for them all. */
+  private readonly stopping = new Set<Promise<void>>();
 
   /**
    * @param workerScript the built worker; by default engineWorker.js beside this file (dist/ or out/).
@@ -58,12 +60,22 @@ export class AttentionEngine {
     });
   }
 
-  /** Stops the worker and its sessions; runs still pending are rejected. */
-  async dispose(): Promise<void> {
+  /**
+   * Stops the worker and its sessions; runs still pending are rejected at once. The worker is asked to stop,
+   * never terminated: terminating it inside onnxruntime aborts the whole process (the extension host).
+   * Resolves when the thread has exited, after any forward pass in progress has finished.
+   */
+  dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(new QkvError('cancelled', 'The attention engine was shut down.'));
-    await worker?.terminate();
+    if (worker) {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      this.stopping.add(exited);
+      void exited.then(() => this.stopping.delete(exited));
+      worker.postMessage({ type: 'shutdown' } satisfies ToWorker);
+    }
+    return Promise.all(this.stopping).then(() => undefined);
   }
 
   private ensureWorker(): Worker {

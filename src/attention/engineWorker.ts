@@ -2,11 +2,15 @@
 import { parentPort } from 'node:worker_threads';
 import type { AttentionResult, LayerTensors } from '../../shared/attentionResult';
 import { QkvError, serializeError } from '../../shared/errors';
+import { explainBrokenCache } from '../model/hub/brokenCache';
 import { defaultModelCacheDir } from '../model/hub/cacheDir';
-import { loadModel, type LoadedModel } from '../model/loadModel';
-import { encoderGraphBeside, loadTranslator, type LoadedTranslator } from '../model/loadTranslator';
+import { loadModel } from '../model/loadModel';
+import { encoderGraphBeside, loadTranslator } from '../model/loadTranslator';
 import type { ModelFolder } from '../model/modelFolder';
 import { resolveModel } from '../model/modelSource';
+import { assertFewEnoughTokens, assertInputSize, precheckLength } from './boundedInput';
+import { checkSelectionEarly } from './earlySelection';
+import { ModelCache, type LoadedAny } from './modelCache';
 import { ortBackend } from './ortBackend';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import { runTranslation, tokenizeSource } from './runTranslation';
@@ -15,10 +19,11 @@ import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 
-/** One session per model graph file, kept for the life of the worker. */
-const models = new Map<string, Promise<LoadedModel>>();
-const translators = new Map<string, Promise<LoadedTranslator>>();
+/** Sessions of the few models used last (plain models and translators together). */
+const models = new ModelCache();
 const cancelled = new Set<number>();
+/** Set by 'shutdown': every run still queued or running ends as cancelled. */
+let shuttingDown = false;
 /** Aborts the download of a run that is cancelled while it waits for the network. */
 const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
@@ -40,8 +45,23 @@ port.on('message', (message: ToWorker) => {
     aborts.get(message.id)?.abort();
     return;
   }
+  if (message.type === 'shutdown') {
+    shutDown();
+    return;
+  }
   queue = queue.then(() => handleRun(message.id, message.request));
 });
+
+/**
+ * Ends the worker without ever stopping it inside a native call: terminating a thread while onnxruntime runs
+ * or creates a session aborts the whole process. Downloads stop at once; a forward pass in progress finishes
+ * and its result is dropped; then every session is released and the thread exits by itself.
+ */
+function shutDown(): void {
+  shuttingDown = true;
+  for (const abort of aborts.values()) abort.abort();
+  queue = queue.then(() => models.clear()).finally(() => parentPort?.close());
+}
 
 async function handleRun(id: number, request: RunRequest): Promise<void> {
   const checkCancelled = () => throwIfCancelled(id);
@@ -50,23 +70,38 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   try {
     checkCancelled();
     assertHasText(request.text);
+    assertInputSize(request.text);
+    // Too many tokens is found with the tokenizer alone, before a graph is downloaded or loaded.
+    let prechecked = false;
+    const precheck = async (dir: string) => {
+      prechecked = true;
+      if (!models.holdsFolder(dir)) await precheckLength(dir, request.model, request.text, request.maxTokens);
+    };
     const hub = request.hub ?? {};
+    const cacheDir = hub.cacheDir ?? defaultModelCacheDir();
     const folder = await resolveModel(request.model, {
       baseDir: request.baseDir,
       precision: request.precision,
       hub: {
-        cacheDir: hub.cacheDir ?? defaultModelCacheDir(),
+        cacheDir,
         endpoint: hub.endpoint,
         allowRemote: hub.allowRemote ?? true,
-        idleTimeoutMs: hub.idleTimeoutMs,
+        limits: hub.limits,
         signal: abort.signal,
+        beforeGraph: precheck,
         onProgress: (progress) => post({ type: 'download', id, progress: { model: request.model, ...progress } }),
       },
     });
+    if (!prechecked) await precheck(folder.dir);
     checkCancelled();
     post({ type: 'progress', id, stage: 'loading-model' });
     const encoderPath = encoderGraphBeside(folder);
-    const result = encoderPath ? await translate(id, folder, encoderPath, request) : await describe(id, folder, request);
+    announceBackend();
+    const loading = <T extends LoadedAny>(key: string, load: () => Promise<T>) =>
+      models.get(key, load).catch((error: unknown) => { throw explainBrokenCache(error, folder, cacheDir); });
+    const result = encoderPath
+      ? await translate(id, folder, request, () => loading(`translator:${folder.graphPath}`, () => loadTranslator(folder, encoderPath)))
+      : await describe(id, folder, request, () => loading(folder.graphPath, () => loadModel(folder)));
     checkCancelled();
     post({ type: 'result', id, result: { ...result, model: { ...result.model, id: folder.id } } });
   } catch (error) {
@@ -77,42 +112,39 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
   }
 }
 
+type Load<T> = () => Promise<T>;
+
 /** A decoder-only or encoder-only model: one forward pass over the text. */
-async function describe(id: number, folder: ModelFolder, request: RunRequest): Promise<AttentionResult> {
-  const model = await cached(models, folder.graphPath, () => loadModel(folder));
+async function describe(id: number, folder: ModelFolder, request: RunRequest, load: Load<Awaited<ReturnType<typeof loadModel>>>): Promise<AttentionResult> {
+  const model = await load();
   throwIfCancelled(id);
+  checkSelectionEarly(model, request.selection);
   post({ type: 'progress', id, stage: 'tokenizing' });
+  assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
   const tokenized = tokenize(model, request.text, request.maxTokens);
   post({ type: 'progress', id, stage: 'running' });
   return runAttention(model, request.text, tokenized);
 }
 
 /** An encoder–decoder model: the translation of the text, and the attention of both halves. */
-async function translate(id: number, folder: ModelFolder, encoderPath: string, request: RunRequest): Promise<AttentionResult> {
-  const model = await cached(translators, folder.graphPath, () => loadTranslator(folder, encoderPath));
+async function translate(id: number, folder: ModelFolder, request: RunRequest, load: Load<Awaited<ReturnType<typeof loadTranslator>>>): Promise<AttentionResult> {
+  const model = await load();
   throwIfCancelled(id);
   post({ type: 'progress', id, stage: 'tokenizing' });
+  assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
   const source = tokenizeSource(model, request.text, request.maxTokens);
   post({ type: 'progress', id, stage: 'running' });
-  return runTranslation(model, request.text, source, { isCancelled: () => cancelled.has(id) });
+  return runTranslation(model, request.text, source, { isCancelled: () => shuttingDown || cancelled.has(id) });
 }
 
 function throwIfCancelled(id: number): void {
-  if (cancelled.delete(id)) throw new QkvError('cancelled', 'The run was cancelled.');
+  if (cancelled.delete(id) || shuttingDown) throw new QkvError('cancelled', 'The run was cancelled.');
 }
 
-function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
-  let model = cache.get(key);
-  if (!model) {
-    if (!backendAnnounced) {
-      backendAnnounced = true;
-      const { name, description } = ortBackend();
-      post({ type: 'backend', name, description });
-    }
-    model = load();
-    cache.set(key, model);
-    // A model that failed to load is not kept, so fixing the folder and retrying works.
-    model.catch(() => cache.delete(key));
-  }
-  return model;
+/** Says once, before the first model loads, which onnxruntime backend runs (native, or the WASM fallback). */
+function announceBackend(): void {
+  if (backendAnnounced) return;
+  backendAnnounced = true;
+  const { name, description } = ortBackend();
+  post({ type: 'backend', name, description });
 }

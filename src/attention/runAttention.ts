@@ -4,10 +4,10 @@ import type { AttentionResult, LayerTensors, ModelFacts, Token } from '../../sha
 import { QkvError } from '../../shared/errors';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
-import { kvHeadOf } from '../model/modelConfig';
 import { positionRows } from '../model/onnx/positionEmbeddings';
 import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
+import { assertFiniteAttention, causalFromResult, kvHeadOfFromResult } from './graphFacts';
 import { readBlock, type BlockTensors } from './layerReader';
 import { modelFormula } from './modelFormula';
 import { alignTokens, uncoveredCharacters } from './tokenOffsets';
@@ -78,8 +78,10 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
   const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
   const blocks = order.map(({ site, index }) => readBlock(outputs, index, site, length, n, label));
   const { heads, headDim } = blocks[0];
+  // Causality and K/V sharing are read from what the model computed; config.json only breaks a tie (one token).
+  assertFiniteAttention(blocks, heads, n, model.folder.id);
+  const causal = causalFromResult(blocks, heads, n, model.config.causal);
   const formula = modelFormula(order.map((o) => o.site), blocks, n, model.config.architecture, model.lowPrecision);
-  const causal = model.config.causal ?? blocks.every((b) => isLowerTriangular(b.probs, heads, n));
   const facts: ModelFacts = {
     id: model.folder.id,
     architecture: model.config.architecture,
@@ -91,7 +93,8 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
     maxPositions: model.config.maxPositions,
     quantizedScores: model.sites.some((s) => s.quantizedScores),
     onnxFile: model.folder.graphFile,
-    kvHeadOf: kvHeadOf(model.config, heads) ?? broadcastKvHeads(heads, blocks[0].kvHeads),
+    // From the graph (K/V heads it broadcasts) or from the tensors (heads whose K and V are identical), never config.json.
+    kvHeadOf: broadcastKvHeads(heads, blocks[0].kvHeads) ?? kvHeadOfFromResult(blocks, heads, n, headDim),
     scale: formula.scale,
     ...(formula.softcap ? { softcap: formula.softcap } : {}),
     ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
@@ -101,7 +104,7 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
   return { facts, layers };
 }
 
-/** K/V heads the graph broadcasts over the query heads (multi-query), when config.json does not say so. */
+/** K/V heads the graph broadcasts over the query heads (multi-query, grouped K/V read before repeat_kv). */
 function broadcastKvHeads(heads: number, kvHeads: number): number[] | undefined {
   if (kvHeads >= heads) return undefined;
   return Array.from({ length: heads }, (_, h) => Math.floor(h / (heads / kvHeads)));
@@ -110,13 +113,4 @@ function broadcastKvHeads(heads: number, kvHeads: number): number[] | undefined 
 function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {
   const { probs, q, k, v, scores } = block;
   return withScores ? { probs, q, k, v, scores } : { probs, q, k, v };
-}
-
-function isLowerTriangular(probs: Float32Array, heads: number, n: number): boolean {
-  for (let h = 0; h < heads; h++) {
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) if (probs[(h * n + i) * n + j] !== 0) return false;
-    }
-  }
-  return n > 1;
 }

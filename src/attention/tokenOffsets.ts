@@ -1,6 +1,7 @@
 // Runs in the engine worker (Node): gives each token its character span in the input text.
 // transformers.js returns no offsets (transformers.js #425), so we align the tokens with the text ourselves.
 import type { Token } from '../../shared/attentionResult';
+import { coverGaps, findNear, unknownWordLength, type FoldedChar, type Span } from './normalizedSpans';
 
 /** What the aligner needs to know about a tokenizer. */
 export interface TokenVocabulary {
@@ -18,10 +19,6 @@ export interface TokenVocabulary {
   readonly characters?: boolean;
 }
 
-interface Span {
-  start: number;
-  end: number;
-}
 
 export function alignTokens(text: string, ids: readonly number[], vocab: TokenVocabulary): Token[] {
   const literal = alignLiteral(text, ids, vocab);
@@ -182,20 +179,14 @@ function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-interface FoldedChar {
-  readonly ch: string;
-  /** UTF-16 span of the original character it came from. */
-  readonly start: number;
-  readonly end: number;
-}
-
 /** The text as folded characters, whitespace dropped (pieces mark spaces in ways we do not need). */
 function foldedStream(text: string): FoldedChar[] {
   const stream: FoldedChar[] = [];
   let unit = 0;
   for (const original of text) {
     for (const ch of fold(original)) {
-      if (!/\s/u.test(ch)) stream.push({ ch, start: unit, end: unit + original.length });
+      // Whitespace, and controls and format characters (NUL, ZWJ) that tokenizers clean away, are not matched.
+      if (!/[\s\p{Cc}\p{Cf}]/u.test(ch)) stream.push({ ch, start: unit, end: unit + original.length });
     }
     unit += original.length;
   }
@@ -221,10 +212,11 @@ function alignNormalized(text: string, ids: readonly number[], vocab: TokenVocab
   ids.forEach((id) => {
     const piece = vocab.piece(id);
     const surface = vocab.isSpecial(id) && id !== vocab.unknownId ? null : surfaceOf(piece, vocab);
-    const matched = surface ? matchAt(stream, surface, cursor) : 0;
-    if (surface && matched > 0) {
-      spans.push({ start: stream[cursor].start, end: stream[cursor + matched - 1].end });
-      cursor += matched;
+    const found = surface ? findNear(stream, surface, cursor) : null;
+    if (surface && found) {
+      // Characters skipped to reach the match (ones the tokenizer dropped) belong to this token.
+      spans.push({ start: stream[cursor].start, end: stream[found.at + found.length - 1].end });
+      cursor = found.at + found.length;
     } else if (id === vocab.unknownId && cursor < stream.length) {
       const taken = unknownWordLength(text, stream, cursor);
       spans.push({ start: stream[cursor].start, end: stream[cursor + taken - 1].end });
@@ -233,6 +225,7 @@ function alignNormalized(text: string, ids: readonly number[], vocab: TokenVocab
       spans.push(null);
     }
   });
+  coverGaps(text, spans);
   return ids.map((id, i) => {
     const piece = vocab.piece(id);
     const special = vocab.isSpecial(id) && id !== vocab.unknownId;
@@ -240,23 +233,6 @@ function alignNormalized(text: string, ids: readonly number[], vocab: TokenVocab
     const end = span.end > span.start ? extendOverDroppedChars(text, span.end, nextStart(spans, i, text.length)) : span.end;
     return { id, piece, display: displayOf(piece, special), start: span.start, end, special };
   });
-}
-
-/** Number of stream characters the surface matches at `at`, or 0. */
-function matchAt(stream: readonly FoldedChar[], surface: string, at: number): number {
-  const chars = [...surface];
-  if (at + chars.length > stream.length) return 0;
-  for (let i = 0; i < chars.length; i++) if (stream[at + i].ch !== chars[i]) return 0;
-  return chars.length;
-}
-
-/** [UNK] replaces one pre-tokenized word: a run of letters and digits, or a single other character. */
-function unknownWordLength(text: string, stream: readonly FoldedChar[], at: number): number {
-  const isWordChar = (c: FoldedChar) => /[\p{L}\p{N}]/u.test(c.ch) && !/\p{Script=Han}/u.test(text.slice(c.start, c.end));
-  if (!isWordChar(stream[at])) return 1;
-  let n = 1;
-  while (at + n < stream.length && isWordChar(stream[at + n]) && stream[at + n].start <= stream[at + n - 1].end) n++;
-  return n;
 }
 
 /** A token with no text of its own ([SEP], BOS) sits, empty, where the previous token ended. */

@@ -1,7 +1,9 @@
 // Runs in Node on both sides of the engine worker: the messages between the caller and the worker thread.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { SerializedError } from '../../shared/errors';
+import type { ExportSelection } from '../../shared/exportSchema';
 import type { FileProgress } from '../model/hub/download';
+import type { DownloadLimitSettings } from '../model/hub/downloadLimits';
 import type { Precision } from '../model/graphFile';
 
 export interface RunRequest {
@@ -15,6 +17,8 @@ export interface RunRequest {
   readonly precision?: Precision;
   /** Where and whether hub models are downloaded; without it, the user cache folder and the network are used. */
   readonly hub?: HubSettings;
+  /** Layers and heads about to be exported: checked once the model is loaded, before it runs. */
+  readonly selection?: ExportSelection;
 }
 
 export interface HubSettings {
@@ -24,8 +28,8 @@ export interface HubSettings {
   readonly endpoint?: string;
   /** false forbids the network: only cached files are used. Default true. */
   readonly allowRemote?: boolean;
-  /** Give up on a server that sends nothing for this long (default 60 s). */
-  readonly idleTimeoutMs?: number;
+  /** Size ceiling per file (qkvScope.maxDownloadSize, default 4 GB), idle timeout and low-speed cutoff. */
+  readonly limits?: DownloadLimitSettings;
 }
 
 /** One step of a download: which model and file, and how far. */
@@ -37,7 +41,9 @@ export type RunStage = 'loading-model' | 'tokenizing' | 'running';
 
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly request: RunRequest }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  /** Finish what is inside onnxruntime, release the sessions, then exit. */
+  | { readonly type: 'shutdown' };
 
 /** Sent once, when the worker first loads a model: which onnxruntime runs the graphs (src/attention/ortBackend.ts). */
 export interface BackendNotice {

@@ -7,7 +7,7 @@ import { isPrecision, type Precision } from '../model/graphFile';
 
 export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
                  [--format json|npz] [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision P]
-                 [--hub-endpoint URL] [--cache-dir DIR] [--offline]
+                 [--hub-endpoint URL] [--cache-dir DIR] [--offline] [--max-download MB]
        qkv-scope inspect PATH [--json] [--probe [--tokens N] --out F]   (qkv-scope inspect --help)
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
@@ -25,6 +25,7 @@ Runs a transformer on the text and prints, for every layer and head, where atten
   --hub-endpoint URL download hub models from this mirror (default: $HF_ENDPOINT, else https://huggingface.co)
   --cache-dir DIR    keep downloaded models here (default: $XDG_CACHE_HOME/qkv-scope/models or ~/.cache/qkv-scope/models)
   --offline          never use the network: hub models must already be in the cache
+  --max-download MB  largest file to download for a hub model (default 4000 MB)
   -h, --help         show this help`;
 
 export interface CliOptions {
@@ -41,6 +42,8 @@ export interface CliOptions {
   readonly hubEndpoint?: string;
   readonly cacheDir?: string;
   readonly offline: boolean;
+  /** Bytes; undefined: the default ceiling. */
+  readonly maxDownloadBytes?: number;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -63,6 +66,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'hub-endpoint': { type: 'string' },
         'cache-dir': { type: 'string' },
         offline: { type: 'boolean', default: false },
+        'max-download': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -91,8 +95,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     hubEndpoint: values['hub-endpoint'],
     cacheDir: values['cache-dir'],
     offline: values.offline ?? false,
+    maxDownloadBytes: values['max-download'] === undefined ? undefined : parsePositive(values['max-download'], '--max-download') * 1e6,
   };
 }
+
+/** No model has this many layers or heads; a bigger index is a typo, and a range to it is never expanded. */
+export const MAX_INDEX = 9999;
 
 /** "0,2-4" → [0, 2, 3, 4]. */
 export function parseIndexList(text: string, flag: string): number[] {
@@ -103,6 +111,7 @@ export function parseIndexList(text: string, flag: string): number[] {
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
     if (to < from) throw new QkvError('bad-argument', `${flag}: the range ${part} runs backwards.`);
+    if (to > MAX_INDEX) throw new QkvError('bad-argument', `${flag}: ${part.trim()} goes past ${MAX_INDEX}; no model has that many.`);
     for (let i = from; i <= to; i++) result.push(i);
   }
   return result;

@@ -1,66 +1,99 @@
-// Runs in Node: the `qkv-scope` command. Exit codes: 0 done, 1 the run failed, 2 bad arguments.
-import * as fs from 'node:fs';
+// Runs in Node: the `qkv-scope` command. Exit codes: 0 done, 1 the run failed, 2 bad arguments or input,
+// 130/143 interrupted (SIGINT/SIGTERM). Everything printed passes through forTerminal; no stack trace is shown.
 import * as path from 'node:path';
 import { QkvError } from '../../shared/errors';
 import { AttentionEngine } from '../attention/attentionEngine';
 import { writeExportFile } from '../export/exportJson';
+import { removeTemporariesNow } from '../export/tempFiles';
+import { checkCacheDir, checkOutPath, readTextFile } from './checkPaths';
 import { parseCliArgs, USAGE, type CliOptions } from './cliArgs';
 import { DownloadReporter } from './downloadProgress';
 import { runInspect } from './inspectCommand';
 import { formatSummary } from './summary';
+import { forTerminal } from './terminalText';
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Errors that mean "what you gave is wrong" rather than "the run failed". */
+const USAGE_CODES = new Set(['bad-argument', 'empty-input']);
+
+let stdoutClosed = false;
+/** `qkv-scope … | head -1`: the reader went away. Keep going quietly: an --out file is still written whole. */
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutClosed = true;
+});
+process.stderr.on('error', () => undefined);
+
+function print(text: string): void {
+  if (!stdoutClosed) process.stdout.write(forTerminal(text));
+}
+
+function printError(text: string): void {
+  process.stderr.write(forTerminal(text));
+}
+
+async function main(argv: readonly string[], engine: AttentionEngine): Promise<number> {
   if (argv[0] === 'inspect') return runInspect(argv.slice(1), process.stdout, process.stderr);
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);
+    if (options.out) checkOutPath(options.out);
+    if (options.cacheDir) checkCacheDir(options.cacheDir);
   } catch (error) {
-    process.stderr.write(`qkv-scope: ${(error as Error).message}\n\n${USAGE}\n`);
+    printError(`qkv-scope: ${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
+    print(`${USAGE}\n`);
     return 0;
   }
-  // The WASM fallback is slower; say so once, on stderr, so that stdout stays the summary.
-  const engine = new AttentionEngine(undefined, (backend) => {
-    if (backend.name === 'wasm') process.stderr.write(`qkv-scope: running on ${backend.description}\n`);
-  });
   try {
     const text = options.text ?? readTextFile(options.file!);
-    const downloads = new DownloadReporter(process.stderr);
+    const downloads = new DownloadReporter(process.stderr); // our own text: bar redraws need their escapes
+    const selection = { layers: options.layers, heads: options.heads };
     const result = await engine.run({
       text,
       model: options.model,
       maxTokens: options.maxTokens,
       baseDir: process.cwd(),
       precision: options.precision,
-      hub: { cacheDir: options.cacheDir && path.resolve(options.cacheDir), endpoint: options.hubEndpoint, allowRemote: !options.offline },
+      selection: options.out ? selection : undefined,
+      hub: {
+        cacheDir: options.cacheDir && path.resolve(options.cacheDir), endpoint: options.hubEndpoint, allowRemote: !options.offline,
+        limits: { maxBytes: options.maxDownloadBytes },
+      },
     }, { onDownload: (progress) => downloads.report(progress) }).finally(() => downloads.finish());
-    process.stdout.write(`${formatSummary(result)}\n`);
+    print(`${formatSummary(result)}\n`);
     if (options.out) {
-      await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads }, undefined, options.format);
-      process.stdout.write(`Wrote ${options.out}\n`);
+      await writeExportFile(options.out, result, selection, undefined, options.format);
+      print(`Wrote ${options.out}\n`);
     }
     return 0;
   } catch (error) {
     const known = error instanceof QkvError && error.code !== 'internal';
-    process.stderr.write(`qkv-scope: ${known ? error.message : (error as Error).stack ?? String(error)}\n`);
-    return error instanceof QkvError && error.code === 'bad-argument' ? 2 : 1;
-  } finally {
-    await engine.dispose();
+    const message = known ? error.message : `internal error: ${(error as Error).message ?? String(error)} (please report it)`;
+    printError(`qkv-scope: ${message}\n`);
+    return error instanceof QkvError && USAGE_CODES.has(error.code) ? 2 : 1;
   }
 }
 
-/** The file's text without its single final newline: the POSIX line terminator, not a token the user meant. */
-function readTextFile(file: string): string {
-  try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new QkvError('bad-argument', `Cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+// The WASM fallback is slower; say so once, on stderr, so that stdout stays the summary.
+const engine = new AttentionEngine(undefined, (backend) => {
+  if (backend.name === 'wasm') printError(`qkv-scope: running on ${backend.description}\n`);
 });
+
+/** Ctrl-C or SIGTERM: no temporary file is left, downloads stop (removing their partial file), then exit. */
+function interrupted(signal: NodeJS.Signals, code: number): void {
+  removeTemporariesNow();
+  printError(`\nqkv-scope: interrupted (${signal}).\n`);
+  const exit = () => process.exit(code);
+  setTimeout(exit, 5_000).unref();
+  void engine.dispose().then(exit, exit);
+}
+process.once('SIGINT', () => interrupted('SIGINT', 130));
+process.once('SIGTERM', () => interrupted('SIGTERM', 143));
+
+main(process.argv.slice(2), engine)
+  .then(async (code) => {
+    await engine.dispose();
+    process.exitCode = code;
+  });

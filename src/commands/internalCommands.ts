@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { headSlice } from '../../shared/attentionResult';
 import type { HeadRef, StepShown } from '../../shared/protocol';
-import type { Painted } from '../panel/attentionPanel';
+import { AttentionPanel, type Painted } from '../panel/attentionPanel';
 import type { Services } from './services';
 
 export function registerInternalCommands(services: Services): vscode.Disposable[] {
@@ -59,6 +59,11 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
     vscode.commands.registerCommand('qkvScope.internal.showHead', (layer: number, head: number) => panel.showHead({ layer, head })),
     vscode.commands.registerCommand('qkvScope.internal.waitForPaint', (ref?: HeadRef, timeoutMs?: number) => waitForPaint(ref, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.cancelRun', () => runs.cancel()),
+    /** What VS Code does after a reload: a fresh webview panel handed to the serializer with saved (untrusted) state. */
+    vscode.commands.registerCommand('qkvScope.internal.restorePanel', (state: unknown) => {
+      const created = vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', vscode.ViewColumn.Beside);
+      panel.restore(created, state);
+    }),
     vscode.commands.registerCommand('qkvScope.internal.shown', () => {
       const shown = panel.shown;
       return shown && { text: shown.result.text, model: shown.result.model, tokens: shown.result.tokens, ref: shown.ref, resultId: shown.resultId };

@@ -103,6 +103,9 @@ function runRequest(services: Services, source: ResultSource, settings: Settings
     maxTokens: settings.maxTokens,
     baseDir: modelBaseDir(),
     precision: settings.modelPrecision,
-    hub: { cacheDir: modelCacheDir(services.context), endpoint: settings.hubEndpoint, allowRemote: settings.allowRemoteModels },
+    hub: {
+      cacheDir: modelCacheDir(services.context), endpoint: settings.hubEndpoint, allowRemote: settings.allowRemoteModels,
+      limits: { maxBytes: settings.maxDownloadBytes },
+    },
   };
 }

@@ -13,6 +13,7 @@ import { npzChunks } from './exportNpz';
 
 /** json: the qkv-scope.attention document; npz: NumPy arrays (exportNpz.ts). */
 export type ExportFormat = 'json' | 'npz';
+import { exportTemporaryName, sweepStaleExportTemporaries, trackTemporary, untrackTemporary } from './tempFiles';
 
 /** Checks a selection against the result and fills in "all" for missing lists. */
 export function resolveSelection(result: AttentionResult, selection: ExportSelection = {}): { layers: number[]; heads: number[] } {
@@ -114,25 +115,53 @@ function matrixRow(data: Float32Array, row: number, width: number): string {
 
 /** A hidden file beside the target, so the final rename stays on one file system. */
 export function temporaryPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  return path.join(path.dirname(target), exportTemporaryName(target));
 }
 
 /**
  * Writes the export to a temporary file beside the target and renames it into place,
  * so a failure or a crash never leaves a half-written export (and never touches an existing file).
+ * Replacing an export keeps its file mode; a symlink is written through, to its target.
  */
 export async function writeExportFile(
-  target: string, result: AttentionResult, selection: ExportSelection = {}, temporary = temporaryPathFor(target),
+  target: string, result: AttentionResult, selection: ExportSelection = {}, temporary?: string,
   format: ExportFormat = 'json',
 ): Promise<void> {
   resolveSelection(result, selection); // fail on a bad selection before creating anything
   const chunks = format === 'npz' ? npzChunks(result, selection) : exportChunks(result, selection);
+  const destination = await realDestination(target);
+  const temp = temporary ?? temporaryPathFor(destination);
+  await sweepStaleExportTemporaries(destination);
+  trackTemporary(temp);
   try {
-    await pipeline(Readable.from(chunks), fs.createWriteStream(temporary, { flags: 'wx' }));
-    await fs.promises.rename(temporary, target);
+    const mode = await fs.promises.stat(destination).then((s) => s.mode & 0o7777, () => undefined);
+    await pipeline(Readable.from(chunks), fs.createWriteStream(temp, { flags: 'wx', ...(mode === undefined ? {} : { mode }) }));
+    if (mode !== undefined) await fs.promises.chmod(temp, mode); // the umask may have narrowed it
+    await fs.promises.rename(temp, destination);
   } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
+    await fs.promises.rm(temp, { force: true });
     if (error instanceof QkvError) throw error;
-    throw new QkvError('write-failed', `Could not write ${target}: ${(error as Error).message}`);
+    throw new QkvError('write-failed', `Could not write ${target}: ${describeFsError(error)}`);
+  } finally {
+    untrackTemporary(temp);
   }
+}
+
+/** The file a write to `target` should replace: through a symlink, its target (so the link stays a link). */
+async function realDestination(target: string, hops = 0): Promise<string> {
+  const link = await fs.promises.lstat(target).catch(() => undefined);
+  if (!link?.isSymbolicLink()) return target;
+  if (hops >= 32) throw new QkvError('write-failed', `Could not write ${target}: too many symbolic links.`);
+  const pointed = await fs.promises.readlink(target);
+  return realDestination(path.resolve(path.dirname(target), pointed), hops + 1);
+}
+
+/** "ENOTDIR: not a directory" rather than the raw "ENOTDIR: not a directory, open '/a/b/.c.123.tmp'". */
+export function describeFsError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: 'the folder does not exist', ENOTDIR: 'a part of the path is a file, not a folder', EISDIR: 'it is a folder',
+    EACCES: 'permission denied', EPERM: 'permission denied', ENOSPC: 'the disk is full', EROFS: 'the file system is read-only',
+  };
+  return (e.code && known[e.code]) ?? e.code ?? e.message;
 }

@@ -44,7 +44,9 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   } catch (error) {
     throw new QkvError('model-invalid', `${label}: its tokenizer could not be loaded (${(error as Error).message}).`);
   }
-  const original = await fs.promises.readFile(folder.graphPath);
+  const original = await fs.promises.readFile(folder.graphPath).catch((error: NodeJS.ErrnoException) => {
+    throw new QkvError('model-invalid', `${label}: cannot read ${folder.graphPath} (${error.code ?? error.message}).`);
+  });
   const exposed = exposeAttention(original, label, folder.graphPath);
   const plan = planFeeds(exposed.graph, label);
   const session = await createSession(exposed.bytes, folder.graphPath, label);
@@ -63,6 +65,10 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
 export async function createSession(bytes: Uint8Array, graphPath: string, label: string): Promise<ort.InferenceSession> {
   try {
     return await ortBackend().ort.InferenceSession.create(bytes, {
+      // Every text has its own length: a memory pattern cached per input shape, and an arena sized for the
+      // longest text yet, would only grow over a long session.
+      enableMemPattern: false,
+      enableCpuMemArena: false,
       extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } },
     });
   } catch (error) {

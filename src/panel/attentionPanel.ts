@@ -72,7 +72,8 @@ export class AttentionPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     /** Runs a source again; used when VS Code restores the panel after a reload. */
-    private readonly rerun: (source: ResultSource) => void,
+    /** Runs restored text again, with the model of the qkvScope.model setting (never one the webview names). */
+    private readonly rerun: (text: string) => void,
   ) {}
 
   /** Shows a new result, keeping the layer and head on screen when the new model has them. */
@@ -162,9 +163,11 @@ export class AttentionPanel implements vscode.Disposable {
   restore(panel: vscode.WebviewPanel, saved: unknown): void {
     this.panel?.dispose();
     const state = parseWebviewState(saved);
+    if (saved !== undefined && !state) this.log.warn(`Ignored a restored panel state that does not fit: ${typeof saved}`);
     if (state) this.showing = state.ref;
     this.attach(panel);
-    if (state?.text !== undefined && state.model !== undefined) this.rerun({ text: state.text, model: state.model });
+    // The text is run again with the qkvScope.model setting: saved state never chooses the model.
+    if (state?.text !== undefined && state.text.trim() !== '') this.rerun(state.text);
   }
 
   dispose(): void {

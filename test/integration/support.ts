@@ -43,6 +43,7 @@ export const qkv = {
   shown: () => run<Shown | undefined>('qkvScope.internal.shown'),
   headTensors: (layer: number, head: number) => run<HeadNumbers | undefined>('qkvScope.internal.headTensors', layer, head),
   deleteCachedModel: (name: string) => run<string | undefined>('qkvScope.deleteCachedModel', name),
+  restorePanel: (state: unknown) => run<void>('qkvScope.internal.restorePanel', state),
 };
 
 function run<T>(command: string, ...args: unknown[]): Promise<T> {

@@ -11,7 +11,14 @@ import * as path from 'node:path';
  * slow: the whole file in 2 KiB pieces, 20 ms apart (time to cancel; ~3.5 s for tiny-gpt2's graph). unauthorized: HTTP 401, as the Hub
  * answers for gated and private models (and for ids that do not exist).
  */
-export type Behaviour = 'normal' | 'truncate' | 'hang-up' | 'stall' | 'slow' | 'unauthorized';
+export type Behaviour = 'normal' | 'truncate' | 'hang-up' | 'stall' | 'slow' | 'unauthorized' | Misbehaviour;
+
+/**
+ * What a broken or hostile hub does. endless: 200 with no Content-Length and a body that never ends.
+ * trickle: 200, one byte a second. html: 200 with a web page (a captive portal). html-as-binary: the same page
+ * labelled application/octet-stream. redirect-loop: a 302 to itself, forever.
+ */
+export type Misbehaviour = 'endless' | 'trickle' | 'html' | 'html-as-binary' | 'redirect-loop';
 
 export interface HubServer {
   /** e.g. http://127.0.0.1:41234, to use as the hub endpoint. */
@@ -20,6 +27,8 @@ export interface HubServer {
   readonly requests: string[];
   /** Makes `file` of `repo` misbehave from now on ("normal" restores it). */
   behave(repo: string, file: string, behaviour: Behaviour): void;
+  /** Makes the tree listing (/api/models/{repo}/tree/{revision}/onnx) state this size for a file; null: its real size. */
+  listSize(repo: string, file: string, bytes: number | null): void;
   close(): Promise<void>;
 }
 
@@ -44,10 +53,18 @@ export async function startHubServer(repos: HubRepos): Promise<HubServer> {
   const requests: string[] = [];
   const behaviours = new Map<string, Behaviour>();
   const stalled = new Set<http.ServerResponse>();
+  const listedSizes = new Map<string, number>();
 
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(url);
+    const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/[^/]+\/onnx$/.exec(url);
+    if (tree && repos[tree[1]]) {
+      const files = Object.entries(repos[tree[1]]).filter(([file]) => file.startsWith('onnx/'));
+      const listing = files.map(([file, source]) => ({ type: 'file', path: file, size: listedSizes.get(`${tree[1]}/${file}`) ?? fs.statSync(source).size }));
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(listing));
+      return;
+    }
     const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url);
     const repo = match ? repos[match[1]] : undefined;
     const source = repo && match ? repo[match[3]] : undefined;
@@ -80,6 +97,21 @@ export async function startHubServer(repos: HubRepos): Promise<HubServer> {
         res.writeHead(200, headers);
         void sendSlowly(res, body);
         return;
+      case 'endless':
+      case 'trickle':
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        void sendForever(res, behaviour === 'endless' ? 1 << 20 : 1, behaviour === 'endless' ? 0 : 1000);
+        stalled.add(res);
+        return;
+      case 'html':
+      case 'html-as-binary': {
+        const page = '<!DOCTYPE html><html><body>Please log in to the network.</body></html>';
+        res.writeHead(200, { 'Content-Type': behaviour === 'html' ? 'text/html; charset=utf-8' : 'application/octet-stream' }).end(page);
+        return;
+      }
+      case 'redirect-loop':
+        res.writeHead(302, { Location: req.url }).end();
+        return;
       case 'unauthorized':
         res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"error":"Invalid credentials in Authorization header"}');
         return;
@@ -91,6 +123,7 @@ export async function startHubServer(repos: HubRepos): Promise<HubServer> {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     behave: (repo, file, behaviour) => behaviours.set(`${repo}/${file}`, behaviour),
+    listSize: (repo, file, bytes) => (bytes === null ? listedSizes.delete(`${repo}/${file}`) : listedSizes.set(`${repo}/${file}`, bytes)),
     close: async () => {
       for (const res of stalled) res.destroy();
       server.closeAllConnections();
@@ -105,4 +138,23 @@ async function sendSlowly(res: http.ServerResponse, body: Buffer): Promise<void>
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   res.end();
+}
+
+/** Writes `size`-byte chunks every `everyMs` until the client goes away. */
+async function sendForever(res: http.ServerResponse, size: number, everyMs: number): Promise<void> {
+  const chunk = Buffer.alloc(size, 0x61);
+  while (!res.destroyed && !res.writableEnded) {
+    if (!res.write(chunk)) await drainedOrClosed(res);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+function drainedOrClosed(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 }

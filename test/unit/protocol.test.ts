@@ -90,8 +90,9 @@ describe('messages to the webview (checked by the webview)', () => {
 
 describe('the saved view', () => {
   it('keeps every field that fits', () => {
-    const state = { ref, text: 'Hi', model: 'embedded', tab: 'whatif', query: 1, key: 0, whatIf: MODEL_SETTINGS, scale: 'unit' };
+    const state = { ref, text: 'Hi', tab: 'whatif', query: 1, key: 0, whatIf: MODEL_SETTINGS, scale: 'unit' };
     assert.deepEqual(parseWebviewState(state), state);
+    assert.deepEqual(parseWebviewState({ ...state, model: 'embedded' }), state, 'a saved model is never taken');
   });
 
   it('keeps what fits of a damaged state, and needs a head', () => {

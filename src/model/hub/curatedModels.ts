@@ -59,3 +59,11 @@ export const CURATED_MODELS: readonly CuratedModel[] = [
     files: { full: { file: 'onnx/decoder_model.onnx', bytes: null }, quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
   },
 ];
+
+/** The size the curated list states for a file of a model at its main revision, or null when it does not say. */
+export function curatedFileBytes(repo: string, revision: string, file: string): number | null {
+  if (revision !== 'main') return null;
+  const model = CURATED_MODELS.find((m) => m.id === repo);
+  const graph = model && [model.files.full, model.files.quantized].find((g) => g.file === file);
+  return graph?.bytes ?? null;
+}

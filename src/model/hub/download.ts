@@ -1,10 +1,13 @@
 // Runs in the engine worker (Node): downloads one file so that a file with the final name is always complete.
-// The bytes go to "<name>.part-<pid>-<random>"; only when the byte count matches Content-Length is it renamed.
-// Cancelling, a dropped connection, a short body or a stalled server all leave no file behind.
+// The bytes go to "<name>.part-<pid>-<random>"; only when the byte count matches Content-Length and the content
+// looks like the file (JSON parses, ONNX starts as a ModelProto) is it renamed. Cancelling, a dropped connection,
+// a short or endless body, a stalled or trickling server, or a web page instead of the file all leave no file behind.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QkvError } from '../../../shared/errors';
+import { DownloadGuard, limitsFor, type DownloadLimitSettings } from './downloadLimits';
+import { checkContentType, checkDownloadedFile } from './fileContent';
 import { PARTIAL_INFIX } from './hubCache';
 
 export interface FileProgress {
@@ -21,11 +24,11 @@ export interface DownloadOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
   readonly headers?: Record<string, string>;
-  /** A server that sends nothing for this long is given up on. */
-  readonly idleTimeoutMs?: number;
+  /** The file's size as the curated list or the Hub's listing states it; the download may not exceed it. */
+  readonly statedBytes?: number | null;
+  /** Ceiling, idle timeout and low-speed cutoff. */
+  readonly limits?: DownloadLimitSettings;
 }
-
-const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** Partial files this old belong to a process that died mid-download (another window's would be fresh). */
 const STALE_PARTIAL_MS = 24 * 3600_000;
 /** Progress is reported at most this often (and once at the end), so a 500 MB file is not 30,000 messages. */
@@ -34,15 +37,15 @@ const PROGRESS_INTERVAL_MS = 100;
 /** @returns false when the server has no such file (HTTP 404), true when `dest` now holds it. */
 export async function downloadFile(url: string, dest: string, options: DownloadOptions): Promise<boolean> {
   const { file, signal, onProgress } = options;
-  const idle = new IdleTimer(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
-  const abort = AbortSignal.any([idle.signal, ...(signal ? [signal] : [])]);
+  const guard = new DownloadGuard(file, limitsFor(file, options.statedBytes ?? null, options.limits));
+  const abort = AbortSignal.any([guard.signal, ...(signal ? [signal] : [])]);
   const partial = `${dest}${PARTIAL_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   let loaded = 0;
   let total: number | null = null;
   let out: fs.promises.FileHandle | undefined;
   try {
     const response = await fetch(url, { signal: abort, headers: options.headers, redirect: 'follow' });
-    idle.touch();
+    guard.touch(0);
     if (response.status === 404) {
       await response.body?.cancel();
       return false;
@@ -50,6 +53,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     if (!response.ok || !response.body) throw new QkvError('download-failed', httpMessage(file, url, response.status));
     const length = response.headers.get('content-length');
     total = length !== null && /^\d+$/.test(length) ? Number(length) : null;
+    checkContentType(file, url, response.headers.get('content-type'));
+    guard.checkSize(0, total);
+    if (total !== null) guard.setDeadline(total);
     await fs.promises.mkdir(path.dirname(dest), { recursive: true });
     await removeStalePartials(dest);
     out = await fs.promises.open(partial, 'w');
@@ -62,9 +68,10 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     };
     report();
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      idle.touch();
-      await out.write(chunk);
+      guard.touch(chunk.byteLength);
       loaded += chunk.byteLength;
+      guard.checkSize(loaded, total);
+      await out.write(chunk);
       if (Date.now() - reportedAt >= PROGRESS_INTERVAL_MS) report();
     }
     await out.close();
@@ -72,6 +79,7 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     if (total !== null && loaded !== total) {
       throw new QkvError('download-failed', `The download of ${file} was cut short: ${loaded} of ${total} bytes arrived. Try again.`);
     }
+    await checkDownloadedFile(file, partial);
     if (reported !== loaded) report();
     await fs.promises.rename(partial, dest);
     return true;
@@ -80,9 +88,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
     await fs.promises.rm(partial, { force: true });
     if (signal?.aborted) throw new QkvError('cancelled', `The download of ${file} was cancelled.`);
     if (error instanceof QkvError) throw error;
-    throw new QkvError('download-failed', failureMessage(file, url, loaded, total, idle.expired, error));
+    throw new QkvError('download-failed', failureMessage(file, url, loaded, total, guard, error));
   } finally {
-    idle.stop();
+    guard.dispose();
   }
 }
 
@@ -104,9 +112,10 @@ function httpMessage(file: string, url: string, status: number): string {
   return `The download of ${file} failed: ${url} answered HTTP ${status}.`;
 }
 
-function failureMessage(file: string, url: string, loaded: number, total: number | null, stalled: boolean, error: unknown): string {
+function failureMessage(file: string, url: string, loaded: number, total: number | null, guard: DownloadGuard, error: unknown): string {
   const got = total === null ? `${loaded} bytes` : `${loaded} of ${total} bytes`;
-  if (stalled) return `The download of ${file} stalled: the server sent nothing for too long after ${got}. Try again.`;
+  const stopped = guard.stopMessage(got);
+  if (stopped) return stopped;
   if (loaded > 0) return `The download of ${file} stopped after ${got} (${cause(error)}). Try again.`;
   return `Could not download ${file} from ${new URL(url).origin} (${cause(error)}). ` +
     'Check the network or the hub endpoint (qkvScope.hubEndpoint, HF_ENDPOINT), or use a local model folder.';
@@ -116,31 +125,4 @@ function failureMessage(file: string, url: string, loaded: number, total: number
 function cause(error: unknown): string {
   const e = error as { message?: string; cause?: { code?: string; message?: string } };
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
-}
-
-/** Aborts when nothing has happened for `ms`; touch() on every sign of life. */
-class IdleTimer {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  expired = false;
-
-  constructor(private readonly ms: number) {
-    this.touch();
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  touch(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort();
-    }, this.ms);
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
 }

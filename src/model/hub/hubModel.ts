@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import { env } from '@huggingface/transformers';
 import { QkvError } from '../../../shared/errors';
 import type { FileProgress } from './download';
+import { roundedSizeBound, type DownloadLimitSettings } from './downloadLimits';
+import { curatedFileBytes } from './curatedModels';
+import { listedSizes } from './hubListing';
 import { encoderGraphFor, graphCandidates, graphsOf, noGraphMessage, type Precision } from '../graphFile';
 import { decodeGraph } from '../onnx/exposeAttention';
 import { externalDataFiles } from '../onnx/externalData';
@@ -29,7 +32,10 @@ export interface HubOptions {
   readonly allowRemote: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
-  readonly idleTimeoutMs?: number;
+  /** Size ceiling, idle timeout and low-speed cutoff of each file. */
+  readonly limits?: DownloadLimitSettings;
+  /** Called once config and tokenizer are in `dir`, before the graph is downloaded: a chance to refuse early. */
+  readonly beforeGraph?: (dir: string) => Promise<void>;
 }
 
 export interface HubModelRef {
@@ -41,11 +47,18 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
   const name = hubModelName(ref.repo, ref.revision);
   const dir = hubModelDir(options.cacheDir, ref.repo, ref.revision);
   const endpoint = hubEndpoint(options.endpoint);
+  let listing: Promise<Map<string, number>> | undefined;
+  const statedBytes = async (file: string) => {
+    if (!file.startsWith('onnx/')) return null;
+    listing ??= listedSizes(endpoint, ref, authHeaders(endpoint), options.signal);
+    return (await listing).get(file) ?? roundedSizeBound(curatedFileBytes(ref.repo, ref.revision, file));
+  };
   const fetchFile = async (file: string): Promise<boolean> => {
     if (isFile(path.join(dir, file))) return true;
     if (!options.allowRemote) throw offlineError(name, path.join(dir, file));
     return sharedDownload(fileUrl(endpoint, ref, file), path.join(dir, file), {
-      file, signal: options.signal, onProgress: options.onProgress, headers: authHeaders(endpoint), idleTimeoutMs: options.idleTimeoutMs,
+      file, signal: options.signal, onProgress: options.onProgress, headers: authHeaders(endpoint),
+      statedBytes: await statedBytes(file), limits: options.limits,
     });
   };
 
@@ -56,6 +69,7 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
         : `Model "${name}" on ${endpoint} has no ${file}, which QKV Scope needs to tokenize the text.`);
     }
   }
+  await options.beforeGraph?.(dir);
   const absent = new AbsentFiles(dir);
   /** The graph's weights may sit in external data files beside it (model.onnx_data): those are needed too. */
   const fetchExternalData = async (file: string): Promise<void> => {

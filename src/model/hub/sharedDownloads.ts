@@ -20,7 +20,9 @@ const inflight = new Map<string, Inflight>();
 
 /** Like downloadFile; `options.signal` cancels this caller's wait, not (at once) the download. */
 export function sharedDownload(url: string, dest: string, options: DownloadOptions): Promise<boolean> {
-  const entry = inflight.get(dest) ?? start(url, dest, options);
+  const running = inflight.get(dest);
+  // A download whose grace period ran out is stopping: joining it would only share its cancellation.
+  const entry = running && !running.controller.signal.aborted ? running : start(url, dest, options);
   clearTimeout(entry.timer);
   entry.waiters++;
   const { signal, onProgress } = options;
@@ -66,7 +68,7 @@ function start(url: string, dest: string, options: DownloadOptions): Inflight {
       },
     }).finally(() => {
       clearTimeout(entry.timer);
-      inflight.delete(dest);
+      if (inflight.get(dest) === entry) inflight.delete(dest);
     }),
   };
   entry.promise.catch(() => undefined); // a download nobody waits for any more may fail unobserved
