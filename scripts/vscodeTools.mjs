@@ -114,10 +114,10 @@ export const HARMLESS_NOISE = new RegExp([
 /**
  * Starts code-server and a headless Chromium page (nothing loaded yet).
  * @param {{ tools: Tools, userDataDir: string, extensionsDir: string, log: (...parts: unknown[]) => void, verbose?: boolean,
- *   viewport?: { width: number, height: number } }} options
+ *   viewport?: { width: number, height: number }, locale?: string }} options  locale: VS Code's display language (--locale)
  * @returns {Promise<VsCode>}
  */
-export async function startVsCode({ tools, userDataDir, extensionsDir, log, verbose = false, viewport = { width: 1400, height: 860 } }) {
+export async function startVsCode({ tools, userDataDir, extensionsDir, log, verbose = false, viewport = { width: 1400, height: 860 }, locale }) {
   const port = await freePort();
   const server = spawn(tools.node, [
     tools.codeServer,
@@ -130,6 +130,7 @@ export async function startVsCode({ tools, userDataDir, extensionsDir, log, verb
     '--disable-getting-started-override', '--ignore-last-opened', '--disable-proxy',
     // Without it, VS Code ignores extensionDevelopmentPath/extensionTestsPath and the test run hangs.
     '--vscode-option', 'enable-smoke-test-driver',
+    ...(locale ? ['--locale', locale] : []),
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
   const forward = (/** @type {Buffer} */ data) => {
     for (const line of data.toString().split('\n')) {

@@ -2,6 +2,7 @@
 // q_i ⊙ k_j → Σ → ×scale → + mask → exp → ÷ row denominator → weight — and the head's output for token i,
 // Σ_j w_ij v_j, with the tokens that contribute most. The step-by-step card shows these numbers.
 import { argmax, expSum } from './attentionMath';
+import { ENGLISH, type Translator } from './l10nStrings';
 import { dot, hiddenReason, logitRow, scaleValue, scoreOf, MIN_TEMPERATURE, MODEL_SETTINGS, type WhatIfInput, type WhatIfSettings } from './whatIf';
 
 export interface CellSteps {
@@ -49,7 +50,10 @@ export interface CellSteps {
 /** Row logits up to this size are exponentiated as they are (e^80 ≈ 5.5e34, far from float64 overflow). */
 const DIRECT_EXP_LIMIT = 80;
 
-export function cellSteps(input: WhatIfInput, query: number, key: number, settings: WhatIfSettings = MODEL_SETTINGS): CellSteps {
+/** `l10n` writes the mask's reason (the webview passes its own; English otherwise). */
+export function cellSteps(
+  input: WhatIfInput, query: number, key: number, settings: WhatIfSettings = MODEL_SETTINGS, l10n: Translator = ENGLISH,
+): CellSteps {
   const { q, k, d } = input;
   const qi = Float64Array.from({ length: d }, (_, c) => q[query * d + c]);
   const kj = Float64Array.from({ length: d }, (_, c) => k[key * d + c]);
@@ -66,7 +70,7 @@ export function cellSteps(input: WhatIfInput, query: number, key: number, settin
   const capped = formula?.softcap ? formula.softcap * Math.tanh(times / formula.softcap) : times;
   const biasValue = formula?.bias ? formula.bias[query * input.n + key] : undefined;
   const scaled = (capped + (biasValue ?? 0)) / temperature;
-  const reason = hiddenReason(settings, input, query, key);
+  const reason = hiddenReason(settings, input, query, key, l10n);
   const mask = reason === undefined ? 0 : -Infinity;
   // The whole row, for the denominator: the same function the what-if matrix uses.
   const row = logitRow(input, settings, query);

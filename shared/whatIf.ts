@@ -11,6 +11,7 @@
 // unit tests check that it gives back the model's attention to 1e-5.
 
 import { formulaScore, softmaxRows, type ScoreFormula } from './attentionMath';
+import { ENGLISH, type Translator } from './l10nStrings';
 
 // Softmax, entropy and argmax live in attentionMath.ts; these names are kept for the views that import them here.
 export { meanEntropy, softmaxRows, topKey } from './attentionMath';
@@ -44,13 +45,6 @@ export interface WhatIfSettings {
 export const MODEL_SETTINGS: WhatIfSettings = { scoring: 'dot', scale: { kind: 'sqrtD' }, temperature: 1, mask: { kind: 'model' } };
 
 export const MIN_TEMPERATURE = 0.05;
-
-export const SCORING_LABELS: Readonly<Record<Scoring, string>> = {
-  dot: 'dot product q·k (the model’s)',
-  squaredDot: 'squared dot product, sign kept: sign(q·k)·(q·k)²',
-  negatedDot: 'negated dot product −q·k',
-  cosine: 'cosine similarity q·k / (‖q‖‖k‖)',
-};
 
 export function isModelSettings(s: WhatIfSettings): boolean {
   return s.scoring === 'dot' && s.scale.kind === 'sqrtD' && s.temperature === 1 && s.mask.kind === 'model';
@@ -101,20 +95,20 @@ export function scoreOf(scoring: Scoring, qk: number, qNorm: number, kNorm: numb
 }
 
 /** Why key j is hidden from query i under this mask, or undefined when it is visible. */
-export function maskReason(mask: MaskChoice, causalModel: boolean, i: number, j: number): string | undefined {
+export function maskReason(mask: MaskChoice, causalModel: boolean, i: number, j: number, l10n: Translator = ENGLISH): string | undefined {
   const after = j > i;
   switch (mask.kind) {
     case 'model':
-      return causalModel && after ? 'causal: key after query' : undefined;
+      return causalModel && after ? l10n.t('causal: key after query') : undefined;
     case 'none':
       return undefined;
     case 'causal':
-      return after ? 'causal: key after query' : undefined;
+      return after ? l10n.t('causal: key after query') : undefined;
     case 'antiCausal':
-      return j < i ? 'anti-causal: key before query' : undefined;
+      return j < i ? l10n.t('anti-causal: key before query') : undefined;
     case 'window':
-      if (causalModel && after) return 'causal: key after query';
-      return Math.abs(i - j) >= mask.size ? `window: key ${Math.abs(i - j)} positions away (window ${mask.size})` : undefined;
+      if (causalModel && after) return l10n.t('causal: key after query');
+      return Math.abs(i - j) >= mask.size ? l10n.t('window: key {0} positions away (window {1})', Math.abs(i - j), mask.size) : undefined;
   }
 }
 
@@ -139,13 +133,11 @@ export interface HeadFormula extends ScoreFormula {
   readonly hidden?: ArrayLike<number>;
 }
 
-export const MODEL_MASK_REASON = 'the model’s own mask hides this key (a sliding window or padding)';
-
 /** Why key j is hidden from query i: the lab's mask choice, or the model's own mask beyond causality. */
-export function hiddenReason(settings: WhatIfSettings, input: WhatIfInput, i: number, j: number): string | undefined {
-  const reason = maskReason(settings.mask, input.causal, i, j);
+export function hiddenReason(settings: WhatIfSettings, input: WhatIfInput, i: number, j: number, l10n: Translator = ENGLISH): string | undefined {
+  const reason = maskReason(settings.mask, input.causal, i, j, l10n);
   if (reason !== undefined || settings.mask.kind !== 'model') return reason;
-  return input.formula?.hidden?.[i * input.n + j] ? MODEL_MASK_REASON : undefined;
+  return input.formula?.hidden?.[i * input.n + j] ? l10n.t('the model’s own mask hides this key (a sliding window or padding)') : undefined;
 }
 
 /** ‖q_i‖ and ‖k_j‖ for every token: only cosine scoring needs them. */

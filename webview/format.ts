@@ -1,5 +1,6 @@
 // Runs in the webview: numbers as the learning views print them — a real minus sign, −∞ for a masked logit, and
 // enough digits to compare with the heatmap's four decimals.
+import * as l10n from './l10n';
 
 /** Fixed decimals with a typographic minus: "−0.4365", "−∞". */
 export function num(x: number, digits = 4): string {
@@ -25,4 +26,4 @@ export function tiny(x: number): string {
 }
 
 /** "“␣it”": a token as text in a sentence. */
-export const quoted = (display: string): string => `“${display}”`;
+export const quoted = (display: string): string => l10n.t('“{0}”', display);

@@ -2,6 +2,7 @@
 // for the buttons and the keyboard alike.
 import type { ModelFacts } from '../shared/attentionResult';
 import type { HeadRef } from '../shared/protocol';
+import * as l10n from './l10n';
 
 export type Axis = 'layer' | 'head';
 
@@ -26,5 +27,5 @@ export function stepRef(ref: HeadRef, model: ModelFacts, axis: Axis, delta: numb
 
 /** "Layer 3 / 12 · Head 5 / 12": 1-based, as people count. */
 export function describeRef(ref: HeadRef, model: ModelFacts): string {
-  return `Layer ${ref.layer + 1} / ${model.layers} · Head ${ref.head + 1} / ${model.heads}`;
+  return l10n.t('Layer {0} / {1} · Head {2} / {3}', ref.layer + 1, model.layers, ref.head + 1, model.heads);
 }

@@ -19,6 +19,7 @@ import { StepCard } from './step/stepCard';
 import { TabBar } from './chrome/tabs';
 import { TokenStrip } from './chrome/tokenStrip';
 import { WhatIfView } from './whatIf/whatIfView';
+import * as l10n from './l10n';
 
 export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & {
   exportJson(): void;
@@ -70,7 +71,7 @@ export class PanelView {
     }, (tab) => events.setTab(tab));
     this.empty = el('section', { className: 'qkv-empty' }, [
       el('h1', { className: 'qkv-empty__title', text: 'QKV Scope' }),
-      el('p', { text: 'Select text in an editor and run QKV Scope: Show Attention.' }),
+      el('p', { text: l10n.t('Select text in an editor and run QKV Scope: Show Attention.') }),
       el('p', { className: 'qkv-note', text: "You will see the tokens the model read and the real attention of each layer and head." }),
     ]);
     this.result = el('div', { className: 'qkv-result' }, [

@@ -15,8 +15,9 @@ export function reportError(log: vscode.LogOutputChannel, what: string, error: u
   }
   const e = error instanceof Error ? error : new Error(String(error));
   log.error(`${what} failed`, e);
-  void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}. Details are in the "QKV Scope" output.', what, e.message), 'Show Output')
-    .then((choice) => choice && log.show(true));
+  const showOutput = vscode.l10n.t('Show Output');
+  void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}. Details are in the "QKV Scope" output.', what, e.message), showOutput)
+    .then((choice) => choice === showOutput && log.show(true));
 }
 
 /** Registers a command whose errors are reported instead of thrown. */

@@ -48,6 +48,6 @@ export function explainStrongestCell(services: Services): { row: number; col: nu
 }
 
 function nothingShown(): undefined {
-  void vscode.window.showInformationMessage('Run QKV Scope: Show Attention first (or Open Sample Text).');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Run QKV Scope: Show Attention first (or Open Sample Text).'));
   return undefined;
 }

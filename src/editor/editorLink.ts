@@ -142,7 +142,7 @@ export class EditorLink implements vscode.Disposable {
       this.paint.clear();
       return;
     }
-    this.paint.paint(editors, a.range.start, a.result.tokens, planPaint(a.result, this.ref, query));
+    this.paint.paint(editors, a.range.start, a.result.tokens, planPaint(a.result, this.ref, query, vscode.l10n));
     this.paintEmitter.fire({ resultId: a.resultId, at: performance.now() });
   }
 

@@ -2,6 +2,7 @@
 // each key's weight, shade step and rank, and the words of its hover and of the status bar item.
 import { headSlice, type AttentionResult, type Token } from '../../shared/attentionResult';
 import type { HeadRef } from '../../shared/protocol';
+import { ENGLISH, type Translator } from '../../shared/l10nStrings';
 
 /** Shade steps. Each step lays the paint colour once more over the token, so steps darken as they stack. */
 export const PAINT_STEPS = 6;
@@ -42,9 +43,10 @@ export function tokenLabel(text: string, token: Token): string {
   return JSON.stringify(text.slice(token.start, token.end));
 }
 
-export const refLabel = (ref: HeadRef): string => `L${ref.layer + 1} H${ref.head + 1}`;
+export const refLabel = (ref: HeadRef, l10n: Translator = ENGLISH): string => l10n.t('L{0} H{1}', ref.layer + 1, ref.head + 1);
 
-export function planPaint(result: AttentionResult, ref: HeadRef, query: number): PaintPlan {
+/** `l10n`: the language of the hovers (the extension passes vscode.l10n; English otherwise). */
+export function planPaint(result: AttentionResult, ref: HeadRef, query: number, l10n: Translator = ENGLISH): PaintPlan {
   const { tokens, text, model } = result;
   const n = tokens.length;
   const row = headSlice(result, ref.layer, ref.head, 'probs').subarray(query * n, (query + 1) * n);
@@ -52,14 +54,14 @@ export function planPaint(result: AttentionResult, ref: HeadRef, query: number):
   const order = [...Array(n).keys()].filter(visible).sort((a, b) => row[b] - row[a]);
   const rankOf = new Map(order.map((key, index) => [key, index + 1]));
   const name = (index: number) => tokenLabel(text, tokens[index]);
-  const line = (key: number) => `${refLabel(ref)} · ${name(query)} → ${name(key)} ${row[key].toFixed(3)}`;
+  const line = (key: number) => `${refLabel(ref, l10n)} · ${name(query)} → ${name(key)} ${row[key].toFixed(3)}`;
   const keys = tokens.map((_, key): KeyPaint => {
     const masked = !visible(key);
     const rank = rankOf.get(key);
     const hover = masked
-      ? `${refLabel(ref)} · ${name(query)} → ${name(key)}: nothing. ${model.causal ? 'A causal model' : 'This model'} reads only ` +
-        `the tokens up to the query; ${name(key)} comes after ${name(query)}, so the mask sets its weight to 0.`
-      : `${line(key)} · rank ${rank} of ${order.length} in the row of ${name(query)}`;
+      ? l10n.t('{0} · {1} → {2}: nothing. A causal model reads only the tokens up to the query; {2} comes after {1}, so the mask sets its weight to 0.',
+        refLabel(ref, l10n), name(query), name(key))
+      : l10n.t('{0} · rank {1} of {2} in the row of {3}', line(key), rank ?? 0, order.length, name(query));
     return { token: key, weight: masked ? 0 : row[key], step: masked ? 0 : stepOf(row[key]), rank, masked, hover };
   });
   return { ref, query, keys, strongest: line(order[0]) };

@@ -1,6 +1,7 @@
 // Runs in the extension host: the panel's HTML. The webview script builds the page inside #app.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { L10N_DATA_ATTRIBUTE } from '../../shared/l10nStrings';
 
 /** A strict CSP: nothing but our own script (by nonce) and stylesheet, nothing from the network. */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
@@ -13,8 +14,10 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  // The webview cannot call vscode.l10n: it reads VS Code's bundle for this language from <body> (none in English).
+  const strings = escapeAttribute(JSON.stringify(vscode.l10n.bundle ?? {}));
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp};">
@@ -22,6 +25,10 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <link rel="stylesheet" href="${asset('webview.css')}">
 <title>QKV Scope</title>
 </head>
-<body><main id="app"></main><script nonce="${nonce}" src="${asset('webview.js')}"></script></body>
+<body ${L10N_DATA_ATTRIBUTE}="${strings}"><main id="app"></main><script nonce="${nonce}" src="${asset('webview.js')}"></script></body>
 </html>`;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

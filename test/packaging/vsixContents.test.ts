@@ -32,6 +32,8 @@ const ALLOWED_PACKAGES = /^extension\/node_modules\/(onnxruntime-node|onnxruntim
 
 const COMMON_FILES = [
   'extension/package.json', 'extension/package.nls.json', 'extension/LICENSE.txt', 'extension/readme.md',
+  // French beside English (package.nls.fr.json: the manifest; l10n/: the extension and the panel).
+  'extension/package.nls.fr.json', 'extension/l10n/bundle.l10n.json', 'extension/l10n/bundle.l10n.fr.json',
   'extension/dist/extension.js', 'extension/dist/engineWorker.js', 'extension/dist/exportWorker.js',
   'extension/dist/webview.js', 'extension/dist/webview.css',
   'extension/models/config.json', 'extension/models/tokenizer.json', 'extension/models/onnx/model.onnx',

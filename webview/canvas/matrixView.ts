@@ -6,6 +6,7 @@ import { el } from '../dom';
 import { fitText } from '../heatmap/heatmap';
 import { drawImageScaled, matrixImage, sizeCanvas, type Ramp } from './matrixPaint';
 import type { Palette } from './theme';
+import * as l10n from '../l10n';
 
 export interface MatrixPicture {
   /** Row-major rows × cols. */
@@ -41,7 +42,7 @@ export class MatrixView {
   constructor(title: string, caption: string, className = '') {
     this.canvas = el('canvas', { className: 'qkv-matrix__canvas', attrs: { role: 'img' } });
     this.caption = el('p', { className: 'qkv-note qkv-matrix__caption', text: caption });
-    this.idle = 'Hover a cell for its value.';
+    this.idle = l10n.t('Hover a cell for its value.');
     this.readoutLine = el('p', { className: 'qkv-matrix__readout', text: this.idle, attrs: { 'aria-live': 'polite' } });
     this.element = el('figure', { className: `qkv-matrix ${className}`.trim() }, [
       el('figcaption', { className: 'qkv-matrix__title', text: title }),

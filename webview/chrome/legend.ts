@@ -1,11 +1,12 @@
 // Runs in the webview: the colour legend above the heatmap. The bar is drawn with the canvas toolkit's own colours,
 // so it shows exactly the ramp the cells use (theme, viridis or cividis); a causal model adds the masked swatch; the
 // caption states the scale: linear, from 0 to a stated maximum.
-import { COLOUR_SCALE_NAMES } from '../canvas/colourMaps';
+import type { ColourScale } from '../../shared/protocol';
 import { hatchMasked, sequentialColour, sizeCanvas } from '../canvas/matrixPaint';
 import { el } from '../dom';
 import type { ScaleMode } from '../state';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 const BAR_WIDTH = 160;
 const BAR_HEIGHT = 10;
@@ -38,17 +39,17 @@ export class Legend {
     this.captionLine = el('p', { className: 'qkv-legend__caption' }, [this.caption, this.captionDetail]);
     this.fixed = el('input', { attrs: { type: 'checkbox', id: 'qkv-scale-fixed' } });
     this.maskedSwatch = el('canvas', { className: 'qkv-legend__swatch', attrs: { 'aria-hidden': 'true' } });
-    this.masked = el('span', { className: 'qkv-legend__ramp', attrs: { title: 'A causal model never looks ahead: these cells are masked, not small weights' } }, [
+    this.masked = el('span', { className: 'qkv-legend__ramp', attrs: { title: l10n.t('A causal model never looks ahead: these cells are masked, not small weights') } }, [
       this.maskedSwatch,
-      'masked',
+      l10n.t('masked'),
     ]);
     this.fixed.addEventListener('change', () => onScale(this.fixed.checked ? 'unit' : 'head'));
     const row = el('div', { className: 'qkv-legend__row' }, [
         el('span', { className: 'qkv-legend__ramp' }, [el('span', { className: 'qkv-legend__end', text: '0' }), this.bar, this.maxLabel]),
         this.masked,
-        el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, 'Fixed 0–1 scale']),
+        el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, l10n.t('Fixed 0–1 scale')]),
     ]);
-    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': 'Colour scale' } }, [row, this.captionLine]);
+    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': l10n.t('Colour scale') } }, [row, this.captionLine]);
 
   }
 
@@ -71,7 +72,7 @@ export class Legend {
       ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
       ctx.fillRect(x, 0, 1, BAR_HEIGHT);
     }
-    this.bar.title = `Colour scale: ${COLOUR_SCALE_NAMES[palette.scale]} (setting qkvScope.colorScale)`;
+    this.bar.title = l10n.t('Colour scale: {0} (setting qkvScope.colorScale)', colourScaleName(palette.scale));
     this.masked.hidden = !causal;
     const swatch = sizeCanvas(this.maskedSwatch, SWATCH, SWATCH);
     if (swatch && causal) {
@@ -85,9 +86,14 @@ export class Legend {
     this.maxLabel.textContent = scale === 'unit' ? '1' : max;
     this.fixed.checked = scale === 'unit';
     this.caption.textContent =
-      scale === 'unit' ? 'Linear scale, fixed 0 to 1: the same for every head.' : `Linear scale, 0 to ${max}: this head's largest value, not 0–1.`;
+      scale === 'unit' ? l10n.t('Linear scale, fixed 0 to 1: the same for every head.') : l10n.t("Linear scale, 0 to {0}: this head's largest value, not 0–1.", max);
     // The causal detail is one hover (or one screen-reader sentence) away, so the caption stays on one line.
-    this.captionLine.title = scale === 'head' && causal ? 'Row 1 is left out of the maximum: in a causal model the first token can only attend to itself, so it is always 1.' : '';
+    this.captionLine.title = scale === 'head' && causal ? l10n.t('Row 1 is left out of the maximum: in a causal model the first token can only attend to itself, so it is always 1.') : '';
     this.captionDetail.textContent = this.captionLine.title ? ` ${this.captionLine.title}` : '';
   }
+}
+
+/** The colour scale's name in the tooltip. */
+function colourScaleName(scale: ColourScale): string {
+  return scale === 'theme' ? l10n.t('theme colour') : scale;
 }

@@ -5,6 +5,7 @@
 import type { ModelFacts } from '../../shared/attentionResult';
 import type { TranslationLine } from '../../shared/protocol';
 import { el } from '../dom';
+import * as l10n from '../l10n';
 
 export function shapeText(model: ModelFacts, n: number): string {
   return `X [${n} × ${model.hiddenSize}] → Q, K, V [${model.heads} × ${n} × ${model.headDim}] → A [${model.heads} × ${n} × ${n}]`;
@@ -39,13 +40,13 @@ export class ModelLine {
     };
     this.name = el('strong', { className: 'qkv-model__name' });
     this.facts = el('span', { className: 'qkv-model__facts' });
-    this.actions = el('div', { className: 'qkv-model__actions', attrs: { role: 'group', 'aria-label': 'Export' } }, [
-      button('Export JSON…', 'Export attention, Q, K and V to a JSON file', () => actions.exportJson()),
-      button('Export Image…', 'Save the current view as a PNG (2×) or SVG picture, with labels, title and legend', () => actions.exportImage()),
+    this.actions = el('div', { className: 'qkv-model__actions', attrs: { role: 'group', 'aria-label': l10n.t('Export') } }, [
+      button(l10n.t('Export JSON…'), l10n.t('Export attention, Q, K and V to a JSON file'), () => actions.exportJson()),
+      button(l10n.t('Export Image…'), l10n.t('Save the current view as a PNG (2×) or SVG picture, with labels, title and legend'), () => actions.exportImage()),
     ]);
     this.translation = el('p', { className: 'qkv-model__translation' });
     this.element = el('header', { className: 'qkv-model' }, [
-      el('p', { className: 'qkv-model__line', attrs: { role: 'group', 'aria-label': 'Model' } }, [this.name, this.facts]),
+      el('p', { className: 'qkv-model__line', attrs: { role: 'group', 'aria-label': l10n.t('Model') } }, [this.name, this.facts]),
       controls,
       this.translation,
     ]);
@@ -54,19 +55,20 @@ export class ModelLine {
   render(model: ModelFacts, translation?: TranslationLine): void {
     this.name.textContent = shortModelName(model.id);
     this.name.title = model.id;
-    this.name.parentElement!.title = `${model.id} · ${model.architecture} · ${model.causal ? 'causal' : 'bidirectional'} · ${model.layers} layers × ${model.heads} heads`;
-    const facts = [model.architecture, model.causal ? 'causal' : 'bidirectional'];
-    if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
+    const kind = model.causal ? l10n.t('causal') : l10n.t('bidirectional');
+    const size = l10n.t('{0} layers × {1} heads', model.layers, model.heads);
+    this.name.parentElement!.title = `${model.id} · ${model.architecture} · ${kind} · ${size}`;
+    const facts = [model.architecture, kind];
+    if (model.quantizedScores) facts.push(l10n.t('Q·Kᵀ on 8-bit integers'));
     this.facts.textContent = ` · ${facts.join(' · ')}`;
-    const size = `${model.layers} layers × ${model.heads} heads`;
     this.facts.append(el('span', { className: 'qkv-visually-hidden', text: ` · ${size}` }));
-    this.facts.title = `${size}. ${model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token'}`;
+    this.facts.title = `${size}. ${model.causal ? l10n.t('Each token attends only to itself and earlier tokens') : l10n.t('Each token attends to every token')}`;
     // A translator: what it wrote. The views below show its encoder reading the source; the decoder's
     // self-attention and the cross-attention are in the export (and the CLI) for now.
     this.translation.hidden = translation === undefined;
     this.translation.replaceChildren(...(translation ? [
-      el('strong', { text: 'Translation: ' }), el('span', { text: translation.text }),
-      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? ' (cut at the length limit)' : ''} · below: the encoder reading the source; decoder and cross-attention are in the JSON export` }),
+      el('strong', { text: l10n.t('Translation: ') }), el('span', { text: translation.text }),
+      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : ''}${l10n.t(' · below: the encoder reading the source; decoder and cross-attention are in the JSON export')}` }),
     ] : []));
   }
 }

@@ -2,8 +2,9 @@
 // channel. It is a polite live region.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
+import * as l10n from '../l10n';
 
-const HINT = 'Hover a cell to read its value: query → key: attention.';
+const HINT = l10n.t('Hover a cell to read its value: query → key: attention.');
 
 export class Readout {
   readonly element: HTMLElement;
@@ -20,8 +21,8 @@ export class Readout {
   show(tokens: readonly Token[], row: number, col: number, value: number, causal: boolean): void {
     this.element.classList.remove('is-hint');
     this.value.textContent = `${tokens[row].display} → ${tokens[col].display}: ${value.toFixed(4)}`;
-    const masked = causal && col > row ? ' · masked: a later token' : '';
-    this.where.textContent = ` query ${row + 1}, key ${col + 1}${masked}`;
+    const masked = causal && col > row ? l10n.t(' · masked: a later token') : '';
+    this.where.textContent = l10n.t(' query {0}, key {1}', row + 1, col + 1) + masked;
   }
 
   hint(text = HINT): void {

@@ -6,6 +6,7 @@ import type { ModelFacts } from '../../shared/attentionResult';
 import { el } from '../dom';
 import { shapeText } from './modelLine';
 import { stagesOf, type Stage, type StageId } from './stages';
+import * as l10n from '../l10n';
 
 export class ShapesStrip {
   readonly element: HTMLElement;
@@ -16,15 +17,15 @@ export class ShapesStrip {
   private idle = '';
 
   constructor(private readonly onStage: (stage: StageId | undefined) => void) {
-    this.list = el('ol', { className: 'qkv-shapes', attrs: { 'aria-label': 'Shapes at each stage' } });
+    this.list = el('ol', { className: 'qkv-shapes', attrs: { 'aria-label': l10n.t('Shapes at each stage') } });
     this.caption = el('p', { className: 'qkv-note qkv-shapes__caption', attrs: { 'aria-live': 'polite' } });
     this.summaryShapes = el('code', { className: 'qkv-model__shapes' });
     this.element = el('details', { className: 'qkv-shapes-strip' }, [
-      el('summary', { className: 'qkv-shapes-strip__summary', attrs: { title: 'Show the shapes at each stage of multi-head attention' } }, [
-        el('span', { className: 'qkv-section-title', text: 'Shapes' }),
+      el('summary', { className: 'qkv-shapes-strip__summary', attrs: { title: l10n.t('Show the shapes at each stage of multi-head attention') } }, [
+        el('span', { className: 'qkv-section-title', text: l10n.t('Shapes') }),
         ' ',
         this.summaryShapes,
-        el('span', { className: 'qkv-note', text: ' per layer' }),
+        el('span', { className: 'qkv-note', text: l10n.t(' per layer') }),
       ]),
       this.list,
       this.caption,
@@ -38,8 +39,8 @@ export class ShapesStrip {
   render(model: ModelFacts, n: number): void {
     this.stages = stagesOf(model, n);
     this.summaryShapes.textContent = shapeText(model, n);
-    this.summaryShapes.title = 'd_model = hidden size, d_head = head dimension, n = tokens';
-    this.idle = `n = ${n} tokens · d_model = ${model.hiddenSize} · ${model.heads} heads × d_head = ${model.headDim}. Hover a stage to see where it shows.`;
+    this.summaryShapes.title = l10n.t('d_model = hidden size, d_head = head dimension, n = tokens');
+    this.idle = l10n.t('n = {0} tokens · d_model = {1} · {2} heads × d_head = {3}. Hover a stage to see where it shows.', n, model.hiddenSize, model.heads, model.headDim);
     this.caption.textContent = this.idle;
     this.list.replaceChildren(...this.stages.map((stage) => {
       const item = el('li', { className: 'qkv-shape', attrs: { tabindex: '0', 'data-stage': stage.id, 'aria-label': `${stage.name} ${stage.shape}: ${stage.meaning}` } }, [
@@ -56,7 +57,7 @@ export class ShapesStrip {
   show(stage: StageId | undefined): void {
     for (const item of this.list.children) item.classList.toggle('is-lit', (item as HTMLElement).dataset.stage === stage);
     const s = this.stages.find((x) => x.id === stage);
-    this.caption.textContent = s ? `${s.name} ${s.shape}: ${s.meaning}. On screen: ${s.lights}.` : this.idle;
+    this.caption.textContent = s ? l10n.t('{0} {1}: {2}. On screen: {3}.', s.name, s.shape, s.meaning, s.lights) : this.idle;
   }
 
   private point(stage: StageId | undefined): void {

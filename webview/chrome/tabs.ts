@@ -3,6 +3,7 @@
 // selected tab is in the Tab order, and each panel is labelled by its tab.
 import { el } from '../dom';
 import type { ViewTab } from '../state';
+import * as l10n from '../l10n';
 
 export interface TabSpec {
   readonly id: ViewTab;
@@ -12,11 +13,11 @@ export interface TabSpec {
 }
 
 export const TABS: readonly TabSpec[] = [
-  { id: 'heatmap', label: 'Heatmap', hint: 'The attention of the current head: who looks at whom' },
-  { id: 'step', label: 'Step by step', hint: 'One cell taken apart: q·k, ÷√d, mask, softmax, and the head output' },
-  { id: 'whatif', label: 'What if', hint: 'Change the formula for this head and see what happens' },
-  { id: 'heads', label: 'All heads', hint: 'Every layer and head at once, their statistics, and the head view' },
-  { id: 'positions', label: 'Positions', hint: 'Sinusoidal and learned position embeddings, and their similarity' },
+  { id: 'heatmap', label: l10n.t('Heatmap'), hint: l10n.t('The attention of the current head: who looks at whom') },
+  { id: 'step', label: l10n.t('Step by step'), hint: l10n.t('One cell taken apart: q·k, ÷√d, mask, softmax, and the head output') },
+  { id: 'whatif', label: l10n.t('What if'), hint: l10n.t('Change the formula for this head and see what happens') },
+  { id: 'heads', label: l10n.t('All heads'), hint: l10n.t('Every layer and head at once, their statistics, and the head view') },
+  { id: 'positions', label: l10n.t('Positions'), hint: l10n.t('Sinusoidal and learned position embeddings, and their similarity') },
 ];
 
 export class TabBar {
@@ -25,7 +26,7 @@ export class TabBar {
   private readonly panels = new Map<ViewTab, HTMLElement>();
 
   constructor(panels: Readonly<Record<ViewTab, HTMLElement>>, private readonly select: (tab: ViewTab) => void) {
-    this.element = el('div', { className: 'qkv-tabs', attrs: { role: 'tablist', 'aria-label': 'Views' } });
+    this.element = el('div', { className: 'qkv-tabs', attrs: { role: 'tablist', 'aria-label': l10n.t('Views') } });
     for (const spec of TABS) {
       const button = el('button', {
         className: 'qkv-tab',

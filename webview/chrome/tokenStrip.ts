@@ -6,6 +6,7 @@
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
 import { markStages } from './stages';
+import * as l10n from '../l10n';
 
 export class TokenStrip {
   readonly element: HTMLElement;
@@ -33,20 +34,22 @@ export class TokenStrip {
   }
 
   render(tokens: readonly Token[]): void {
-    this.heading.textContent = `Tokens (${tokens.length})`;
+    this.heading.textContent = l10n.t('Tokens ({0})', tokens.length);
     const notes: string[] = [];
-    if (tokens.some((t) => t.display.includes('␣'))) notes.push('␣ is a space');
-    if (tokens.some((t) => t.special)) notes.push('dashed outline: special token added by the tokenizer');
-    notes.push('click a token to pick the query i, then another for the key j (in All heads: its row in every head)');
+    if (tokens.some((t) => t.display.includes('␣'))) notes.push(l10n.t('␣ is a space'));
+    if (tokens.some((t) => t.special)) notes.push(l10n.t('dashed outline: special token added by the tokenizer'));
+    notes.push(l10n.t('click a token to pick the query i, then another for the key j (in All heads: its row in every head)'));
     this.notes.textContent = notes.join(' · ');
     this.heading.title = notes.join('\n');
     this.chips = tokens.map((token, index) => {
       const button = el('button', {
         className: 'qkv-token__pick',
         text: token.display,
-        attrs: { type: 'button', title: `Token ${index + 1}: ${token.display}${token.special ? ' (special token)' : ''} · id ${token.id} · click to pick` },
+        attrs: { type: 'button', title: token.special
+          ? l10n.t('Token {0}: {1} (special token) · id {2} · click to pick', index + 1, token.display, token.id)
+          : l10n.t('Token {0}: {1} · id {2} · click to pick', index + 1, token.display, token.id) },
       });
-      if (token.special) button.append(el('span', { className: 'qkv-visually-hidden', text: ', special token' }));
+      if (token.special) button.append(el('span', { className: 'qkv-visually-hidden', text: l10n.t(', special token') }));
       return el('li', { className: token.special ? 'qkv-token qkv-token--special' : 'qkv-token' }, [button]);
     });
     this.list.replaceChildren(...this.chips);
@@ -63,10 +66,10 @@ export class TokenStrip {
   showPicks(query: number | undefined, key: number | undefined): void {
     this.picked = this.mark(this.picked, ['is-picked-query', 'is-picked-key'], [query, key]);
     this.chips.forEach((chip, index) => {
-      const role = index === query && index === key ? 'query and key' : index === query ? 'query' : index === key ? 'key' : undefined;
+      const role = index === query && index === key ? l10n.t('picked as query and key') : index === query ? l10n.t('picked as query') : index === key ? l10n.t('picked as key') : undefined;
       const button = chip.firstElementChild as HTMLButtonElement;
       button.setAttribute('aria-pressed', String(role !== undefined));
-      if (role) button.setAttribute('aria-description', `picked as ${role}`);
+      if (role) button.setAttribute('aria-description', role);
       else button.removeAttribute('aria-description');
     });
   }

@@ -2,9 +2,11 @@
 // layer × head on All heads, and the current head's heatmap everywhere else — with the same colours, scale and
 // labels as the screen.
 import { whatIfAttention, largestMagnitude } from '../../shared/whatIf';
+import { quoted } from '../format';
 import { describeRef, sameRef } from '../headRef';
 import type { PanelState } from '../state';
 import type { Figure, FigureMatrix } from './figure';
+import * as l10n from '../l10n';
 
 /** Token labels are cut to this many characters in a picture. */
 const LABEL_CHARS = 16;
@@ -17,7 +19,7 @@ export function currentFigure(state: PanelState): Figure | undefined {
   const n = tokens.length;
   const labels = tokens.map((t) => (t.display.length > LABEL_CHARS ? `${t.display.slice(0, LABEL_CHARS - 1)}…` : t.display));
   const name = model.id.split(/[\\/]/).filter(Boolean).pop() ?? model.id;
-  const axes = `“${summary.text.length > 80 ? `${summary.text.slice(0, 79)}…` : summary.text}” · rows: queries · columns: keys`;
+  const axes = l10n.t('{0} · rows: queries · columns: keys', quoted(summary.text.length > 80 ? `${summary.text.slice(0, 79)}…` : summary.text));
 
   if (state.tab === 'heads') {
     const layers = [...state.layers.entries()].sort(([a], [b]) => a - b);
@@ -27,8 +29,8 @@ export function currentFigure(state: PanelState): Figure | undefined {
       ramp: { kind: 'sequential', max: 1 } as const,
     })));
     return {
-      title: `${name} · all ${model.layers} layers × ${model.heads} heads`, subtitle: axes, matrices, columns: model.heads,
-      cell: Math.max(1, Math.floor(64 / n)), legend: 'Linear scale, fixed 0 to 1', palette,
+      title: l10n.t('{0} · all {1} layers × {2} heads', name, model.layers, model.heads), subtitle: axes, matrices, columns: model.heads,
+      cell: Math.max(1, Math.floor(64 / n)), legend: l10n.t('Linear scale, fixed 0 to 1'), palette,
     };
   }
 
@@ -43,12 +45,12 @@ export function currentFigure(state: PanelState): Figure | undefined {
     const max = Math.max(largestMagnitude(head.probs), largestMagnitude(ours));
     const spread = Math.max(largestMagnitude(diff), 1e-6);
     return {
-      title: `${title} · what if`, subtitle: axes, columns: 3, cell: Math.max(2, Math.min(20, Math.round(320 / n))), palette,
-      legend: `Linear scale, 0 to ${max.toFixed(4)}; difference ±${spread.toPrecision(3)} (blue gained, red lost)`,
+      title: l10n.t('{0} · what if', title), subtitle: axes, columns: 3, cell: Math.max(2, Math.min(20, Math.round(320 / n))), palette,
+      legend: l10n.t('Linear scale, 0 to {0}; difference ±{1} (blue gained, red lost)', max.toFixed(4), spread.toPrecision(3)),
       matrices: [
-        { ...square, title: 'The model’s attention', values: head.probs, causal: model.causal, ramp: { kind: 'sequential', max } },
-        { ...square, title: 'What if', values: ours, causal: false, ramp: { kind: 'sequential', max } },
-        { ...square, title: 'Difference', values: diff, causal: false, ramp: { kind: 'diverging', max: spread } },
+        { ...square, title: l10n.t('The model’s attention'), values: head.probs, causal: model.causal, ramp: { kind: 'sequential', max } },
+        { ...square, title: l10n.t('What if'), values: ours, causal: false, ramp: { kind: 'sequential', max } },
+        { ...square, title: l10n.t('Difference'), values: diff, causal: false, ramp: { kind: 'diverging', max: spread } },
       ],
     };
   }
@@ -56,7 +58,7 @@ export function currentFigure(state: PanelState): Figure | undefined {
   const scaleMax = state.scale === 'unit' ? 1 : head.max;
   return {
     title, subtitle: axes, columns: 1, cell: Math.max(2, Math.min(28, Math.round(640 / n))), palette,
-    legend: state.scale === 'unit' ? 'Linear scale, fixed 0 to 1' : `Linear scale, 0 to ${scaleMax.toFixed(4)} (this head's largest value)`,
-    matrices: [{ ...square, title: 'Attention', values: head.probs, causal: model.causal, ramp: { kind: 'sequential', max: scaleMax } }],
+    legend: state.scale === 'unit' ? l10n.t('Linear scale, fixed 0 to 1') : l10n.t("Linear scale, 0 to {0} (this head's largest value)", scaleMax.toFixed(4)),
+    matrices: [{ ...square, title: l10n.t('Attention'), values: head.probs, causal: model.causal, ramp: { kind: 'sequential', max: scaleMax } }],
   };
 }

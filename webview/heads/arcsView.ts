@@ -8,6 +8,7 @@ import { topKey } from '../../shared/whatIf';
 import { el } from '../dom';
 import { sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 export interface ArcsPicture {
   readonly tokens: readonly Token[];
@@ -37,11 +38,11 @@ export class ArcsView {
   constructor(private readonly events: { pickQuery(index: number): void; overlay(heads: readonly number[]): void }) {
     this.canvas = el('canvas', { className: 'qkv-arcs__canvas', attrs: { role: 'img' } });
     this.legend = el('p', { className: 'qkv-note qkv-arcs__legend' });
-    this.picker = el('div', { className: 'qkv-arcs__picker', attrs: { role: 'group', 'aria-label': 'Heads drawn together' } });
+    this.picker = el('div', { className: 'qkv-arcs__picker', attrs: { role: 'group', 'aria-label': l10n.t('Heads drawn together') } });
     this.element = el('section', { className: 'qkv-arcs', attrs: { 'aria-labelledby': 'qkv-arcs-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'Head view', attrs: { id: 'qkv-arcs-title' } }),
-        el('span', { className: 'qkv-note', text: 'queries left, keys right, thickness = weight · click a query token to follow it' }),
+        el('h2', { className: 'qkv-section-title', text: l10n.t('Head view'), attrs: { id: 'qkv-arcs-title' } }),
+        el('span', { className: 'qkv-note', text: l10n.t('queries left, keys right, thickness = weight · click a query token to follow it') }),
       ]),
       this.picker,
       this.legend,
@@ -57,7 +58,7 @@ export class ArcsView {
   /** The overlay checkboxes for the heads of the current layer. */
   renderPicker(heads: number, ref: HeadRef, overlay: readonly number[], palette: Palette): void {
     const others = [...Array(heads).keys()].filter((h) => h !== ref.head);
-    this.picker.replaceChildren(el('span', { className: 'qkv-note', text: `Layer ${ref.layer + 1}, head ${ref.head + 1} (solid); also draw:` }), ...others.map((h) => {
+    this.picker.replaceChildren(el('span', { className: 'qkv-note', text: l10n.t('Layer {0}, head {1} (solid); also draw:', ref.layer + 1, ref.head + 1) }), ...others.map((h) => {
       const id = `qkv-arcs-head-${h}`;
       const box = el('input', { attrs: { type: 'checkbox', id } });
       box.checked = overlay.includes(h);
@@ -120,8 +121,9 @@ export class ArcsView {
     });
     const strongest = p.query === undefined || !p.heads[0] ? undefined : topKey(p.heads[0].probs, n, p.query);
     this.legend.textContent = p.query === undefined
-      ? `Every query’s lines (weights under ${FAINT} left out). Pick a query token to follow one.`
-      : `${p.tokens[p.query].display} attends most to ${strongest === undefined ? '—' : `${p.tokens[strongest].display} (${(p.heads[0].probs[p.query * n + strongest]).toFixed(3)})`} in the current head.`;
-    this.canvas.setAttribute('aria-label', `Head view: ${n} query tokens joined to ${n} key tokens. ${this.legend.textContent}`);
+      ? l10n.t('Every query’s lines (weights under {0} left out). Pick a query token to follow one.', FAINT)
+      : l10n.t('{0} attends most to {1} in the current head.', p.tokens[p.query].display,
+        strongest === undefined ? '—' : `${p.tokens[strongest].display} (${(p.heads[0].probs[p.query * n + strongest]).toFixed(3)})`);
+    this.canvas.setAttribute('aria-label', l10n.t('Head view: {0} query tokens joined to {0} key tokens. ', n) + this.legend.textContent);
   }
 }

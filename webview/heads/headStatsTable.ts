@@ -5,6 +5,7 @@ import type { HeadRef, ResultSummary } from '../../shared/protocol';
 import { el } from '../dom';
 import { sameRef } from '../headRef';
 import { STAT_LABELS, type StatKey } from './headsGrid';
+import * as l10n from '../l10n';
 
 type SortKey = 'head' | StatKey;
 
@@ -14,7 +15,7 @@ interface Sort {
 }
 
 const COLUMNS: readonly [SortKey, string][] = [
-  ['head', 'Head'],
+  ['head', l10n.t('Head')],
   ...(Object.entries(STAT_LABELS) as [StatKey, string][]),
 ];
 
@@ -39,7 +40,7 @@ export class HeadStatsTable {
     }));
     this.element = el('div', { className: 'qkv-stats-table' }, [
       el('table', { className: 'qkv-table' }, [
-        el('caption', { className: 'qkv-note', text: 'Per-head statistics: mean attention to the previous token, the first token and itself, and mean row entropy. Click a column to sort.' }),
+        el('caption', { className: 'qkv-note', text: l10n.t('Per-head statistics: mean attention to the previous token, the first token and itself, and mean row entropy. Click a column to sort.') }),
         el('thead', {}, [row]),
         this.body,
       ]),
@@ -58,7 +59,7 @@ export class HeadStatsTable {
       th.setAttribute('aria-sort', column === key ? (descending ? 'descending' : 'ascending') : 'none');
     }
     this.body.replaceChildren(...rows.map(({ ref: r, values }) => {
-      const button = el('button', { className: 'qkv-link', text: `L${r.layer + 1} H${r.head + 1}`, attrs: { type: 'button', title: 'Show this head' } });
+      const button = el('button', { className: 'qkv-link', text: l10n.t('L{0} H{1}', r.layer + 1, r.head + 1), attrs: { type: 'button', title: l10n.t('Show this head') } });
       button.addEventListener('click', () => this.select(r));
       const tr = el('tr', { className: sameRef(r, ref) ? 'is-selected' : '' }, [
         el('th', { attrs: { scope: 'row' } }, [button]),

@@ -9,14 +9,15 @@ import { el } from '../dom';
 import { describeRef } from '../headRef';
 import { drawImageScaled, matrixImage, sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 export type StatKey = keyof HeadStats;
 
 export const STAT_LABELS: Readonly<Record<StatKey, string>> = {
-  entropy: 'entropy (nats)',
-  previousToken: 'previous token',
-  firstToken: 'first token (sink)',
-  self: 'self (diagonal)',
+  entropy: l10n.t('entropy (nats)'),
+  previousToken: l10n.t('previous token'),
+  firstToken: l10n.t('first token (sink)'),
+  self: l10n.t('self (diagonal)'),
 };
 
 export interface GridPicture {
@@ -59,7 +60,7 @@ export class HeadsGrid {
   lastDrawMs = 0;
 
   constructor(select: (ref: HeadRef) => void) {
-    this.grid = el('div', { className: 'qkv-grid', attrs: { role: 'group', 'aria-label': 'Every layer and head' } });
+    this.grid = el('div', { className: 'qkv-grid', attrs: { role: 'group', 'aria-label': l10n.t('Every layer and head') } });
     this.grid.addEventListener('click', (event) => {
       const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button.qkv-thumb');
       const [layer, head] = (button?.dataset.ref ?? '').split(':').map(Number);
@@ -118,9 +119,9 @@ export class HeadsGrid {
     const { model, stats } = summary;
     this.grid.style.setProperty('--qkv-thumb', `${thumb}px`);
     this.grid.style.setProperty('--qkv-columns', String(model.heads + 2));
-    const cells: HTMLElement[] = [el('span', { className: 'qkv-grid__corner', text: 'layer' })];
+    const cells: HTMLElement[] = [el('span', { className: 'qkv-grid__corner', text: l10n.t('layer') })];
     for (let h = 0; h < model.heads; h++) cells.push(el('span', { className: 'qkv-grid__head', text: `H${h + 1}` }));
-    cells.push(el('span', { className: 'qkv-grid__head', text: 'mean' }), el('span', { className: 'qkv-grid__head', text: 'max' }));
+    cells.push(el('span', { className: 'qkv-grid__head', text: l10n.t('mean') }), el('span', { className: 'qkv-grid__head', text: l10n.t('max') }));
     const canvas = (attrs: Record<string, string>) => {
       const c = el('canvas', { className: 'qkv-thumb__canvas', attrs });
       sizeCanvas(c, thumb, thumb);
@@ -130,7 +131,8 @@ export class HeadsGrid {
       const statSpans: HTMLElement[] = [];
       const heads = Array.from({ length: model.heads }, (_, head) => {
         const s = stats[layer]?.[head];
-        const label = `${describeRef({ layer, head }, model)}${s ? `: entropy ${s.entropy.toFixed(2)}, previous token ${s.previousToken.toFixed(2)}, first token ${s.firstToken.toFixed(2)}, self ${s.self.toFixed(2)}` : ''}`;
+        const label = describeRef({ layer, head }, model) + (s ? l10n.t(': entropy {0}, previous token {1}, first token {2}, self {3}',
+          s.entropy.toFixed(2), s.previousToken.toFixed(2), s.firstToken.toFixed(2), s.self.toFixed(2)) : '');
         const stat = el('span', { className: 'qkv-thumb__stat', attrs: { 'aria-hidden': 'true' } });
         statSpans.push(stat);
         return el('button', { className: 'qkv-thumb', attrs: { type: 'button', 'data-ref': `${layer}:${head}`, 'aria-label': label, title: label } }, [
@@ -139,7 +141,7 @@ export class HeadsGrid {
         ]);
       });
       const aggregate = (what: string) => {
-        const label = `Layer ${layer + 1}: ${what} over heads`;
+        const label = l10n.t('Layer {0}: {1} over heads', layer + 1, what);
         const c = canvas({ role: 'img', 'aria-label': label });
         return { c, element: el('div', { className: 'qkv-thumb qkv-thumb--aggregate', attrs: { title: label } }, [c, el('span', { className: 'qkv-thumb__stat' })]) };
       };

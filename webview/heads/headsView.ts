@@ -9,6 +9,7 @@ import { HeadsGrid, STAT_LABELS, type StatKey } from './headsGrid';
 import { HeadStatsTable } from './headStatsTable';
 import { markStages } from '../chrome/stages';
 import type { PanelState } from '../state';
+import * as l10n from '../l10n';
 
 export interface HeadsViewEvents {
   select(ref: HeadRef): void;
@@ -36,8 +37,8 @@ export class HeadsView {
     this.caption = el('p', { className: 'qkv-note', attrs: { 'aria-live': 'polite' } });
     this.element = el('section', { className: 'qkv-heads', attrs: { 'aria-labelledby': 'qkv-heads-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'All heads', attrs: { id: 'qkv-heads-title' } }),
-        el('label', { className: 'qkv-note', text: 'number under each head: ', attrs: { for: 'qkv-grid-stat' } }),
+        el('h2', { className: 'qkv-section-title', text: l10n.t('All heads'), attrs: { id: 'qkv-heads-title' } }),
+        el('label', { className: 'qkv-note', text: l10n.t('number under each head: '), attrs: { for: 'qkv-grid-stat' } }),
         this.statSelect,
       ]),
       this.caption,
@@ -80,9 +81,9 @@ export class HeadsView {
     const { layers, model } = { layers: state.layers, model: summary.model };
     const query = state.query;
     this.caption.textContent = layers.size < model.layers
-      ? `Loading ${model.layers - layers.size} of ${model.layers} layers…`
-      : `${model.layers} layers × ${model.heads} heads, each on its own 0 → max scale; the last two columns are the layer’s mean and max over heads.` +
-        (query === undefined ? ' Click a token to see its row in every head.' : ` Row of ${summary.tokens[query].display} (token ${query + 1}) highlighted in every head.`);
+      ? l10n.t('Loading {0} of {1} layers…', model.layers - layers.size, model.layers)
+      : l10n.t('{0} layers × {1} heads, each on its own 0 → max scale; the last two columns are the layer’s mean and max over heads.', model.layers, model.heads) +
+        (query === undefined ? l10n.t(' Click a token to see its row in every head.') : l10n.t(' Row of {0} (token {1}) highlighted in every head.', summary.tokens[query].display, query + 1));
     this.grid.draw({ summary, layers, ref: state.ref, query, palette: state.palette, stat: this.statSelect.value as StatKey, width }, only);
     this.table.render(summary, state.ref);
     this.drawArcs(state);

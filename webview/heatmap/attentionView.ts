@@ -15,6 +15,7 @@ import { Legend } from '../chrome/legend';
 import { Readout } from '../chrome/readout';
 import { markStages } from '../chrome/stages';
 import type { PanelState, PendingClick, ScaleMode } from '../state';
+import * as l10n from '../l10n';
 
 export interface AttentionViewEvents {
   setScale(scale: ScaleMode): void;
@@ -55,8 +56,8 @@ export class AttentionView {
     this.cursor = new CellCursor(this.heatmap, (row, col) => this.cellText(row, col), announcer, (row, col) => events.pickCell(row, col));
     this.tableToggle = el('button', {
       className: 'qkv-button qkv-button--secondary qkv-button--small',
-      text: 'Table',
-      attrs: { type: 'button', 'aria-pressed': 'false', title: 'Show this head as a table of values instead of the heatmap' },
+      text: l10n.t('Table'),
+      attrs: { type: 'button', 'aria-pressed': 'false', title: l10n.t('Show this head as a table of values instead of the heatmap') },
     });
     this.tableToggle.addEventListener('click', () => {
       this.tableShown = !this.tableShown;
@@ -66,7 +67,7 @@ export class AttentionView {
     this.tableSlot = el('div');
     // The tab already names the section: its heading is for screen readers, so the cells start higher.
     this.element = markStages(el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
-      el('h2', { className: 'qkv-visually-hidden', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
+      el('h2', { className: 'qkv-visually-hidden', text: l10n.t('Attention'), attrs: { id: 'qkv-attention-title' } }),
       this.legend.element,
       this.readout.element,
       announcer,
@@ -84,9 +85,10 @@ export class AttentionView {
     const { summary, shown } = state;
     if (!summary) return;
     if (summary !== previous.summary) {
-      const axes = 'rows: queries · columns: keys';
       // The canvas names its axes (key →, query ↓) and the legend shows the masked swatch: this is for screen readers.
-      this.axes.textContent = summary.model.causal ? ` ${axes} · masked above the diagonal: a causal model never looks ahead` : ` ${axes}`;
+      this.axes.textContent = ` ${summary.model.causal
+        ? l10n.t('rows: queries · columns: keys · masked above the diagonal: a causal model never looks ahead')
+        : l10n.t('rows: queries · columns: keys')}`;
     }
     this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
     const current = shown?.resultId === summary.resultId ? shown : undefined;
@@ -141,9 +143,9 @@ export class AttentionView {
     const summary = this.state?.summary;
     const head = this.heatmap.paintedHead;
     if (!summary || !head) return '';
-    const text = (i: number) => `"${summary.tokens[i].display.replace(/␣/g, ' ')}"`;
-    const masked = summary.model.causal && col > row ? ' (masked: a later token)' : '';
-    return `query ${text(row)} → key ${text(col)}: ${head.probs[row * head.n + col].toFixed(3)}${masked}`;
+    const text = (i: number) => l10n.t('"{0}"', summary.tokens[i].display.replace(/␣/g, ' '));
+    const masked = summary.model.causal && col > row ? l10n.t(' (masked: a later token)') : '';
+    return l10n.t('query {0} → key {1}: {2}', text(row), text(col), head.probs[row * head.n + col].toFixed(3)) + masked;
   }
 
   private hover(cell: HoveredCell | undefined): void {
@@ -161,7 +163,7 @@ function describeHead(summary: ResultSummary, head: HeadData): string {
   const { display: query } = summary.tokens[row];
   const { display: key } = summary.tokens[col];
   return (
-    `Attention heatmap, ${describeRef(head.ref, summary.model)}: ${head.n} query rows by ${head.n} key columns. ` +
-    `Strongest: ${query} → ${key}: ${head.probs[best].toFixed(4)}.`
+    l10n.t('Attention heatmap, {0}: {1} query rows by {1} key columns. ', describeRef(head.ref, summary.model), head.n) +
+    l10n.t('Strongest: {0} → {1}: {2}.', query, key, head.probs[best].toFixed(4))
   );
 }

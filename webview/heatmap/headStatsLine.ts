@@ -1,6 +1,7 @@
 // Runs in the webview: what kind of head is on screen, in the four numbers of shared/headStats.ts.
 import type { HeadStats } from '../../shared/headStats';
 import { el } from '../dom';
+import * as l10n from '../l10n';
 
 export class HeadStatsLine {
   readonly element: HTMLElement;
@@ -13,12 +14,12 @@ export class HeadStatsLine {
     this.element.hidden = !stats;
     if (!stats) return;
     const uniform = Math.log(Math.max(n, 1));
-    this.element.textContent = 'This head: ' + [
-      `previous token ${stats.previousToken.toFixed(3)}`,
-      `first token ${stats.firstToken.toFixed(3)}`,
-      `self ${stats.self.toFixed(3)}`,
-      `entropy ${stats.entropy.toFixed(2)} nats (uniform ${uniform.toFixed(2)})`,
+    this.element.textContent = l10n.t('This head: ') + [
+      l10n.t('previous token {0}', stats.previousToken.toFixed(3)),
+      l10n.t('first token {0}', stats.firstToken.toFixed(3)),
+      l10n.t('self {0}', stats.self.toFixed(3)),
+      l10n.t('entropy {0} nats (uniform {1})', stats.entropy.toFixed(2), uniform.toFixed(2)),
     ].join(' · ');
-    this.element.title = 'Mean attention to the previous token, to the first token and to itself, and mean row entropy';
+    this.element.title = l10n.t('Mean attention to the previous token, to the first token and to itself, and mean row entropy');
   }
 }

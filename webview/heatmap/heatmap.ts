@@ -8,6 +8,7 @@ import type { HeadData } from '../headCache';
 import type { Rgb } from '../canvas/heatColor';
 import { drawImageScaled, hatchMasked, matrixImage, sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 export interface HeatmapPicture {
   readonly head: HeadData;
@@ -41,8 +42,8 @@ const MAX_CELL = 40;
 const MAX_LABEL_PX = 132;
 const GAP = 6;
 const PAD = 8;
-const KEY_CAPTION = 'key →';
-const QUERY_CAPTION = 'query ↓';
+const KEY_CAPTION = l10n.t('key →');
+const QUERY_CAPTION = l10n.t('query ↓');
 
 export class Heatmap {
   readonly element: HTMLElement;
@@ -62,7 +63,7 @@ export class Heatmap {
     /** A row label (a query) or a column label (a key) was clicked. */
     private readonly onLabel: (axis: 'row' | 'column', index: number) => void = () => undefined,
   ) {
-    this.canvas = el('canvas', { className: 'qkv-heatmap__canvas', attrs: { role: 'img', 'aria-label': 'Attention heatmap' } });
+    this.canvas = el('canvas', { className: 'qkv-heatmap__canvas', attrs: { role: 'img', 'aria-label': l10n.t('Attention heatmap') } });
     this.cursor = el('div', { className: 'qkv-heatmap__cursor', attrs: { 'aria-hidden': 'true' } });
     this.cursor.hidden = true;
     this.picked = el('div', { className: 'qkv-heatmap__picked', attrs: { 'aria-hidden': 'true' } });

@@ -11,13 +11,14 @@ import { MatrixView, redrawOnResize } from '../canvas/matrixView';
 import { shortModelName } from '../chrome/modelLine';
 import type { PanelState, PositionsData } from '../state';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 export class PositionsView {
   readonly element: HTMLElement;
-  private readonly sinusoidal = new MatrixView('Sinusoidal PE(pos, i)', '', 'qkv-positions__sin');
-  private readonly sinusoidalSim = new MatrixView('Sinusoidal: cosine similarity between positions', '', 'qkv-positions__sin-sim');
-  private readonly learned = new MatrixView('Learned position embeddings', '', 'qkv-positions__learned');
-  private readonly learnedSim = new MatrixView('Learned: cosine similarity between positions', '', 'qkv-positions__learned-sim');
+  private readonly sinusoidal = new MatrixView(l10n.t('Sinusoidal PE(pos, i)'), '', 'qkv-positions__sin');
+  private readonly sinusoidalSim = new MatrixView(l10n.t('Sinusoidal: cosine similarity between positions'), '', 'qkv-positions__sin-sim');
+  private readonly learned = new MatrixView(l10n.t('Learned position embeddings'), '', 'qkv-positions__learned');
+  private readonly learnedSim = new MatrixView(l10n.t('Learned: cosine similarity between positions'), '', 'qkv-positions__learned-sim');
   private readonly note: HTMLElement;
   private readonly learnedColumn: HTMLElement;
   private last: Parameters<PositionsView['draw']> | undefined;
@@ -27,8 +28,8 @@ export class PositionsView {
     this.learnedColumn = el('div', { className: 'qkv-positions__column' }, [this.learned.element, this.learnedSim.element]);
     this.element = el('section', { className: 'qkv-positions', attrs: { 'aria-labelledby': 'qkv-positions-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'Positions', attrs: { id: 'qkv-positions-title' } }),
-        el('span', { className: 'qkv-note', text: 'PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · blue positive, red negative' }),
+        el('h2', { className: 'qkv-section-title', text: l10n.t('Positions'), attrs: { id: 'qkv-positions-title' } }),
+        el('span', { className: 'qkv-note', text: l10n.t('PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · blue positive, red negative') }),
       ]),
       this.note,
       el('div', { className: 'qkv-positions__columns' }, [
@@ -57,39 +58,38 @@ export class PositionsView {
       `${what}: position ${pos} (${tokens[pos].display}), dimension ${c}: ${num(v)}`;
     const simReadout = (what: string) => (a: number, b: number, v: number) =>
       `${what}: cos(position ${a} ${tokens[a].display}, position ${b} ${tokens[b].display}) = ${num(v)}`;
-    this.sinusoidal.setCaption(`${n} positions × d = ${d} (this model’s d_model), values in [−1, 1]`);
+    this.sinusoidal.setCaption(l10n.t('{0} positions × d = {1} (this model’s d_model), values in [−1, 1]', n, d));
     this.sinusoidal.paint({ values: pe, rows: n, cols: d, ramp: { kind: 'diverging', max: 1 }, palette, tokens, maxWidth: width,
-      description: `Sinusoidal position encoding, ${n} positions by ${d} dimensions`, readout: rowReadout('Sinusoidal') });
+      description: l10n.t('Sinusoidal position encoding, {0} positions by {1} dimensions', n, d), readout: rowReadout('Sinusoidal') });
     const peSim = cosineSimilarity(pe, n, d);
-    this.sinusoidalSim.setCaption('near positions are alike, far ones less: the pattern depends only on the distance');
+    this.sinusoidalSim.setCaption(l10n.t('near positions are alike, far ones less: the pattern depends only on the distance'));
     this.sinusoidalSim.paint({ values: peSim, rows: n, cols: n, ramp: { kind: 'diverging', max: 1 }, palette, tokens, maxWidth: width,
-      description: `Cosine similarity of sinusoidal positions, ${n} by ${n}`, readout: simReadout('Sinusoidal') });
+      description: l10n.t('Cosine similarity of sinusoidal positions, {0} by {0}', n), readout: simReadout('Sinusoidal') });
 
     this.learnedColumn.hidden = !positions;
     if (positions === undefined) {
-      this.note.textContent = 'Loading the model’s position embeddings…';
+      this.note.textContent = l10n.t('Loading the model’s position embeddings…');
       return;
     }
     if (positions === null) {
-      this.note.textContent = `${shortModelName(model.id)} has no learned position-embedding table that QKV Scope could find in its weights ` +
-        '(it may use rotary or relative positions, or none). The sinusoidal reference is shown alone.';
+      this.note.textContent = l10n.t('{0} has no learned position-embedding table that QKV Scope could find in its weights (it may use rotary or relative positions, or none). The sinusoidal reference is shown alone.', shortModelName(model.id));
       return;
     }
     const { data, dim, source, firstRow } = positions;
-    const rows = `rows ${firstRow}…${firstRow + n - 1} of ${source} [${dim} wide]`;
-    const offset = firstRow > 0 ? ` (positions 0…${n - 1}: this model’s positions start after the padding index)` : '';
-    this.note.textContent = `${shortModelName(model.id)} learns its positions: ${rows}${offset}, added to the token embeddings before layer 1.`;
+    const rows = l10n.t('rows {0}…{1} of {2} [{3} wide]', firstRow, firstRow + n - 1, source, dim);
+    const offset = firstRow > 0 ? l10n.t(' (positions 0…{0}: this model’s positions start after the padding index)', n - 1) : '';
+    this.note.textContent = l10n.t('{0} learns its positions: {1}{2}, added to the token embeddings before layer 1.', shortModelName(model.id), rows, offset);
     // A few dimensions of a learned table are often far larger than the rest: the colours use the 99th percentile
     // of |x| (larger values are drawn at full colour), and the caption says so.
     const max = largestMagnitude(data);
     const scale = percentileMagnitude(data, 0.99) || max;
-    const clipped = scale < max ? `colours ±${num(scale, 3)} (99th percentile of |x|; the largest, ${num(max, 3)}, is drawn at full colour)` : `colours ±${num(max, 3)}`;
-    this.learned.setCaption(`${n} positions × ${dim}, read from the model’s weights (${source}); ${clipped}`);
+    const clipped = scale < max ? l10n.t('colours ±{0} (99th percentile of |x|; the largest, {1}, is drawn at full colour)', num(scale, 3), num(max, 3)) : l10n.t('colours ±{0}', num(max, 3));
+    this.learned.setCaption(l10n.t('{0} positions × {1}, read from the model’s weights ({2}); {3}', n, dim, source, clipped));
     this.learned.paint({ values: data, rows: n, cols: dim, ramp: { kind: 'diverging', max: scale }, palette, tokens, maxWidth: width,
-      description: `Learned position embeddings, ${n} positions by ${dim} dimensions`, readout: rowReadout('Learned') });
+      description: l10n.t('Learned position embeddings, {0} positions by {1} dimensions', n, dim), readout: rowReadout('Learned') });
     const sim = cosineSimilarity(data, n, dim);
-    this.learnedSim.setCaption('the same similarity for what the model learned');
+    this.learnedSim.setCaption(l10n.t('the same similarity for what the model learned'));
     this.learnedSim.paint({ values: sim, rows: n, cols: n, ramp: { kind: 'diverging', max: 1 }, palette, tokens, maxWidth: width,
-      description: `Cosine similarity of learned positions, ${n} by ${n}`, readout: simReadout('Learned') });
+      description: l10n.t('Cosine similarity of learned positions, {0} by {0}', n), readout: simReadout('Learned') });
   }
 }

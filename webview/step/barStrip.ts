@@ -5,6 +5,7 @@ import { el } from '../dom';
 import { sig } from '../format';
 import { cssRgb, sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 const HEIGHT = 44;
 const MIN_BAR = 3;
@@ -54,8 +55,8 @@ export class BarStrip {
       ctx.strokeRect(lit * this.bar + 0.5, 0.5, this.bar - 1, HEIGHT - 1);
     }
     const shown = Array.from({ length: Math.min(d, 8) }, (_, c) => sig(values[c], 3)).join(', ');
-    this.canvas.setAttribute('aria-label', `${d} values: ${shown}${d > 8 ? ', …' : ''}`);
-    this.canvas.title = 'Hover a bar for its exact value';
+    this.canvas.setAttribute('aria-label', l10n.t('{0} values: {1}', d, `${shown}${d > 8 ? ', …' : ''}`));
+    this.canvas.title = l10n.t('Hover a bar for its exact value');
   }
 }
 

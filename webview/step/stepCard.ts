@@ -6,6 +6,7 @@ import type { ModelFacts, Token } from '../../shared/attentionResult';
 import { cellSteps, tokenOutput, type CellSteps, type TokenOutput } from '../../shared/cellSteps';
 import type { ResultSummary, StepShown } from '../../shared/protocol';
 import { headFormula } from '../../shared/headFormula';
+import { MODEL_SETTINGS } from '../../shared/whatIf';
 import { BarStrip, sharedScale } from './barStrip';
 import { el } from '../dom';
 import { num, quoted, sig, tiny } from '../format';
@@ -14,6 +15,7 @@ import { describeRef, sameRef } from '../headRef';
 import { markStages, type StageId } from '../chrome/stages';
 import type { PanelState } from '../state';
 import type { Palette } from '../canvas/theme';
+import * as l10n from '../l10n';
 
 export interface StepCardEvents {
   pick(query: number | undefined, key: number | undefined): void;
@@ -64,35 +66,35 @@ export class StepCard {
     this.body = el('div', { className: 'qkv-step__body' }, [
       this.title,
       markStages(el('div', { className: 'qkv-step__vectors' }, [
-        el('p', { className: 'qkv-step__caption', text: '1. q_i and k_j: this head’s query for token i and key for token j' }),
+        el('p', { className: 'qkv-step__caption', text: l10n.t('1. q_i and k_j: this head’s query for token i and key for token j') }),
         this.vectors.q.element, this.vectors.k.element,
       ]), 'wq', 'q', 'split'),
       markStages(el('div', { className: 'qkv-step__vectors' }, [
-        el('p', { className: 'qkv-step__caption', text: '2. elementwise product q_i ⊙ k_j' }),
+        el('p', { className: 'qkv-step__caption', text: l10n.t('2. elementwise product q_i ⊙ k_j') }),
         this.vectors.product.element,
       ]), 'scores'),
       this.componentLine,
       this.steps,
       this.check,
       markStages(el('div', { className: 'qkv-step__output' }, [
-        el('h3', { className: 'qkv-step__title', text: 'On to the output: Σ_j w_ij · v_j' }),
+        el('h3', { className: 'qkv-step__title', text: l10n.t('On to the output: Σ_j w_ij · v_j') }),
         this.outputLine,
         this.vectors.output.element,
         el('table', { className: 'qkv-table qkv-step__contributors' }, [
-          el('caption', { className: 'qkv-note', text: 'Tokens that contribute most to o_i (share = the part of o_i along its own direction; shares sum to 1)' }),
-          el('thead', {}, [el('tr', {}, ['Key token', 'Weight w_ij', '‖w_ij v_j‖', 'Share of o_i'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]),
+          el('caption', { className: 'qkv-note', text: l10n.t('Tokens that contribute most to o_i (share = the part of o_i along its own direction; shares sum to 1)') }),
+          el('thead', {}, [el('tr', {}, [l10n.t('Key token'), l10n.t('Weight w_ij'), '‖w_ij v_j‖', l10n.t('Share of o_i')].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]),
           this.contributors,
         ]),
       ]), 'values'),
     ]);
     this.element = el('section', { className: 'qkv-step', attrs: { 'aria-labelledby': 'qkv-step-heading' } }, [
       el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'Step by step: one cell', attrs: { id: 'qkv-step-heading' } }),
-        el('span', { className: 'qkv-note', text: 'the model’s own q, k and v for this head, computed in float64' }),
+        el('h2', { className: 'qkv-section-title', text: l10n.t('Step by step: one cell'), attrs: { id: 'qkv-step-heading' } }),
+        el('span', { className: 'qkv-note', text: l10n.t('the model’s own q, k and v for this head, computed in float64') }),
       ]),
       el('div', { className: 'qkv-step__pickers' }, [
-        el('label', { text: 'Query i ', attrs: { for: 'qkv-step-query' } }), this.querySelect,
-        el('label', { text: 'Key j ', attrs: { for: 'qkv-step-key' } }), this.keySelect,
+        el('label', { text: l10n.t('Query i '), attrs: { for: 'qkv-step-query' } }), this.querySelect,
+        el('label', { text: l10n.t('Key j '), attrs: { for: 'qkv-step-key' } }), this.keySelect,
       ]),
       this.hint,
       this.body,
@@ -118,8 +120,8 @@ export class StepCard {
     if (!ready) {
       this.current = undefined;
       this.hint.textContent = head
-        ? 'Click a heatmap cell, or a query token and then a key token above, or choose them here.'
-        : `Loading ${describeRef(state.ref, summary.model)}…`;
+        ? l10n.t('Click a heatmap cell, or a query token and then a key token above, or choose them here.')
+        : l10n.t('Loading {0}…', describeRef(state.ref, summary.model));
       return;
     }
     const changed = head !== previous.shown || query !== previous.query || key !== previous.key || summary !== previous.summary ||
@@ -140,11 +142,11 @@ export class StepCard {
     const { model, tokens } = summary;
     const n = head.n;
     const d = model.headDim;
-    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) }, query, key);
+    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) }, query, key, MODEL_SETTINGS, l10n);
     const output = tokenOutput(head.probs.subarray(query * n, (query + 1) * n), head.v, n, d, query);
     this.current = { steps, output, palette };
     const [qi, kj] = [tokens[query].display, tokens[key].display];
-    this.title.textContent = `${quoted(qi)} (query ${query + 1}) → ${quoted(kj)} (key ${key + 1}) · ${describeRef(head.ref, model)} · d = ${d}`;
+    this.title.textContent = l10n.t('{0} (query {1}) → {2} (key {3}) · {4} · d = {5}', quoted(qi), query + 1, quoted(kj), key + 1, describeRef(head.ref, model), d);
     this.vectors.q.setLabel(`q_${query + 1} (${quoted(qi)})`);
     this.vectors.k.setLabel(`k_${key + 1} (${quoted(kj)})`);
     this.drawVectors();
@@ -153,7 +155,7 @@ export class StepCard {
     const modelWeight = head.probs[query * n + key];
     this.check.replaceChildren(...checkLine(steps.weight, modelWeight, model));
     this.outputLine.textContent =
-      `o_${query + 1} = Σ_j w_${query + 1},j · v_j: this head’s output for ${quoted(qi)}, ${d} numbers, ‖o‖ = ${sig(output.norm)}.`;
+      l10n.t('o_{0} = Σ_j w_{0},j · v_j: this head’s output for {1}, {2} numbers, ‖o‖ = {3}.', query + 1, quoted(qi), d, sig(output.norm));
     this.contributors.replaceChildren(...output.contributions.slice(0, TOP_CONTRIBUTORS).map((c) => el('tr', {}, [
       el('th', { text: `${c.token + 1}: ${tokens[c.token].display}`, attrs: { scope: 'row' } }),
       el('td', { text: num(c.weight) }),
@@ -182,8 +184,8 @@ export class StepCard {
       this.drawVectors();
     }
     this.componentLine.textContent = c === undefined
-      ? `Hover a bar for its exact value. ${steps.d} components; bars on one scale, ±${sig(sharedScale(steps.q, steps.k), 3)} for q and k.`
-      : `component ${c + 1} of ${steps.d}: q = ${sig(steps.q[c], 6)} · k = ${sig(steps.k[c], 6)} → q·k = ${sig(steps.products[c], 6)}`;
+      ? l10n.t('Hover a bar for its exact value. {0} components; bars on one scale, ±{1} for q and k.', steps.d, sig(sharedScale(steps.q, steps.k), 3))
+      : l10n.t('component {0} of {1}: q = {2} · k = {3} → q·k = {4}', c + 1, steps.d, sig(steps.q[c], 6), sig(steps.k[c], 6), sig(steps.products[c], 6));
   }
 
   private stepItems(s: CellSteps, model: ModelFacts, tokens: readonly Token[], n: number): HTMLElement[] {
@@ -192,20 +194,31 @@ export class StepCard {
     const items: [string, string, StageId][] = [
       ['sum', `q·k = Σ_c q_c k_c = ${sig(s.dot, 6)}`, 'scores'],
       ...formulaItems(s),
-      ['mask', s.mask === 0 ? `+ 0 (key ${s.key + 1} is visible to query ${s.query + 1}) = ${sig(s.logit, 6)}` : `+ −∞ (${s.maskReason}) = −∞`, 'scores'],
+      ['mask', s.mask === 0 ? l10n.t('+ 0 (key {0} is visible to query {1}) = {2}', s.key + 1, s.query + 1, sig(s.logit, 6)) : `+ −∞ (${s.maskReason}) = −∞`, 'scores'],
       ['exp', s.mask === 0 ? `exp(${sig(s.logit, 6)}${shifted}) = ${sig(s.exp, 6)}` : 'exp(−∞) = 0', 'softmax'],
-      ['denominator', `Σ_j exp(s_${s.query + 1},j${shifted}) over the ${visible} visible key${visible === 1 ? '' : 's'} of row ${s.query + 1} = ${sig(s.denominator, 6)}`, 'softmax'],
+      ['denominator', visible === 1
+        ? l10n.t('Σ_j exp(s_{0},j{1}) over the 1 visible key of row {0} = {2}', s.query + 1, shifted, sig(s.denominator, 6))
+        : l10n.t('Σ_j exp(s_{0},j{1}) over the {3} visible keys of row {0} = {2}', s.query + 1, shifted, sig(s.denominator, 6), visible), 'softmax'],
       ['weight', `w = ${sig(s.exp, 6)} / ${sig(s.denominator, 6)} = ${weightText(s.weight)}`, 'softmax'],
     ];
-    const note = s.shift !== 0 ? ` (every logit of the row is shifted by its maximum, ${sig(s.shift)}, so exp stays finite; the shift cancels)` : '';
+    const note = s.shift !== 0 ? l10n.t(' (every logit of the row is shifted by its maximum, {0}, so exp stays finite; the shift cancels)', sig(s.shift)) : '';
     return items.map(([name, text, stage]) => markStages(el('li', { className: `qkv-step__item qkv-step__item--${name}` }, [
-      el('span', { className: 'qkv-step__name', text: name }),
+      el('span', { className: 'qkv-step__name', text: stepName(name) }),
       el('span', { className: 'qkv-step__formula', text: name === 'exp' ? text + note : text }),
     ]), stage));
   }
 }
 
 const weightText = (w: number): string => w.toFixed(6);
+
+/** A line's name as the card shows it (the class name keeps the English one). */
+function stepName(name: string): string {
+  const names: Record<string, string> = {
+    sum: l10n.t('sum'), scale: l10n.t('scale'), 'soft-cap': l10n.t('soft-cap'), bias: l10n.t('bias'), mask: l10n.t('mask'),
+    exp: 'exp', denominator: l10n.t('denominator'), weight: l10n.t('weight'),
+  };
+  return names[name] ?? name;
+}
 
 /** The model's own formula, one term a line: "× scale 1/√8", "soft-cap 50·tanh(…)", "+ ALiBi bias −1.50". */
 function formulaItems(s: CellSteps): [string, string, StageId][] {
@@ -225,12 +238,12 @@ function indexOf(select: HTMLSelectElement): number | undefined {
 /** The card's weight against the model's own value, and why they may differ. */
 function checkLine(weight: number, modelWeight: number, model: ModelFacts): (Node | string)[] {
   const delta = Math.abs(weight - modelWeight);
-  const verdict = delta <= FLOAT_AGREEMENT ? 'the same' : 'close';
+  const verdict = delta <= FLOAT_AGREEMENT ? l10n.t('the same') : l10n.t('close');
   const why = model.quantizedScores
-    ? 'This model computes Q·Kᵀ on 8-bit integers (dynamic quantization), so its own value carries that rounding; the card computes in float64 from the same q and k, which is why |Δ| is visible (up to ~1e-3).'
-    : 'The model computed in float32, the card in float64.';
+    ? l10n.t('This model computes Q·Kᵀ on 8-bit integers (dynamic quantization), so its own value carries that rounding; the card computes in float64 from the same q and k, which is why |Δ| is visible (up to ~1e-3).')
+    : l10n.t('The model computed in float32, the card in float64.');
   return [
-    el('strong', { text: `Model’s own value: ${modelWeight.toFixed(6)}` }),
+    el('strong', { text: l10n.t('Model’s own value: {0}', modelWeight.toFixed(6)) }),
     ` · |Δ| = ${tiny(delta)} (${verdict}). ${why}`,
   ];
 }

@@ -14,6 +14,7 @@ import { markStages } from '../chrome/stages';
 import type { PanelState } from '../state';
 import type { Palette } from '../canvas/theme';
 import { WhatIfControls } from './whatIfControls';
+import * as l10n from '../l10n';
 
 /** Room for three matrices side by side, each with its label band. */
 const COLUMNS = 3;
@@ -24,9 +25,9 @@ export class WhatIfView {
   private readonly reading: HTMLElement;
   private readonly change: HTMLElement;
   private readonly status: HTMLElement;
-  private readonly actual = new MatrixView('The model’s attention', 'what the model computed', 'qkv-whatif__actual');
-  private readonly variant = new MatrixView('What if', '', 'qkv-whatif__variant');
-  private readonly difference = new MatrixView('Difference', 'what-if − model: blue gained weight, red lost it', 'qkv-whatif__difference');
+  private readonly actual = new MatrixView(l10n.t('The model’s attention'), l10n.t('what the model computed'), 'qkv-whatif__actual');
+  private readonly variant = new MatrixView(l10n.t('What if'), '', 'qkv-whatif__variant');
+  private readonly difference = new MatrixView(l10n.t('Difference'), l10n.t('what-if − model: blue gained weight, red lost it'), 'qkv-whatif__difference');
   private readonly matrices: HTMLElement;
   /** What is on screen, to draw again at a new width. */
   private last: Parameters<WhatIfView['show']> | undefined;
@@ -39,12 +40,11 @@ export class WhatIfView {
     this.matrices = markStages(el('div', { className: 'qkv-whatif__matrices' }, [this.actual.element, this.variant.element, this.difference.element]), 'scores', 'softmax');
     this.element = el('section', { className: 'qkv-whatif', attrs: { 'aria-labelledby': 'qkv-whatif-heading' } }, [
       el('div', { className: 'qkv-section-head' }, [
-        el('h2', { className: 'qkv-section-title', text: 'What if: change the formula of this head', attrs: { id: 'qkv-whatif-heading' } }),
+        el('h2', { className: 'qkv-section-title', text: l10n.t('What if: change the formula of this head'), attrs: { id: 'qkv-whatif-heading' } }),
       ]),
       el('p', {
         className: 'qkv-whatif__honest',
-        text: 'This recomputes one head in isolation, from the model’s real Q, K and V. It does not re-run the network: ' +
-          'the layers after this one still see the model’s original attention.',
+        text: l10n.t('This recomputes one head in isolation, from the model’s real Q, K and V. It does not re-run the network: the layers after this one still see the model’s original attention.'),
       }),
       this.controls.element,
       this.status,
@@ -60,7 +60,7 @@ export class WhatIfView {
     if (!summary) return;
     this.controls.render(state.whatIf, summary.model, summary.tokens.length);
     const head = state.shown?.resultId === summary.resultId && sameRef(state.shown.ref, state.ref) ? state.shown : undefined;
-    this.status.textContent = head ? describeRef(head.ref, summary.model) : `Loading ${describeRef(state.ref, summary.model)}…`;
+    this.status.textContent = head ? describeRef(head.ref, summary.model) : l10n.t('Loading {0}…', describeRef(state.ref, summary.model));
     this.matrices.hidden = !head;
     const changed = head !== previous.shown || state.whatIf !== previous.whatIf || state.palette !== previous.palette ||
       summary !== previous.summary || state.tab !== previous.tab;
@@ -76,22 +76,22 @@ export class WhatIfView {
     const ours = whatIfAttention({ q: head.q, k: head.k, n, d, causal: model.causal, formula }, settings);
     const diff = ours.map((x, i) => x - head.probs[i]);
     const labels = tokens.map((t) => t.display);
-    this.reading.textContent = whatIfReading({ settings, causal: model.causal, n, d, labels, model: head.probs, variant: ours, modelScale: formula.scale });
+    this.reading.textContent = whatIfReading({ settings, causal: model.causal, n, d, labels, model: head.probs, variant: ours, modelScale: formula.scale }, l10n);
     const moved = outputChange(headOutputs(head.probs, head.v, n, d), headOutputs(ours, head.v, n, d), n, d);
-    const share = moved.meanNorm > 0 ? ` (${Math.round((moved.mean / moved.meanNorm) * 100)}% of the mean ‖o_i‖, ${sig(moved.meanNorm)})` : '';
+    const share = moved.meanNorm > 0 ? l10n.t(' ({0}% of the mean ‖o_i‖, {1})', Math.round((moved.mean / moved.meanNorm) * 100), sig(moved.meanNorm)) : '';
     this.change.textContent =
-      `Output of this head: mean ‖Δo_i‖ = ${sig(moved.mean)}${share}; largest for ${quoted(labels[moved.largestAt])}: ${sig(moved.perToken[moved.largestAt])}.`;
+      l10n.t('Output of this head: mean ‖Δo_i‖ = {0}{1}; largest for {2}: {3}.', sig(moved.mean), share, quoted(labels[moved.largestAt]), sig(moved.perToken[moved.largestAt]));
 
     const width = Math.max(180, Math.floor(((this.element.clientWidth || document.documentElement.clientWidth) - 24 * COLUMNS) / COLUMNS));
     const cell = (values: ArrayLike<number>, what: string) => (i: number, j: number, v: number) =>
-      `${labels[i]} → ${labels[j]}: ${what} ${num(v)} (model ${num(head.probs[i * n + j])}, what-if ${num(ours[i * n + j])})`;
+      l10n.t('{0} → {1}: {2} {3} (model {4}, what-if {5})', labels[i], labels[j], what, num(v), num(head.probs[i * n + j]), num(ours[i * n + j]));
     const common = { rows: n, cols: n, palette, tokens, maxWidth: width };
     const max = Math.max(largestMagnitude(head.probs), largestMagnitude(ours));
-    this.actual.paint({ ...common, values: head.probs, ramp: { kind: 'sequential', max }, description: `The model’s attention, ${n} by ${n}`, readout: cell(head.probs, 'weight') });
-    this.variant.setCaption('recomputed with the formula above; same colour scale as the model’s');
-    this.variant.paint({ ...common, values: ours, ramp: { kind: 'sequential', max }, description: `What-if attention, ${n} by ${n}`, readout: cell(ours, 'weight') });
+    this.actual.paint({ ...common, values: head.probs, ramp: { kind: 'sequential', max }, description: l10n.t('The model’s attention, {0} by {0}', n), readout: cell(head.probs, l10n.t('weight')) });
+    this.variant.setCaption(l10n.t('recomputed with the formula above; same colour scale as the model’s'));
+    this.variant.paint({ ...common, values: ours, ramp: { kind: 'sequential', max }, description: l10n.t('What-if attention, {0} by {0}', n), readout: cell(ours, l10n.t('weight')) });
     const spread = Math.max(largestMagnitude(diff), 1e-6);
-    this.difference.setCaption(`what-if − model, ±${sig(spread, 3)}: blue gained weight, red lost it`);
-    this.difference.paint({ ...common, values: diff, ramp: { kind: 'diverging', max: spread }, description: `Difference, largest ${sig(spread)}`, readout: cell(diff, 'change') });
+    this.difference.setCaption(l10n.t('what-if − model, ±{0}: blue gained weight, red lost it', sig(spread, 3)));
+    this.difference.paint({ ...common, values: diff, ramp: { kind: 'diverging', max: spread }, description: l10n.t('Difference, largest {0}', sig(spread)), readout: cell(diff, l10n.t('change')) });
   }
 }

@@ -1,0 +1,150 @@
+// @ts-check
+// Runs in Node (test tooling): the packaged extension in French. Installs the .vsix into a fresh extensions folder,
+// starts code-server with --locale fr, opens a French sentence, runs « QKV Scope: Afficher l’attention » by its
+// French title (package.nls.fr.json), and checks that the panel speaks French (l10n/bundle.l10n.fr.json, handed to
+// the webview by the host). Saves docs/screenshots/vscode-panel-fr.png.
+// --locale fr alone leaves VS Code in English: it resolves a locale only through an installed language pack (listed
+// in languagepacks.json), and the Marketplace is out of reach. So the script lists French there itself, with no
+// translations of VS Code's own: vscode.env.language becomes "fr", VS Code's UI stays English, ours is French.
+// Exit code 0 when every check passed; last line "N passed, N failed".
+//
+// Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
+// --timeout=SECONDS (default 240), --verbose.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
+
+const TEXT = 'La pizza est sortie du four et elle était bonne.';
+const COMMAND = 'QKV Scope: Afficher l’attention';
+
+/** @param {string} name */
+const option = (name) => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const verbose = process.argv.includes('--verbose');
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const vsix = path.resolve(option('vsix') ?? path.join(REPO_ROOT, `${manifest.name}-linux-x64-${manifest.version}.vsix`));
+const screenshot = path.resolve(option('screenshot') ?? path.join(REPO_ROOT, 'docs', 'screenshots', 'vscode-panel-fr.png'));
+const timeoutMs = Number(option('timeout') ?? 240) * 1000;
+const log = stopwatchLog('ui-fr');
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'qkv-ui-fr-'));
+const userDataDir = path.join(scratch, 'user-data');
+const extensionsDir = path.join(scratch, 'extensions');
+const workspace = path.join(scratch, 'espace');
+mkdirSync(workspace);
+writeFileSync(path.join(workspace, 'pizza-fr.txt'), `${TEXT}\n`);
+
+/**
+ * Registers French the way an installed language pack does (userDataDir/languagepacks.json, which code-server reads
+ * to resolve --locale), with a translations file that translates nothing of VS Code's own.
+ * @param {string} userDataDir
+ */
+function declareFrench(userDataDir) {
+  const translations = path.join(scratch, 'locale-fr', 'main.i18n.json');
+  mkdirSync(path.dirname(translations), { recursive: true });
+  writeFileSync(translations, '{ "version": "1.0.0", "contents": {} }');
+  mkdirSync(userDataDir, { recursive: true });
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    fr: { hash: 'qkv-scope-test', extensions: [{ extensionIdentifier: { id: 'qkv-scope-tests.locale-fr' }, version: '0.0.1' }],
+      translations: { vscode: translations }, label: 'français' },
+  }));
+}
+
+/** @type {{ name: string, ok: boolean }[]} */
+const checks = [];
+/** Runs one named check; the first failure stops the run. @param {string} name @param {() => Promise<string | void>} body */
+async function check(name, body) {
+  try {
+    const detail = await body();
+    checks.push({ name, ok: true });
+    log(`✔ ${name}${detail ? `: ${detail}` : ''}`);
+  } catch (error) {
+    checks.push({ name, ok: false });
+    log(`✖ ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw error;
+  }
+}
+
+/** @type {import('./vscodeTools.mjs').VsCode | undefined} */
+let vscode;
+const deadline = setTimeout(() => {
+  log(`GLOBAL TIMEOUT after ${timeoutMs / 1000} s`);
+  void finish(124);
+}, timeoutMs);
+
+try {
+  const tools = findTools();
+  await check('the .vsix installs with code-server --install-extension', async () => {
+    const out = execFileSync(tools.node, [tools.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
+      '--install-extension', vsix], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!/successfully installed/i.test(out)) throw new Error(`unexpected output: ${out.trim()}`);
+    return path.basename(vsix);
+  });
+  declareFrench(userDataDir);
+  writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 });
+  vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: { width: 1440, height: 900 }, locale: 'fr' });
+  const { page, base } = vscode;
+
+  await check('the workbench opens pizza-fr.txt and Ctrl+A selects the sentence', async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('pizza-fr.txt');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'pizza-fr.txt' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: 'pizza' }).waitFor();
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+B'); // hide the side bar: more room for the panel
+  });
+
+  await check(`the Command Palette lists "${COMMAND}" (package.nls.fr.json)`, async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>QKV Scope');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: COMMAND }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+  });
+
+  // The webview is two frames deep: the webview host iframe, then the extension's page in iframe#active-frame.
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await check('the panel speaks French (l10n/bundle.l10n.fr.json through the host)', async () => {
+    await panel.locator('canvas[data-n]').waitFor({ timeout: 120_000 });
+    const heading = (await panel.locator('.qkv-position').textContent({ timeout: 30_000 }))?.trim() ?? '';
+    if (!/^Couche 1 \/ \d+ · Tête 1 \/ \d+$/.test(heading)) throw new Error(`the panel heading is "${heading}"`);
+    for (const text of ['Carte de chaleur', 'Pas à pas', 'Toutes les têtes', 'Exporter en JSON…']) {
+      await panel.locator('button', { hasText: text }).first().waitFor({ timeout: 5_000 });
+    }
+    const lang = await panel.locator('html').getAttribute('lang');
+    if (lang !== 'fr') throw new Error(`<html lang="${lang}">`);
+    return heading;
+  });
+
+  await check('screenshot', async () => {
+    mkdirSync(path.dirname(screenshot), { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: screenshot });
+    return path.relative(REPO_ROOT, screenshot);
+  });
+} catch (error) {
+  if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
+  await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-fr-failure.png') })
+    .then(() => log(`failure screenshot: ${path.join(os.tmpdir(), 'qkv-ui-fr-failure.png')}`), () => undefined);
+}
+await finish(checks.length > 0 && checks.every((c) => c.ok) ? 0 : 1);
+
+/** @param {number} code */
+async function finish(code) {
+  clearTimeout(deadline);
+  await vscode?.close();
+  rmSync(scratch, { recursive: true, force: true });
+  const passed = checks.filter((c) => c.ok).length;
+  console.log(`${passed} passed, ${checks.length - passed + (code === 124 ? 1 : 0)} failed`);
+  process.exit(code);
+}
