@@ -2,8 +2,12 @@
 // Runs in Node (test tooling): the packaged extension used the way a person uses it. Installs the .vsix into a
 // fresh extensions folder with code-server --install-extension, opens test/integration/workspace in the workbench
 // (headless Chromium), opens pizza.txt, selects all of it, runs "QKV Scope: Show Attention" from the Command
-// Palette with the default "embedded" model, reads the panel inside the webview's frames, switches head with the
-// keyboard and takes a screenshot (docs/screenshots/vscode-panel.png).
+// Palette with the default "embedded" model, reads the panel inside the webview's frames, checks that heatmap cells
+// show without scrolling in a 1440 × 900 window with the Explorer open (the first cell within the top 400 px),
+// switches head with the keyboard and takes a screenshot (docs/screenshots/vscode-panel.png); then puts the cursor on
+// " it", checks the attention painted on the editor, its hover and the status bar item, and takes the painted editor
+// in the four themes at 1440 × 900 (docs/screenshots/vscode-editor-paint-*.png); and reloads the window to see the
+// panel come back on the same head.
 // Exit code 0 when every check passed; last line "N passed, N failed".
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
@@ -17,6 +21,9 @@ import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } fr
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
 const PIZZA_TOKENS = 12;
 const COMMAND = 'QKV Scope: Show Attention';
+const WINDOW = { width: 1440, height: 900 };
+/** The picture first: the heatmap's first cell must start within this many CSS pixels of the window's top. */
+const FIRST_CELL_MAX_Y = 400;
 
 /** @param {string} name */
 const option = (name) => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -85,7 +92,7 @@ try {
   });
   // No qkvScope.* settings: the default "embedded" model, as a new user gets it.
   writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 });
-  vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: { width: 1440, height: 1080 } });
+  vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: WINDOW });
   const { page, base } = vscode;
 
   await check('the workbench opens the workspace', async () => {
@@ -106,8 +113,10 @@ try {
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+A');
     await selectionLength(PIZZA.length);
-    await page.keyboard.press('Control+B'); // hide the side bar: more room for the panel in the screenshot
-    return `${PIZZA.length} characters selected`;
+    // The Explorer open, as a new user has it (the panel then gets half of what the side bar leaves).
+    if (!(await page.locator('.part.sidebar').isVisible())) await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar .explorer-folders-view').waitFor({ state: 'visible', timeout: 10_000 });
+    return `${PIZZA.length} characters selected, Explorer open`;
   });
 
   // The webview is two frames deep: the webview host iframe, then the extension's page in iframe#active-frame.
@@ -136,6 +145,16 @@ try {
     return label;
   });
 
+  await check(`heatmap cells show without scrolling: the first starts within ${FIRST_CELL_MAX_Y} px of a ${WINDOW.width} × ${WINDOW.height} window`, async () => {
+    const box = await heatmap.boundingBox(); // in the window's coordinates, through both frames
+    const originY = Number(await heatmap.getAttribute('data-origin-y'));
+    const cell = Number(await heatmap.getAttribute('data-cell'));
+    if (!box) throw new Error('the heatmap has no box');
+    const first = box.y + originY;
+    if (first > FIRST_CELL_MAX_Y || first + cell > WINDOW.height) throw new Error(`the first cell starts at y = ${first.toFixed(0)}`);
+    return `first cell at y = ${first.toFixed(0)} (x = ${(box.x + Number(await heatmap.getAttribute('data-origin-x'))).toFixed(0)}), ${cell} px cells`;
+  });
+
   await check('ArrowRight in the panel switches to head 2', async () => {
     await position.click(); // focus the panel's document, on something that is not a control
     await page.keyboard.press('ArrowRight');
@@ -149,6 +168,21 @@ try {
     await page.waitForTimeout(500);
     await page.screenshot({ path: screenshot });
     return path.relative(REPO_ROOT, screenshot);
+  });
+
+  await check('after a window reload the panel comes back on layer 1, head 2', async () => {
+    // Developer: Reload Window shuts the workbench down properly (its state saved), as a person's reload does.
+    await page.waitForTimeout(1000);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await panel.locator('.qkv-position', { hasText: /^Layer 1 \/ \d+ · Head 2 \/ \d+$/ }).waitFor({ timeout: 120_000 });
+    await heatmap.waitFor({ timeout: 60_000 });
+    return (await position.textContent())?.trim();
   });
 
   await check('a second run, from the Ctrl+Alt+A keybinding on "The pizza", replaces the result', async () => {
@@ -169,6 +203,85 @@ try {
       if (await line.isVisible()) throw new Error(`the panel still says "${(await line.textContent())?.trim()}"`);
     }
   });
+
+  /** The cursor right after "it", in the editor. */
+  const cursorOnIt = async () => {
+    await page.keyboard.press('Control+Home');
+    for (let i = 0; i < 'The pizza came out of the oven and it'.length; i++) await page.keyboard.press('ArrowRight');
+  };
+
+  // The editor paint: the whole sentence again, then the cursor on " it" paints its attention on the text.
+  const editorView = page.locator('.editor-group-container .monaco-editor').first();
+  await check('the cursor on " it" paints the editor and the status bar item names its strongest key', async () => {
+    await editorView.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await selectionLength(PIZZA.length);
+    await page.keyboard.press('Control+Alt+A');
+    await panel.locator(`canvas[data-n="${PIZZA_TOKENS}"]`).waitFor({ timeout: 30_000 });
+    await editorView.locator('.view-lines').click();
+    await cursorOnIt();
+    const item = page.locator('.statusbar-item', { hasText: /L\d+ H\d+ · " it" → ".*" \d\.\d{3}/ });
+    await item.waitFor({ timeout: 15_000 });
+    // The decorations are drawn in the editor's overlay layer (adjacent ranges of one step may share a box).
+    await editorView.locator('.view-overlays .cdr').first().waitFor({ timeout: 10_000 });
+    return `${(await item.textContent())?.trim()}; ${await editorView.locator('.view-overlays .cdr').count()} painted boxes`;
+  });
+
+  /** Points at " pizza" in the editor and waits for its hover. */
+  const hoverPizza = async () => {
+    const box = await editorView.evaluate((root) => {
+      const line = [...root.querySelectorAll('.view-line')].find((l) => l.textContent?.includes('pizza'));
+      const walker = document.createTreeWalker(line ?? root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf('pizza') ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 5);
+        const r = range.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }
+      return undefined;
+    });
+    if (!box) throw new Error('"pizza" is not on screen in the editor');
+    await page.mouse.move(box.x, box.y + 40);
+    await page.mouse.move(box.x, box.y, { steps: 4 });
+    // The hover writes spaces inside the quotes as no-break spaces: \s matches both.
+    const hover = page.locator('.monaco-hover', { hasText: /"\sit"\s→\s"\spizza"\s\d\.\d{3}\s·\srank\s\d+\sof\s\d+/ }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    return (await hover.textContent())?.replace(/\s+/g, ' ').trim();
+  };
+
+  await check('hovering " pizza" shows its weight and rank', hoverPizza);
+
+  // The painted editor in the four themes, 1440 × 900.
+  const THEMES = [['light', 'Default Light Modern', 'vs'], ['dark', 'Default Dark Modern', 'vs-dark'],
+    ['hc-dark', 'Default High Contrast', 'hc-black'], ['hc-light', 'Default High Contrast Light', 'hc-light']];
+  for (const [name, theme, className] of THEMES) {
+    await check(`screenshot of the painted editor, ${name}`, async () => {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      if (!(await page.locator(`.monaco-workbench.${className}`).count())) {
+        // Ctrl+K Ctrl+T: the colour theme picker ("Color Theme" in the palette also finds the marketplace's).
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+T');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        // The picker lists themes by label ("Dark Modern"), not by id ("Default Dark Modern").
+        const label = theme.replace(/^Default /, '').replace(/^High Contrast( Light)?$/, (_, light) => (light ? 'Light High Contrast' : 'Dark High Contrast'));
+        await input.fill(label);
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+        await row.waitFor();
+        await row.click();
+        await page.locator(`.monaco-workbench.${className}`).waitFor({ timeout: 20_000 });
+        await cursorOnIt();
+      }
+      await page.waitForTimeout(800);
+      await hoverPizza();
+      const file = path.join(path.dirname(screenshot), `vscode-editor-paint-${name}.png`);
+      await page.screenshot({ path: file });
+      return path.relative(REPO_ROOT, file);
+    });
+  }
 } catch (error) {
   if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
   await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-failure.png') })

@@ -1,6 +1,7 @@
-// Runs everywhere: attention recomputed from Q and K with the model's own formula, in float64. The views show the
-// model's own numbers; this exists to check them (tests), to find the model's formula (the engine), and to let
-// people change it (the what-if lab).
+// Runs everywhere: the attention math, each piece once — softmax over rows, its denominator, entropy, argmax — and
+// attention recomputed from Q and K with the model's own formula, in float64. The views show the model's own
+// numbers; this exists to check them (tests), to find the model's formula (the engine), and to let people change it
+// (the what-if lab, whatIf.ts; the step card, cellSteps.ts; the head statistics, headStats.ts).
 //
 //   score_ij = f(q_i · k_j) + b_ij + mask_ij      f(x) = x · scale, or cap · tanh(x · scale / cap) with soft-capping
 //   w_ij     = softmax_j(score_ij)                b: the model's additive term (ALiBi, T5 relative bias), often 0
@@ -28,19 +29,11 @@ export function attentionFromQK(
 ): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const row = out.subarray(i * n, (i + 1) * n);
-    let max = -Infinity;
     for (let j = 0; j < n; j++) {
-      if (causal && j > i) {
-        row[j] = -Infinity;
-        continue;
-      }
-      row[j] = formulaScore(formula, dotAt(q, i * d, k, j * d, d)) + (bias ? bias[i * n + j] : 0);
-      if (row[j] > max) max = row[j];
+      out[i * n + j] = causal && j > i ? -Infinity : formulaScore(formula, dotAt(q, i * d, k, j * d, d)) + (bias ? bias[i * n + j] : 0);
     }
-    softmaxInPlace(row, max);
   }
-  return out;
+  return softmaxRows(out, n);
 }
 
 function dotAt(q: ArrayLike<number>, qOffset: number, k: ArrayLike<number>, kOffset: number, d: number): number {
@@ -49,14 +42,52 @@ function dotAt(q: ArrayLike<number>, qOffset: number, k: ArrayLike<number>, kOff
   return sum;
 }
 
-/** exp(x − max) / Σ, with −∞ giving exactly 0. */
-function softmaxInPlace(row: Float64Array, max: number): void {
+/** Σ_j exp(x_j − shift) over a row of logits; −∞ (a masked key) adds exactly 0. */
+export function expSum(row: ArrayLike<number>, shift: number): number {
   let sum = 0;
-  for (let j = 0; j < row.length; j++) {
-    row[j] = row[j] === -Infinity ? 0 : Math.exp(row[j] - max);
-    sum += row[j];
+  for (let j = 0; j < row.length; j++) sum += row[j] === -Infinity ? 0 : Math.exp(row[j] - shift);
+  return sum;
+}
+
+/** Row-wise softmax of [n × n] logits, in place; −∞ gives exactly 0, and a row with every key masked stays all 0. */
+export function softmaxRows(logits: Float64Array, n: number): Float64Array {
+  for (let i = 0; i < n; i++) {
+    const row = logits.subarray(i * n, (i + 1) * n);
+    const max = n > 0 ? row[argmax(row)] : -Infinity;
+    if (max === -Infinity) {
+      row.fill(0);
+      continue;
+    }
+    const sum = expSum(row, max);
+    for (let j = 0; j < n; j++) row[j] = row[j] === -Infinity ? 0 : Math.exp(row[j] - max) / sum;
   }
-  for (let j = 0; j < row.length; j++) row[j] /= sum;
+  return logits;
+}
+
+/** The index of the largest value in values[start, end), counted from `start` (the first one on a tie). */
+export function argmax(values: ArrayLike<number>, start = 0, end = values.length): number {
+  let best = start;
+  for (let i = start + 1; i < end; i++) if (values[i] > values[best]) best = i;
+  return best - start;
+}
+
+/** The key with the largest weight in row i of an [n × n] matrix (the first one on a tie). */
+export function topKey(probs: ArrayLike<number>, n: number, i: number): number {
+  return argmax(probs, i * n, (i + 1) * n);
+}
+
+/** The entropy in nats of row i of an [n × n] matrix (0 = one-hot). */
+export function rowEntropy(probs: ArrayLike<number>, n: number, i: number): number {
+  let entropy = 0;
+  for (let j = i * n; j < (i + 1) * n; j++) if (probs[j] > 0) entropy -= probs[j] * Math.log(probs[j]);
+  return entropy;
+}
+
+/** Mean row entropy in nats (0 = one-hot). */
+export function meanEntropy(probs: ArrayLike<number>, n: number): number {
+  let entropy = 0;
+  for (let i = 0; i < n; i++) entropy += rowEntropy(probs, n, i);
+  return n ? entropy / n : 0;
 }
 
 /** A score this low (or a weight of 0) means the key is masked, not scored. */

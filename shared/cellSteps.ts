@@ -1,6 +1,7 @@
 // Runs everywhere: one attention cell taken apart, step by step, from the head's real q, k and v —
 // q_i ⊙ k_j → Σ → ×scale → + mask → exp → ÷ row denominator → weight — and the head's output for token i,
 // Σ_j w_ij v_j, with the tokens that contribute most. The step-by-step card shows these numbers.
+import { argmax, expSum } from './attentionMath';
 import { dot, hiddenReason, logitRow, scaleValue, scoreOf, MIN_TEMPERATURE, MODEL_SETTINGS, type WhatIfInput, type WhatIfSettings } from './whatIf';
 
 export interface CellSteps {
@@ -70,11 +71,9 @@ export function cellSteps(input: WhatIfInput, query: number, key: number, settin
   // The whole row, for the denominator: the same function the what-if matrix uses.
   const row = logitRow(input, settings, query);
   const logit = row[key];
-  let max = -Infinity;
-  for (const x of row) if (x > max) max = x;
+  const max = row[argmax(row)];
   const shift = max > DIRECT_EXP_LIMIT ? max : 0;
-  let denominator = 0;
-  for (const x of row) denominator += x === -Infinity ? 0 : Math.exp(x - shift);
+  const denominator = expSum(row, shift);
   const exp = logit === -Infinity ? 0 : Math.exp(logit - shift);
   return {
     query, key, d, q: qi, k: kj, products, dot: sum, score, scale, temperature, times, scaled, mask, maskReason: reason, logit,

@@ -1,4 +1,5 @@
 // Runs everywhere: what kind of head this is, in four numbers (the model card and the panel use the same ones).
+import { rowEntropy } from './attentionMath';
 import { headSlice, type AttentionResult } from './attentionResult';
 
 export interface HeadStats {
@@ -22,10 +23,7 @@ export function headStatsOf(probs: Float32Array, n: number): HeadStats {
     if (i > 0) previous += probs[row + i - 1];
     first += probs[row];
     self += probs[row + i];
-    for (let j = 0; j < n; j++) {
-      const p = probs[row + j];
-      if (p > 0) entropy -= p * Math.log(p);
-    }
+    entropy += rowEntropy(probs, n, i);
   }
   return { previousToken: n > 1 ? previous / (n - 1) : 0, firstToken: first / n, self: self / n, entropy: entropy / n };
 }

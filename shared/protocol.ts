@@ -1,6 +1,9 @@
-// Runs in both the extension host and the webview: every message between them, typed each way.
+// Runs in both the extension host and the webview: every message between them, typed each way, and the one place
+// that checks them — parseFromWebview on the host, parseToWebview in the webview (webviewState.ts checks what a
+// reload brings back). Each parser builds a fresh object from the fields it checked, so nothing else slips through.
 // The webview sends `ready` first; the host never posts before that. Requests carry an id and replies name it.
 import type { ModelFacts, Token } from './attentionResult';
+import { parseEditorFromWebview, parseEditorToWebview, type EditorFromWebview, type EditorToWebview } from './editorProtocol';
 import type { HeadStats } from './headStats';
 
 /** Everything the panel needs before any tensor: small, sent once per result. */
@@ -61,13 +64,43 @@ export interface StepShown {
   readonly text: string;
 }
 
+/** The views of the panel, one tab each. */
+export type ViewTab = 'heatmap' | 'step' | 'whatif' | 'heads' | 'positions';
+export const VIEW_TABS: readonly ViewTab[] = ['heatmap', 'step', 'whatif', 'heads', 'positions'];
+
+/** "head": linear 0 → the largest value of the head on screen; "unit": linear 0 → 1, comparable across heads. */
+export type ScaleMode = 'head' | 'unit';
+
+/** The heatmap's colours: the theme's own ramp, or a colour-blind-safe sequential map (setting qkvScope.colorScale). */
+export type ColourScale = 'theme' | 'viridis' | 'cividis';
+export const COLOUR_SCALES: readonly ColourScale[] = ['theme', 'viridis', 'cividis'];
+
+/** Export Image: PNG at twice the screen's resolution, or SVG with real vectors and text. */
+export type ImageFormat = 'png' | 'svg';
+/** A larger picture is refused (a 512-token SVG heatmap is about 20 MB). */
+export const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
+
 export type PanelStatus =
   | { readonly state: 'idle' }
   | { readonly state: 'running'; readonly message: string }
-  | { readonly state: 'error'; readonly message: string };
+  | { readonly state: 'error'; readonly message: string }
+  /** The analysed text was edited in the editor: the result no longer matches it (the panel offers a re-run). */
+  | { readonly state: 'stale'; readonly message: string };
 
 export type ToWebview =
-  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef }
+  /**
+   * A new result. `heads` is the layer of `show`, packed as in `layerHeads`, so that the first picture needs no
+   * request back to the host (live update repaints per keystroke).
+   */
+  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef; readonly heads?: { readonly layer: number; readonly buffer: ArrayBuffer } }
+  /**
+   * Every head of one layer in one transferable buffer, so that switching heads never waits on the host:
+   * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, then — only when the model adds more
+   * than a mask — scores [heads × n × n]; exactly that long.
+   */
+  | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly buffer: ArrayBuffer }
+  /** The panel's settings (qkvScope.colorScale). */
+  | { readonly type: 'settings'; readonly colourScale: ColourScale }
   | { readonly type: 'head'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef; readonly tensors: HeadTensors }
   | { readonly type: 'status'; readonly status: PanelStatus }
   /** Switch the view to this head (a command, or a test, asked for it). */
@@ -76,38 +109,52 @@ export type ToWebview =
   | { readonly type: 'layer'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly probs: ArrayBuffer }
   /** The answer to requestPositions; null when the model has no learned position table that could be found. */
   | { readonly type: 'positions'; readonly requestId: number; readonly resultId: number; readonly positions: PositionsPayload | null }
+  /** Draw the current view as a picture and send it back as `image`. */
+  | { readonly type: 'renderImage'; readonly requestId: number; readonly format: ImageFormat }
   /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
-  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number };
+  | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number }
+  | EditorToWebview;
 
 export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'requestHead'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef }
+  /** Every head of these layers, ahead of time: answered with one `layerHeads` each. */
+  | { readonly type: 'requestLayerHeads'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
   /** The head on screen changed: export "current head / layer" follows it. */
   | { readonly type: 'showing'; readonly ref: HeadRef }
   | { readonly type: 'export' }
-  /** The heatmap of this head is on screen: sent after each paint, for timing and for tests. */
-  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number }
+  /** The Export Image… button. */
+  | { readonly type: 'exportImage' }
+  /** The answer to renderImage: the file's bytes (PNG, or SVG as UTF-8) and what it shows, for its name. */
+  | { readonly type: 'image'; readonly requestId: number; readonly format: ImageFormat; readonly data: ArrayBuffer; readonly title: string }
+  /** renderImage could not be done: one sentence saying why. */
+  | { readonly type: 'imageFailed'; readonly requestId: number; readonly reason: string }
+  /**
+   * The heatmap of this head is on screen: sent from the animation frame after each paint, for timing and tests.
+   * `inputMs`: from the key, click or host `show` that asked for this head to that frame, when one did.
+   */
+  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number; readonly inputMs?: number }
   /** The attention of every head of these layers (the all-heads grid): answered with one `layer` message each. */
   | { readonly type: 'requestLayers'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
   | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
   /** The step-by-step card is on screen with these numbers. */
-  | ({ readonly type: 'stepShown' } & StepShown);
+  | ({ readonly type: 'stepShown' } & StepShown)
+  | EditorFromWebview;
 
-/** What the webview keeps with getState/setState, so a reload restores the same view. */
-export interface WebviewState {
-  readonly ref: HeadRef;
-  readonly text?: string;
-  readonly model?: string;
-}
 
-const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isRef = (v: unknown): v is HeadRef =>
+export const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+export const isRef = (v: unknown): v is HeadRef =>
   typeof v === 'object' && v !== null && isIndex((v as HeadRef).layer) && isIndex((v as HeadRef).head);
 /** No model has this many layers; a longer list is not a real request. */
 const MAX_LAYER_LIST = 1024;
 const isLayerList = (v: unknown): v is number[] => Array.isArray(v) && v.length <= MAX_LAYER_LIST && v.every(isIndex);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isObject = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null;
+export const oneOf = <T extends string>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
+const isBuffer = (v: unknown): v is ArrayBuffer => v instanceof ArrayBuffer;
+/** No text in a message is longer than this. */
+export const MAX_TEXT = 1_000_000;
 
 /** The host trusts nothing from the webview: anything that does not fit the protocol is rejected here. */
 export function parseFromWebview(message: unknown): FromWebview | undefined {
@@ -116,19 +163,37 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
   switch (m.type) {
     case 'ready':
     case 'export':
+    case 'exportImage':
       return { type: m.type };
+    case 'imageFailed': {
+      const { reason } = message as { reason?: unknown };
+      return isIndex(m.requestId) && typeof reason === 'string' ? { type: 'imageFailed', requestId: m.requestId, reason: reason.slice(0, 300) } : undefined;
+    }
+    case 'image': {
+      const i = message as { format?: unknown; data?: unknown; title?: unknown };
+      return isIndex(m.requestId) && (i.format === 'png' || i.format === 'svg') && isBuffer(i.data) && i.data.byteLength <= MAX_IMAGE_BYTES &&
+        typeof i.title === 'string'
+        ? { type: 'image', requestId: m.requestId, format: i.format, data: i.data, title: i.title.slice(0, 200) }
+        : undefined;
+    }
     case 'showing':
       return isRef(m.ref) ? { type: 'showing', ref: m.ref } : undefined;
     case 'painted': {
-      const p = message as { tokens?: unknown };
-      return isIndex(m.resultId) && isRef(m.ref) && isIndex(p.tokens)
-        ? { type: 'painted', resultId: m.resultId, ref: m.ref, tokens: p.tokens }
-        : undefined;
+      const p = message as { tokens?: unknown; inputMs?: unknown };
+      if (!isIndex(m.resultId) || !isRef(m.ref) || !isIndex(p.tokens)) return undefined;
+      const painted = { type: 'painted', resultId: m.resultId, ref: { layer: m.ref.layer, head: m.ref.head }, tokens: p.tokens } as const;
+      return isNumber(p.inputMs) && p.inputMs >= 0 ? { ...painted, inputMs: p.inputMs } : painted;
     }
     case 'requestHead':
       return isIndex(m.requestId) && isIndex(m.resultId) && isRef(m.ref)
         ? { type: 'requestHead', requestId: m.requestId, resultId: m.resultId, ref: m.ref }
         : undefined;
+    case 'requestLayerHeads': {
+      const { layers } = message as { layers?: unknown };
+      return isIndex(m.requestId) && isIndex(m.resultId) && isLayerList(layers)
+        ? { type: 'requestLayerHeads', requestId: m.requestId, resultId: m.resultId, layers: [...layers] }
+        : undefined;
+    }
     case 'requestLayers': {
       const { layers } = message as { layers?: unknown };
       return isIndex(m.requestId) && isIndex(m.resultId) && isLayerList(layers)
@@ -145,6 +210,64 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
         : undefined;
     }
     default:
-      return undefined;
+      return parseEditorFromWebview(message);
+  }
+}
+
+const isSummary = (v: unknown): v is ResultSummary =>
+  isObject(v) && isIndex(v.resultId) && isObject(v.model) && typeof v.text === 'string' && v.text.length <= MAX_TEXT &&
+  Array.isArray(v.tokens) && v.tokens.every((t) => isObject(t) && typeof t.display === 'string') && Array.isArray(v.stats);
+
+const isPositions = (v: unknown): v is PositionsPayload | null =>
+  v === null || (isObject(v) && typeof v.source === 'string' && isIndex(v.dim) && isIndex(v.firstRow) && isBuffer(v.data));
+
+const isHeadTensors = (v: unknown): v is HeadTensors =>
+  isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v) && (v.scores === undefined || isBuffer(v.scores));
+const isStatus = (v: unknown): v is PanelStatus =>
+  isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
+
+/**
+ * The webview trusts the host, but a message that does not fit must not break the panel: it is dropped here.
+ * Sizes are checked against the summary where the tensors are used (headCache.ts, layerHeads.ts).
+ */
+export function parseToWebview(message: unknown): ToWebview | undefined {
+  if (!isObject(message)) return undefined;
+  const m = message;
+  const ids = isIndex(m.requestId) && isIndex(m.resultId) ? { requestId: m.requestId, resultId: m.resultId } : undefined;
+  switch (m.type) {
+    case 'summary':
+      if (!isSummary(m.summary) || !isRef(m.show)) return undefined;
+      // Heads that do not fit are left out; the panel then asks for them.
+      return isObject(m.heads) && isIndex(m.heads.layer) && isBuffer(m.heads.buffer)
+        ? { type: 'summary', summary: m.summary, show: m.show, heads: { layer: m.heads.layer, buffer: m.heads.buffer } }
+        : { type: 'summary', summary: m.summary, show: m.show };
+    case 'head':
+      return ids && isRef(m.ref) && isHeadTensors(m.tensors)
+        ? { type: 'head', ...ids, ref: m.ref, tensors: m.tensors }
+        : undefined;
+    case 'layerHeads':
+      return ids && isIndex(m.layer) && isBuffer(m.buffer)
+        ? { type: 'layerHeads', ...ids, layer: m.layer, buffer: m.buffer }
+        : undefined;
+    case 'settings':
+      return oneOf(COLOUR_SCALES, m.colourScale) ? { type: 'settings', colourScale: m.colourScale } : undefined;
+    case 'status':
+      return isStatus(m.status) ? { type: 'status', status: m.status } : undefined;
+    case 'show':
+      return isRef(m.ref) ? { type: 'show', ref: m.ref } : undefined;
+    case 'layer':
+      return ids && isIndex(m.layer) && isBuffer(m.probs)
+        ? { type: 'layer', ...ids, layer: m.layer, probs: m.probs }
+        : undefined;
+    case 'positions':
+      return ids && isPositions(m.positions)
+        ? { type: 'positions', ...ids, positions: m.positions }
+        : undefined;
+    case 'renderImage':
+      return isIndex(m.requestId) && (m.format === 'png' || m.format === 'svg') ? { type: 'renderImage', requestId: m.requestId, format: m.format } : undefined;
+    case 'clickCell':
+      return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? { type: 'clickCell', ref: m.ref, row: m.row, col: m.col } : undefined;
+    default:
+      return parseEditorToWebview(message);
   }
 }

@@ -10,7 +10,10 @@
 // With the model's own settings (dot, 1/√d, T = 1, the model's mask) this is exactly the model's formula, and the
 // unit tests check that it gives back the model's attention to 1e-5.
 
-import { formulaScore, type ScoreFormula } from './attentionMath';
+import { formulaScore, softmaxRows, type ScoreFormula } from './attentionMath';
+
+// Softmax, entropy and argmax live in attentionMath.ts; these names are kept for the views that import them here.
+export { meanEntropy, softmaxRows, topKey } from './attentionMath';
 
 /** How a query and a key are compared. */
 export type Scoring = 'dot' | 'squaredDot' | 'negatedDot' | 'cosine';
@@ -185,26 +188,6 @@ export function whatIfLogits(input: WhatIfInput, settings: WhatIfSettings): Floa
   return out;
 }
 
-/** Row-wise softmax of [n × n] logits, in place; −∞ gives exactly 0, and a row with every key masked stays all 0. */
-export function softmaxRows(logits: Float64Array, n: number): Float64Array {
-  for (let i = 0; i < n; i++) {
-    const row = logits.subarray(i * n, (i + 1) * n);
-    let max = -Infinity;
-    for (const x of row) if (x > max) max = x;
-    if (max === -Infinity) {
-      row.fill(0);
-      continue;
-    }
-    let sum = 0;
-    for (let j = 0; j < n; j++) {
-      row[j] = row[j] === -Infinity ? 0 : Math.exp(row[j] - max);
-      sum += row[j];
-    }
-    for (let j = 0; j < n; j++) row[j] /= sum;
-  }
-  return logits;
-}
-
 /** The attention matrix [n × n] under these settings. */
 export function whatIfAttention(input: WhatIfInput, settings: WhatIfSettings): Float64Array {
   return softmaxRows(whatIfLogits(input, settings), input.n);
@@ -254,23 +237,6 @@ export function outputChange(base: ArrayLike<number>, variant: ArrayLike<number>
     if (perToken[i] > perToken[largestAt]) largestAt = i;
   }
   return { perToken, mean: n ? total / n : 0, meanNorm: n ? totalNorm / n : 0, largestAt };
-}
-
-/** Mean row entropy in nats (0 = one-hot). */
-export function meanEntropy(probs: ArrayLike<number>, n: number): number {
-  let entropy = 0;
-  for (let i = 0; i < n * n; i++) {
-    const p = probs[i];
-    if (p > 0) entropy -= p * Math.log(p);
-  }
-  return n ? entropy / n : 0;
-}
-
-/** The key with the largest weight in row i (the first one on a tie). */
-export function topKey(probs: ArrayLike<number>, n: number, i: number): number {
-  let best = 0;
-  for (let j = 1; j < n; j++) if (probs[i * n + j] > probs[i * n + best]) best = j;
-  return best;
 }
 
 /** Largest |a − b| over two equally long arrays, and where. */

@@ -1,43 +1,60 @@
 // Runs in the extension host: wires the services and registers commands and the panel serializer. Nothing else.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WebviewState } from '../shared/protocol';
 import { AttentionEngine } from './attention/attentionEngine';
 import { LatestRun } from './attention/latestRun';
 import { deleteCachedModel } from './commands/deleteCachedModel';
+import { exportImage } from './commands/exportImage';
 import { exportJson, type ExportScope } from './commands/exportJson';
+import { registerEditorTestCommands } from './commands/editorTestCommands';
 import { registerInternalCommands } from './commands/internalCommands';
-import { watchSelection } from './commands/liveUpdate';
+import { watchForLiveUpdate } from './commands/liveUpdate';
 import { openNanoGpt } from './commands/openNanoGpt';
 import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
+import { EditorLink, type TextOrigin } from './editor/editorLink';
 import { AttentionPanel } from './panel/attentionPanel';
+import { readSettings } from './settings';
+
+const SHOW_PANEL = 'qkvScope.showPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
   const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
-  const services: Services = { context, log, runs: new LatestRun(engine), panel };
+  const rerun = (origin: TextOrigin) => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
+    const text = document?.getText(new vscode.Range(document.positionAt(origin.start), document.positionAt(origin.end)));
+    if (text?.trim()) void runAndShow(services, { text, model: readSettings().model }, { quiet: true }, origin);
+  };
+  const editor = new EditorLink(panel, rerun, SHOW_PANEL);
+  const services: Services = { context, log, runs: new LatestRun(engine), panel, editor };
 
   context.subscriptions.push(
     log,
     panel,
+    editor,
     { dispose: () => void engine.dispose() },
     registerCommand(log, 'qkvScope.showAttention', 'Show Attention', () => showAttention(services)),
     registerCommand(log, 'qkvScope.exportJson', 'Export Attention as JSON',
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
+    registerCommand(log, 'qkvScope.exportImage', 'Export Image', (target?: vscode.Uri | string) => exportImage(services, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
     registerCommand(log, 'qkvScope.openNanoGpt', 'Open a nanoGPT checkpoint',
       (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
+    panel.onDidRequestImage(() => void vscode.commands.executeCommand('qkvScope.exportImage')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
-      deserializeWebviewPanel: async (restored, state) => panel.restore(restored, state as WebviewState | undefined),
+      deserializeWebviewPanel: async (restored, state: unknown) => panel.restore(restored, state),
     }),
-    watchSelection(services),
-    ...registerInternalCommands(services),
+    registerCommand(log, SHOW_PANEL, 'Show Panel', async () => panel.reveal()),
+    registerCommand(log, 'qkvScope.clearPaint', 'Clear Attention Paint', async () => editor.clearPaint()),
+    watchForLiveUpdate(services),
+    // Commands for tests and benchmarks exist only in development and test runs, never in an installed extension.
+    ...(context.extensionMode === vscode.ExtensionMode.Production ? [] : [...registerInternalCommands(services), ...registerEditorTestCommands(services)]),
   );
 }
 

@@ -1,18 +1,23 @@
 // Runs in the extension host: the qkvScope.* settings, read in one place with their defaults.
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_TOKENS } from '../shared/limits';
+import { COLOUR_SCALES, type ColourScale } from '../shared/protocol';
 import { isPrecision, type Precision } from './model/graphFile';
 
 export interface Settings {
   readonly model: string;
   readonly maxTokens: number;
   readonly liveUpdate: boolean;
+  /** Paint the query token's attention on the editor text. */
+  readonly paintEditor: boolean;
   /** "full" runs onnx/model.onnx; "quantized" prefers onnx/model_quantized.onnx. */
   readonly modelPrecision: Precision;
   /** A hub mirror; empty means HF_ENDPOINT, then https://huggingface.co. */
   readonly hubEndpoint: string;
   /** false: hub models come from the cache only, never the network. */
   readonly allowRemoteModels: boolean;
+  /** The heatmap's colours: the theme's ramp, or viridis / cividis (colour-blind-safe). */
+  readonly colorScale: ColourScale;
 }
 
 export const SECTION = 'qkvScope';
@@ -21,13 +26,16 @@ export function readSettings(): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const maxTokens = config.get<number>('maxTokens', DEFAULT_MAX_TOKENS);
   const precision = config.get<string>('modelPrecision', 'full');
+  const colorScale = config.get<string>('colorScale', 'theme');
   return {
     model: config.get<string>('model', 'embedded').trim() || 'embedded',
     maxTokens: Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : DEFAULT_MAX_TOKENS,
     liveUpdate: config.get<boolean>('liveUpdate', false),
+    paintEditor: config.get<boolean>('paintEditor', true),
     modelPrecision: isPrecision(precision) ? precision : 'full',
     hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
     allowRemoteModels: config.get<boolean>('allowRemoteModels', true),
+    colorScale: COLOUR_SCALES.find((scale) => scale === colorScale) ?? 'theme',
   };
 }
 

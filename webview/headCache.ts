@@ -30,9 +30,14 @@ export function toHeadData(resultId: number, ref: HeadRef, tensors: HeadTensors,
   if ([q, k, v].some((t) => t.length !== n * headDim)) return `q/k/v are not ${n}×${headDim}`;
   const scores = tensors.scores && new Float32Array(tensors.scores);
   if (scores && scores.length !== n * n) return `scores has ${scores.length} values, expected ${n}×${n}`;
+  return { resultId, ref, n, probs, q, k, v, max: headMax(probs, n, causal), ...(scores ? { scores } : {}) };
+}
+
+/** The head's largest value, after row 1 in a causal model (see HeadData.max). */
+export function headMax(probs: Float32Array, n: number, causal: boolean): number {
   let max = 0;
   for (let i = causal && n > 1 ? n : 0; i < probs.length; i++) if (probs[i] > max) max = probs[i];
-  return { resultId, ref, n, probs, q, k, v, max, ...(scores ? { scores } : {}) };
+  return max;
 }
 
 export class HeadCache {

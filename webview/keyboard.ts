@@ -2,6 +2,7 @@
 // the head, PageUp/PageDown the layer. Keys typed into a text field, a select or a slider, or pressed with a
 // modifier, are left alone; so are keys a control already handled (the tablist's arrows).
 import type { Axis } from './headRef';
+import { markInput } from './inputTiming';
 
 const KEYS: Readonly<Record<string, readonly [Axis, number]>> = {
   ArrowLeft: ['head', -1],
@@ -17,6 +18,7 @@ export function bindKeyboard(step: (axis: Axis, delta: number) => void): void {
     const action = KEYS[event.key];
     if (!action || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTextEntry(event.target)) return;
     event.preventDefault();
+    markInput(event.timeStamp);
     step(...action);
   });
 }

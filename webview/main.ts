@@ -2,20 +2,25 @@
 // host's first message finds everything in place.
 import './styles.css';
 import { PanelController } from './controller';
+import { afterPaint } from './inputTiming';
+import { restoredState, saveOnChange } from './savedView';
 import { bindKeyboard } from './keyboard';
+import { EditorLinkHooks } from './editorLink';
 import { connectToHost } from './messaging';
 import { PanelView } from './panelView';
 import { MODEL_SETTINGS } from '../shared/whatIf';
 import { Store, type PanelState } from './state';
-import { readPalette, watchTheme } from './theme';
+import { readPalette, watchTheme } from './canvas/theme';
 
 const host = connectToHost();
+const saved = host.savedState();
 const initial: PanelState = {
   summary: undefined,
-  ref: host.savedState()?.ref ?? { layer: 0, head: 0 },
+  ref: { layer: 0, head: 0 },
   shown: undefined,
   status: { state: 'idle' },
   scale: 'head',
+  colourScale: 'theme',
   palette: readPalette(),
   tab: 'heatmap',
   query: undefined,
@@ -26,30 +31,47 @@ const initial: PanelState = {
   stage: undefined,
   overlay: [],
   click: undefined,
+  ...restoredState(saved),
 };
 const store = new Store(initial);
-const controller = new PanelController(host, store);
+const controller = new PanelController(host, store, saved);
+const link = new EditorLinkHooks(host, store);
+saveOnChange(store, host);
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
 const view = new PanelView(root, {
   step: (axis, delta) => controller.step(axis, delta),
   exportJson: () => controller.exportJson(),
+  exportImage: () => controller.exportImage(),
   setScale: (scale) => controller.setScale(scale),
-  painted: (head) => host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n }),
-  pickCell: (row, col) => controller.pickCell(row, col, true),
+  painted: (head) => afterPaint((inputMs) => {
+    host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n, ...(inputMs !== undefined ? { inputMs } : {}) });
+  }),
+  pickCell: (row, col) => {
+    controller.pickCell(row, col, true);
+    link.reveal(col);
+  },
+  pickLabel: (axis, index) => link.pickLabel(axis, index),
   clicked: () => controller.clicked(),
   setTab: (tab) => controller.setTab(tab),
-  pickToken: (index) => controller.pickToken(index),
+  pickToken: (index) => {
+    controller.pickToken(index);
+    link.reveal(index);
+  },
   pickPair: (query, key) => controller.pickCell(query, key, false),
   stepShown: (step) => controller.reportStep(step),
   setWhatIf: (settings) => controller.setWhatIf(settings),
   select: (ref) => controller.select(ref),
   setOverlay: (heads) => controller.setOverlay(heads),
   setStage: (stage) => controller.setStage(stage),
+  rerun: () => host.post({ type: 'rerun' }),
 });
 store.subscribe((state, previous) => view.render(state, previous));
 view.render(initial, initial);
 
-host.onMessage((message) => controller.receive(message));
+host.onMessage((message) => {
+  controller.receive(message);
+  link.receive(message);
+});
 bindKeyboard((axis, delta) => controller.step(axis, delta));
-watchTheme(() => store.update({ palette: readPalette() }));
+watchTheme(() => store.update({ palette: readPalette(store.state.colourScale) }));
 host.post({ type: 'ready' });

@@ -1,26 +1,28 @@
 // Runs in the webview: builds the whole panel inside #app and routes each state change to the part it concerns.
-// Above the tabs: the model line, the layer/head controls, the tokens (pick query and key there) and the shapes
-// strip. Below: one tab per view — Heatmap, Step by step, What if, All heads, Positions. Before any result it
+// Above the tabs, kept short so the picture starts within the first screenful: one row with the model, the
+// layer/head controls and the export buttons; the shapes strip folded to one line; the tokens as one compact row
+// (pick query and key there; the heatmap's own labels name every row and column too). Below: one tab per view — Heatmap, Step by step, What if, All heads, Positions. Before any result it
 // shows a short empty state.
 import type { HeadRef, StepShown } from '../shared/protocol';
 import type { WhatIfSettings } from '../shared/whatIf';
-import { AttentionView, type AttentionViewEvents } from './attentionView';
-import { Controls, type ControlActions } from './controls';
+import { AttentionView, type AttentionViewEvents } from './heatmap/attentionView';
+import { Controls, type ControlActions } from './chrome/controls';
 import { el } from './dom';
-import { HeadsView } from './headsView';
-import { ModelLine } from './modelLine';
-import { PositionsView } from './positionsView';
-import { ShapesStrip } from './shapesStrip';
-import type { StageId } from './stages';
+import { HeadsView } from './heads/headsView';
+import { ModelLine } from './chrome/modelLine';
+import { PositionsView } from './positions/positionsView';
+import { ShapesStrip } from './chrome/shapesStrip';
+import type { StageId } from './chrome/stages';
 import type { PanelState, ViewTab } from './state';
-import { StatusLine } from './statusLine';
-import { StepCard } from './stepCard';
-import { TabBar } from './tabs';
-import { TokenStrip } from './tokenStrip';
-import { WhatIfView } from './whatIfView';
+import { StatusLine } from './chrome/statusLine';
+import { StepCard } from './step/stepCard';
+import { TabBar } from './chrome/tabs';
+import { TokenStrip } from './chrome/tokenStrip';
+import { WhatIfView } from './whatIf/whatIfView';
 
 export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & {
   exportJson(): void;
+  exportImage(): void;
   setTab(tab: ViewTab): void;
   pickToken(index: number): void;
   /** Query and key from the step card's pickers. */
@@ -30,11 +32,13 @@ export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & 
   select(ref: HeadRef): void;
   setOverlay(heads: readonly number[]): void;
   setStage(stage: StageId | undefined): void;
+  /** "Run again" after the editor text changed. */
+  rerun(): void;
 };
 
 export class PanelView {
   private readonly modelLine: ModelLine;
-  private readonly status = new StatusLine();
+  private readonly status: StatusLine;
   private readonly controls: Controls;
   private readonly tokens: TokenStrip;
   private readonly shapes: ShapesStrip;
@@ -48,8 +52,9 @@ export class PanelView {
   private readonly result: HTMLElement;
 
   constructor(private readonly root: HTMLElement, events: PanelEvents) {
-    this.modelLine = new ModelLine(() => events.exportJson());
+    this.status = new StatusLine(() => events.rerun());
     this.controls = new Controls(events);
+    this.modelLine = new ModelLine({ exportJson: () => events.exportJson(), exportImage: () => events.exportImage() }, this.controls.element);
     this.tokens = new TokenStrip((index) => events.pickToken(index));
     this.shapes = new ShapesStrip((stage) => events.setStage(stage));
     this.attention = new AttentionView({ ...events, hover: (cell) => this.tokens.highlight(cell?.row, cell?.col) });
@@ -69,9 +74,8 @@ export class PanelView {
       el('p', { className: 'qkv-note', text: "You will see the tokens the model read and the real attention of each layer and head." }),
     ]);
     this.result = el('div', { className: 'qkv-result' }, [
-      this.controls.element,
+      el('div', { className: 'qkv-subbar' }, [this.shapes.element, this.modelLine.actions]),
       this.tokens.element,
-      this.shapes.element,
       this.tabs.element,
       this.attention.element,
       this.step.element,
@@ -91,7 +95,7 @@ export class PanelView {
     this.result.hidden = summary === undefined;
     this.modelLine.element.hidden = summary === undefined;
     if (summary && summary !== previous.summary) {
-      this.modelLine.render(summary.model, summary.tokens.length, summary.translation);
+      this.modelLine.render(summary.model, summary.translation);
       this.tokens.render(summary.tokens);
       this.shapes.render(summary.model, summary.tokens.length);
     }

@@ -1,12 +1,11 @@
 // Runs in the webview: the panel's state in one place. Views subscribe and redraw what changed.
-import type { HeadRef, PanelStatus, ResultSummary } from '../shared/protocol';
+import type { ColourScale, HeadRef, PanelStatus, ResultSummary, ScaleMode, ViewTab } from '../shared/protocol';
 import type { WhatIfSettings } from '../shared/whatIf';
 import type { HeadData } from './headCache';
-import type { StageId } from './stages';
-import type { Palette } from './theme';
+import type { StageId } from './chrome/stages';
+import type { Palette } from './canvas/theme';
 
-/** The views of the panel, one tab each. */
-export type ViewTab = 'heatmap' | 'step' | 'whatif' | 'heads' | 'positions';
+export type { ColourScale, ScaleMode, ViewTab };
 
 /** The model's position vectors of the tokens, [n × dim]. */
 export interface PositionsData {
@@ -25,9 +24,6 @@ export interface PendingClick {
   readonly col: number;
 }
 
-/** "head": linear 0 → the largest value of the head on screen; "unit": linear 0 → 1, comparable across heads. */
-export type ScaleMode = 'head' | 'unit';
-
 export interface PanelState {
   readonly summary: ResultSummary | undefined;
   /** The head the person asked for. */
@@ -36,6 +32,8 @@ export interface PanelState {
   readonly shown: HeadData | undefined;
   readonly status: PanelStatus;
   readonly scale: ScaleMode;
+  /** The heatmap's colours (setting qkvScope.colorScale). */
+  readonly colourScale: ColourScale;
   readonly palette: Palette;
   readonly tab: ViewTab;
   /** The token picked as query i (token strip, heatmap click, step card); undefined before any pick. */

@@ -2,16 +2,22 @@
 //   npm run bench:vscode
 // Prints: command → painted heatmap for the pizza sentence on the embedded model, cold (first run in a fresh
 // window: worker start, model load, surgery, session) and warm; head-switch time at 32, 128 and 512 tokens on a
-// 12-head fixture, for heads not yet in the webview's cache and for cached ones; bytes posted per head switch.
+// 12-head fixture, for heads not yet in the webview's cache and for cached ones; bytes posted per head switch;
+// with qkvScope.liveUpdate on, keystroke → repainted heatmap and editor paint for a 20-token sentence.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HeadRef } from '../../shared/protocol';
+import type { LivePainted } from '../../src/commands/editorTestCommands';
 import type { ShowAttentionOutcome } from '../../src/commands/showAttention';
+import { DEBOUNCE_MS } from '../../src/commands/liveUpdate';
 import type { Painted } from '../../src/panel/attentionPanel';
 
 const EXTENSION_ID = 'qkv-scope.qkv-scope';
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
 const WARM_RUNS = 5;
+/** 20 tokens on GPT-2's tokenizer, with "s" typed after "up" too. */
+const TWENTY = 'The pizza came out of the hot oven and it tasted good, so we ate it all up.';
+const KEYSTROKES = 30;
 
 const command = <T>(id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<T>(id, ...args));
 const showAttention = () => command<ShowAttentionOutcome | undefined>('qkvScope.showAttention');
@@ -28,10 +34,11 @@ async function setModel(model: string): Promise<void> {
 }
 
 /** An editor holding `text`, all of it selected. */
-async function selectText(text: string): Promise<void> {
+async function selectText(text: string): Promise<vscode.TextDocument> {
   const document = await vscode.workspace.openTextDocument({ content: text });
   const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
   editor.selection = new vscode.Selection(document.positionAt(0), document.positionAt(text.length));
+  return document;
 }
 
 /** Command → painted heatmap, in ms. */
@@ -78,12 +85,51 @@ async function headSwitches(model: string, tokens: number): Promise<void> {
     `(${(bytes / 1024).toFixed(1)} KiB), 0 per cached head`);
 }
 
+/**
+ * Live update: the cursor after "up", then "s" typed and deleted in turn (the real `type` and `deleteLeft`
+ * commands, as keys do), a pause between keys. Each key is timed from just before the command to the moment the
+ * extension host hears that the webview painted the new result's heatmap and has set the editor's decorations
+ * for it, whichever comes last. The first two keys are left out (warm-up).
+ */
+async function keystrokeToPaint(): Promise<void> {
+  await setModel('embedded');
+  await vscode.workspace.getConfiguration('qkvScope').update('liveUpdate', true, vscode.ConfigurationTarget.Global);
+  const document = await selectText(TWENTY);
+  const { outcome } = await timeShow();
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+  const at = document.positionAt(TWENTY.indexOf(' up.') + 3);
+  editor.selection = new vscode.Selection(at, at);
+  let last = (await command<{ resultId: number }>('qkvScope.internal.shown')).resultId;
+  const both: number[] = [];
+  const panelOnly: number[] = [];
+  const editorOnly: number[] = [];
+  for (let i = 0; i < KEYSTROKES + 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const start = performance.now();
+    await command(i % 2 === 0 ? 'type' : 'deleteLeft', i % 2 === 0 ? { text: 's' } : undefined);
+    const painted = await command<LivePainted>('qkvScope.internal.waitForLivePaint', last, 30_000);
+    last = painted.resultId;
+    if (i < 2) continue;
+    both.push(Math.max(painted.panelAt, painted.editorAt) - start);
+    panelOnly.push(painted.panelAt - start);
+    editorOnly.push(painted.editorAt - start);
+  }
+  await vscode.workspace.getConfiguration('qkvScope').update('liveUpdate', undefined, vscode.ConfigurationTarget.Global);
+  const ms = (values: number[]) => `${median(values).toFixed(0)} ms`;
+  console.log(`BENCH keystroke→paint, live update, embedded, ${outcome.tokens} tokens: heatmap and editor paint ${ms(both)} median ` +
+    `(min ${Math.min(...both).toFixed(0)}, max ${Math.max(...both).toFixed(0)}, ${both.length} keys; target ≤ 100 ms); ` +
+    `heatmap alone ${ms(panelOnly)}, editor paint alone ${ms(editorOnly)}; includes the ${DEBOUNCE_MS} ms debounce`);
+}
+
 export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   await extension.activate();
-  await showToPaint();
+  // QKV_BENCH=keystroke runs only that part (while working on it).
+  const only = process.env.QKV_BENCH;
+  if (!only) await showToPaint();
+  if (!only || only === 'keystroke') await keystrokeToPaint();
   const wide = path.join(extension.extensionPath, 'test', 'fixtures', 'models', 'wide-gpt2');
-  for (const tokens of [32, 128, 512]) await headSwitches(wide, tokens);
+  if (!only) for (const tokens of [32, 128, 512]) await headSwitches(wide, tokens);
   console.log('1 passed, 0 failed');
 }

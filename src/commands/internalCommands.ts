@@ -61,7 +61,7 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
     vscode.commands.registerCommand('qkvScope.internal.cancelRun', () => runs.cancel()),
     vscode.commands.registerCommand('qkvScope.internal.shown', () => {
       const shown = panel.shown;
-      return shown && { text: shown.result.text, model: shown.result.model, tokens: shown.result.tokens, ref: shown.ref };
+      return shown && { text: shown.result.text, model: shown.result.model, tokens: shown.result.tokens, ref: shown.ref, resultId: shown.resultId };
     }),
     /** The engine's own numbers for one head, for checking an export against them. */
     vscode.commands.registerCommand('qkvScope.internal.headTensors', (layer: number, head: number) => {

@@ -1,26 +1,61 @@
-// Runs in the extension host: with qkvScope.liveUpdate on, the open panel follows the selection.
+// Runs in the extension host: with qkvScope.liveUpdate on, the open panel and the editor paint follow the person.
+// Typing in the analysed text runs it again; a new selection (or the cursor on another line) runs that text;
+// the cursor moving within the analysed text only picks the query (src/editor/editorLink.ts), it runs nothing.
+// Runs wait for a short pause (DEBOUNCE_MS) so a burst of keys makes one run; a run superseded by a newer one is
+// cancelled (LatestRun), and at most one waits: the newest.
 import * as vscode from 'vscode';
+import type { TextOrigin } from '../editor/editorLink';
 import { readSettings } from '../settings';
 import { runAndShow, textToShow } from './showAttention';
 import type { Services } from './services';
 
-const DEBOUNCE_MS = 400;
+/** Long enough to merge the keys of a fast burst, short enough to stay well inside a 100 ms keystroke → paint. */
+export const DEBOUNCE_MS = 20;
 
-export function watchSelection(services: Services): vscode.Disposable {
+interface LiveRun {
+  readonly text: string;
+  readonly origin: TextOrigin;
+}
+
+export function watchForLiveUpdate(services: Services): vscode.Disposable {
   let timer: NodeJS.Timeout | undefined;
-  let lastText: string | undefined;
-  const listener = vscode.window.onDidChangeTextEditorSelection((event) => {
-    if (!readSettings().liveUpdate || !services.panel.isOpen || event.textEditor.document.uri.scheme === 'output') return;
+  /** The newest run asked for; it replaces any that waits. */
+  let waiting: (() => LiveRun | undefined) | undefined;
+  const active = () => readSettings().liveUpdate && services.panel.isOpen;
+  const schedule = (next: () => LiveRun | undefined) => {
+    waiting = next;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const text = textToShow(event.textEditor);
-      if (text === undefined || text === lastText) return;
-      lastText = text;
-      void runAndShow(services, { text, model: readSettings().model }, { quiet: true });
+      const run = waiting?.();
+      waiting = undefined;
+      if (run) void runAndShow(services, { text: run.text, model: readSettings().model }, { quiet: true, live: true }, run.origin);
     }, DEBOUNCE_MS);
+  };
+
+  const selections = vscode.window.onDidChangeTextEditorSelection((event) => {
+    const { document } = event.textEditor;
+    const selection = event.selections[0];
+    if (!active() || !selection || document.uri.scheme === 'output' || services.editor.covers(document, selection)) return;
+    schedule(() => {
+      const shown = textToShow(event.textEditor);
+      // The same text in the same place is already on screen.
+      const same = shown && shown.text === services.panel.shown?.result.text && services.editor.isAt(shown.origin);
+      return shown && !same ? shown : undefined;
+    });
+  });
+  const edits = services.editor.onDidEditText((origin) => {
+    if (!active()) return;
+    schedule(() => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
+      if (!document) return undefined;
+      const range = new vscode.Range(document.positionAt(origin.start), document.positionAt(origin.end));
+      const text = document.getText(range);
+      return text.trim() === '' ? undefined : { text, origin: { ...origin, version: document.version } };
+    });
   });
   return new vscode.Disposable(() => {
     clearTimeout(timer);
-    listener.dispose();
+    selections.dispose();
+    edits.dispose();
   });
 }

@@ -25,7 +25,7 @@ export async function selectModel(services: Services, model?: string): Promise<s
   await services.context.globalState.update(RECENT_KEY, [chosen, ...recent.filter((m) => m !== chosen)].slice(0, RECENT_LIMIT));
   // The text on screen is read again by the new model, so the person can compare.
   const shown = services.panel.shown;
-  if (shown) void runAndShow(services, { text: shown.result.text, model: chosen }, { quiet: false });
+  if (shown) void runAndShow(services, { text: shown.result.text, model: chosen }, { quiet: false }, services.editor.origin);
   return chosen;
 }
 

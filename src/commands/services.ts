@@ -1,6 +1,7 @@
 // Runs in the extension host: what the commands share, created once in activate().
 import type * as vscode from 'vscode';
 import type { LatestRun } from '../attention/latestRun';
+import type { EditorLink } from '../editor/editorLink';
 import type { AttentionPanel } from '../panel/attentionPanel';
 
 export interface Services {
@@ -9,4 +10,6 @@ export interface Services {
   /** Every run goes through here, so a new run always supersedes the one in flight. */
   readonly runs: LatestRun;
   readonly panel: AttentionPanel;
+  /** The editor side of the result: paint, cursor ↔ token, stale text. */
+  readonly editor: EditorLink;
 }

@@ -1,6 +1,7 @@
 // Runs in the extension host: "Show Attention" — read the selection (or the current line), run the model, show the panel.
 import * as vscode from 'vscode';
 import type { RunRequest, RunStage } from '../attention/workerProtocol';
+import type { TextOrigin } from '../editor/editorLink';
 import { describeProgress } from '../model/hub/downloadText';
 import type { ResultSource } from '../panel/attentionPanel';
 import { modelBaseDir, modelCacheDir, readSettings, type Settings } from '../settings';
@@ -27,30 +28,36 @@ export async function showAttention(services: Services): Promise<ShowAttentionOu
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select some text, then run QKV Scope: Show Attention.'));
     return undefined;
   }
-  const text = textToShow(editor);
-  if (text === undefined) {
+  const shown = textToShow(editor);
+  if (shown === undefined) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t('There is nothing to show: select some text, or put the cursor on a line that has text.'));
     return undefined;
   }
-  return runAndShow(services, { text, model: readSettings().model }, { quiet: false });
+  return runAndShow(services, { text: shown.text, model: readSettings().model }, { quiet: false }, shown.origin);
 }
 
-/** The selection; with none, the line under the cursor; undefined when both are blank. */
-export function textToShow(editor: vscode.TextEditor): string | undefined {
-  const selection = editor.selection;
-  const text = selection.isEmpty ? editor.document.lineAt(selection.active.line).text : editor.document.getText(selection);
-  return text.trim() === '' ? undefined : text;
+/** The selection; with none, the line under the cursor; undefined when both are blank. With where it is. */
+export function textToShow(editor: vscode.TextEditor): { readonly text: string; readonly origin: TextOrigin } | undefined {
+  const { selection, document } = editor;
+  const range = selection.isEmpty ? document.lineAt(selection.active.line).range : selection;
+  const text = document.getText(range);
+  if (text.trim() === '') return undefined;
+  return { text, origin: { uri: document.uri, start: document.offsetAt(range.start), end: document.offsetAt(range.end), version: document.version } };
 }
 
 /**
  * Runs a source and shows it. `quiet` runs (live update, restore) show progress in the status bar
- * instead of a notification. A run superseded by a newer one ends quietly.
+ * instead of a notification; `live` runs (as the person types) leave the panel's status line alone, so it does
+ * not flicker per keystroke. A run superseded by a newer one ends quietly. `origin` links the result to the
+ * editor text it was read from.
  */
-export async function runAndShow(services: Services, source: ResultSource, options: { quiet: boolean }): Promise<ShowAttentionOutcome | undefined> {
+export async function runAndShow(
+  services: Services, source: ResultSource, options: { quiet: boolean; live?: boolean }, origin?: TextOrigin,
+): Promise<ShowAttentionOutcome | undefined> {
   const { runs, panel, log } = services;
   const settings = readSettings();
-  if (panel.isOpen) panel.setStatus({ state: 'running', message: vscode.l10n.t('Running {0}…', source.model) });
+  if (panel.isOpen && !options.live) panel.setStatus({ state: 'running', message: vscode.l10n.t('Running {0}…', source.model) });
   const started = Date.now();
   try {
     const result = await vscode.window.withProgress(
@@ -75,10 +82,14 @@ export async function runAndShow(services: Services, source: ResultSource, optio
     );
     log.info(`Ran ${source.model} (${result.model.onnxFile ?? 'onnx'}) on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
     panel.show(result, source);
+    const shown = panel.shown;
+    if (shown) services.editor.attach(result, shown.resultId, shown.ref, origin);
     return { model: result.model.id, tokens: result.tokens.length, layers: result.model.layers, heads: result.model.heads };
   } catch (error) {
     const cancelled = error instanceof Error && 'code' in error && error.code === 'cancelled';
     if (panel.isOpen && !runs.busy) panel.setStatus(cancelled ? { state: 'idle' } : { state: 'error', message: (error as Error).message });
+    // A live run that failed leaves no paint on text it does not match.
+    if (options.live && !cancelled) services.editor.clearPaint();
     reportError(log, vscode.l10n.t('Show Attention'), error);
     return undefined;
   }

@@ -1,12 +1,18 @@
 // Runs in the extension host: the one attention panel of a window, its life cycle and its side of the protocol.
 import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
+import type { TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, type FromWebview, type HeadRef, type PanelStatus, type ResultSummary, type StepShown, type ToWebview, type WebviewState,
+  parseFromWebview, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
+  type ToWebview,
 } from '../../shared/protocol';
+import { parseWebviewState } from '../../shared/webviewState';
+import { readSettings, SECTION } from '../settings';
 import { summarize } from '../../shared/resultSummary';
-import { headTensors, payloadBytes } from './headPayload';
-import { layerProbs, positionsPayload } from './layerPayload';
+import { PendingImages, type RenderedImage } from './imageRequests';
+import { layerHeadsBuffer } from './layerPayload';
+import { describe } from './messageLog';
+import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
 
 /** What produced a result: enough to run it again after a reload. */
@@ -19,7 +25,10 @@ export interface Painted {
   readonly resultId: number;
   readonly ref: HeadRef;
   readonly tokens: number;
+  /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
+  readonly inputMs?: number;
 }
+
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -34,12 +43,30 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly paintEmitter = new vscode.EventEmitter<Painted>();
   private readonly exportEmitter = new vscode.EventEmitter<void>();
   private readonly stepEmitter = new vscode.EventEmitter<StepShown>();
+  private readonly imageEmitter = new vscode.EventEmitter<void>();
+  private readonly images = new PendingImages();
   /** Fires after the webview has drawn a heatmap: used for timing and by the tests. */
   readonly onDidPaint = this.paintEmitter.event;
   /** The panel's Export button was clicked. */
   readonly onDidRequestExport = this.exportEmitter.event;
   /** The webview rendered a step-by-step card: its numbers, for the tests. */
   readonly onDidShowStep = this.stepEmitter.event;
+  private readonly headEmitter = new vscode.EventEmitter<HeadRef>();
+  private readonly queryEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly query: number | undefined }>();
+  private readonly revealEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly token: number }>();
+  private readonly rerunEmitter = new vscode.EventEmitter<void>();
+  /** The person switched layer or head in the panel. */
+  readonly onDidShowHead = this.headEmitter.event;
+  /** The query token picked in the panel changed (undefined: none). */
+  readonly onDidPickQuery = this.queryEmitter.event;
+  /** A token was clicked in the panel: the editor selects it. */
+  readonly onDidRevealToken = this.revealEmitter.event;
+  /** "Run again" on the panel's "text changed" line. */
+  readonly onDidRequestRerun = this.rerunEmitter.event;
+  /** The query picked from the editor, sent again after the summary when the webview reloads. */
+  private pickedQuery: { readonly resultId: number; readonly query: number } | undefined;
+  /** The panel's Export Image… button was clicked. */
+  readonly onDidRequestImage = this.imageEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -73,6 +100,35 @@ export class AttentionPanel implements vscode.Disposable {
     return true;
   }
 
+  /** The editor cursor picked this query token: the panel makes it its query. */
+  pickQuery(resultId: number, query: number): void {
+    if (resultId !== this.current?.summary.resultId) return;
+    this.pickedQuery = { resultId, query };
+    if (this.ready) this.post({ type: 'pickQuery', resultId, query });
+  }
+
+  /** Clicks a token chip or heatmap label in the webview, as a person would (tests); false when it cannot. */
+  clickToken(token: number, place: TokenPlace): boolean {
+    const current = this.current;
+    if (!current || !this.ready || token >= current.result.tokens.length) return false;
+    this.post({ type: 'clickToken', resultId: current.summary.resultId, token, place });
+    return true;
+  }
+
+  /** Clicks "Run again" on the panel's "text changed" line, as a person would (tests); false when it cannot. */
+  clickRerun(): boolean {
+    if (!this.ready || this.status.state !== 'stale') return false;
+    this.post({ type: 'clickRerun' });
+    return true;
+  }
+
+  /** Brings the panel to the front (the status bar item); opens it again on the last result when it was closed. */
+  reveal(): boolean {
+    if (this.panel) this.panel.reveal(undefined, false);
+    else if (this.current) this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
+    return this.panel !== undefined;
+  }
+
   /** Clicks a heatmap cell in the webview, as a person would (it opens the step-by-step card); false when it cannot. */
   clickCell(ref: HeadRef, row: number, col: number): boolean {
     const current = this.current;
@@ -87,16 +143,28 @@ export class AttentionPanel implements vscode.Disposable {
     return this.current && { result: this.current.result, ref: this.showing, resultId: this.current.summary.resultId };
   }
 
+  /** What the panel's status line says (tests). */
+  get currentStatus(): PanelStatus {
+    return this.status;
+  }
+
   get isOpen(): boolean {
     return this.panel !== undefined;
   }
 
+  /** Asks the webview to draw its current view as a picture; undefined when there is no result on screen. */
+  renderImage(format: ImageFormat): Promise<RenderedImage> | undefined {
+    if (!this.ready || !this.current) return undefined;
+    return this.images.request((requestId) => this.post({ type: 'renderImage', requestId, format }));
+  }
+
   /** VS Code restored a panel after a reload: adopt it, and run its text again if it remembers one. */
-  restore(panel: vscode.WebviewPanel, state: WebviewState | undefined): void {
+  restore(panel: vscode.WebviewPanel, saved: unknown): void {
     this.panel?.dispose();
-    if (state?.ref) this.showing = state.ref;
+    const state = parseWebviewState(saved);
+    if (state) this.showing = state.ref;
     this.attach(panel);
-    if (typeof state?.text === 'string' && typeof state.model === 'string') this.rerun({ text: state.text, model: state.model });
+    if (state?.text !== undefined && state.model !== undefined) this.rerun({ text: state.text, model: state.model });
   }
 
   dispose(): void {
@@ -104,6 +172,8 @@ export class AttentionPanel implements vscode.Disposable {
     this.paintEmitter.dispose();
     this.exportEmitter.dispose();
     this.stepEmitter.dispose();
+    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter]) emitter.dispose();
+    this.imageEmitter.dispose();
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -114,6 +184,9 @@ export class AttentionPanel implements vscode.Disposable {
     this.panelDisposables = [
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => this.detach()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(`${SECTION}.colorScale`)) this.postSettings();
+      }),
     ];
   }
 
@@ -135,69 +208,64 @@ export class AttentionPanel implements vscode.Disposable {
       case 'ready':
         // A webview (re)loads whenever it becomes visible again: send it everything it needs, once more.
         this.ready = true;
+        this.postSettings();
         if (this.status.state !== 'idle') this.post({ type: 'status', status: this.status });
         this.postSummary();
         break;
-      case 'requestHead': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return; // for a result that was replaced
-        const { layer, head } = message.ref;
-        if (layer >= current.result.model.layers || head >= current.result.model.heads) return;
-        this.post({ type: 'head', requestId: message.requestId, resultId: message.resultId, ref: message.ref, tensors: headTensors(current.result, message.ref) });
+      case 'requestHead':
+      case 'requestLayerHeads':
+      case 'requestLayers':
+      case 'requestPositions':
+        if (this.current) for (const reply of tensorReplies(this.current.result, this.current.summary.resultId, message)) this.post(reply);
         break;
-      }
-      case 'requestLayers': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return;
-        for (const layer of new Set(message.layers)) {
-          if (layer >= current.result.model.layers) continue;
-          this.post({ type: 'layer', requestId: message.requestId, resultId: message.resultId, layer, probs: layerProbs(current.result, layer) });
-        }
-        break;
-      }
-      case 'requestPositions': {
-        const current = this.current;
-        if (!current || message.resultId !== current.summary.resultId) return;
-        this.post({ type: 'positions', requestId: message.requestId, resultId: message.resultId, positions: positionsPayload(current.result) });
-        break;
-      }
       case 'stepShown':
         this.stepEmitter.fire(message);
         break;
       case 'showing':
         this.showing = message.ref;
+        this.headEmitter.fire(message.ref);
+        break;
+      case 'picked':
+        this.queryEmitter.fire({ resultId: message.resultId, query: message.query ?? undefined });
+        break;
+      case 'revealToken':
+        this.revealEmitter.fire({ resultId: message.resultId, token: message.token });
+        break;
+      case 'rerun':
+        this.rerunEmitter.fire();
         break;
       case 'export':
         this.exportEmitter.fire();
         break;
       case 'painted':
-        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens });
+        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens, inputMs: message.inputMs });
+        break;
+      case 'exportImage':
+        this.imageEmitter.fire();
+        break;
+      case 'image':
+        this.images.settle(message.requestId, { format: message.format, data: new Uint8Array(message.data), title: message.title });
+        break;
+      case 'imageFailed':
+        this.images.settle(message.requestId, new Error(message.reason));
         break;
     }
   }
 
+  private postSettings(): void {
+    if (this.ready) this.post({ type: 'settings', colourScale: readSettings().colorScale });
+  }
+
   private postSummary(): void {
-    if (this.ready && this.current) this.post({ type: 'summary', summary: this.current.summary, show: this.showing });
+    if (!this.ready || !this.current) return;
+    const { resultId } = this.current.summary;
+    const heads = { layer: this.showing.layer, buffer: layerHeadsBuffer(this.current.result, this.showing.layer) };
+    this.post({ type: 'summary', summary: this.current.summary, show: this.showing, heads });
+    if (this.pickedQuery?.resultId === resultId) this.post({ type: 'pickQuery', resultId, query: this.pickedQuery.query });
   }
 
   private post(message: ToWebview): void {
     this.log.debug('host → webview', describe(message));
     void this.panel?.webview.postMessage(message);
-  }
-}
-
-/** One line per message for the log: types and sizes, never megabytes of numbers. */
-function describe(message: ToWebview | FromWebview): string {
-  switch (message.type) {
-    case 'summary':
-      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}`;
-    case 'head':
-      return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
-    case 'layer':
-      return `layer #${message.requestId} L${message.layer}: ${message.probs.byteLength} bytes`;
-    case 'positions':
-      return `positions #${message.requestId}: ${message.positions ? `${message.positions.source}, ${message.positions.data.byteLength} bytes` : 'none'}`;
-    default:
-      return JSON.stringify(message);
   }
 }

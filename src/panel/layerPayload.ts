@@ -1,11 +1,26 @@
-// Runs in the extension host: the tensors the learning views ask for beyond one head — every head's attention of a
-// layer (the all-heads grid) and the model's position vectors (the Positions view) — as exact-length ArrayBuffers.
+// Runs in the extension host: the tensors the views ask for beyond one head — every head of a layer ahead of time
+// (so switching heads never waits on the host), every head's attention of a layer (the all-heads grid) and the
+// model's position vectors (the Positions view) — as exact-length ArrayBuffers.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { PositionsPayload } from '../../shared/protocol';
 
 /** probs [heads × n × n] of one layer, copied so the buffer holds exactly these values. */
 export function layerProbs(result: AttentionResult, layer: number): ArrayBuffer {
   return result.layers[layer].probs.slice().buffer;
+}
+
+/** Every head of one layer in one buffer, as the webview unpacks it: probs, q, k, v, then scores when the result has them. */
+export function layerHeadsBuffer(result: AttentionResult, layer: number): ArrayBuffer {
+  const { probs, q, k, v, scores } = result.layers[layer];
+  // The scores come last, only when the model adds more than a mask (the step card and what-if lab need them).
+  const tensors = scores ? [probs, q, k, v, scores] : [probs, q, k, v];
+  const out = new Float32Array(tensors.reduce((sum, t) => sum + t.length, 0));
+  let offset = 0;
+  for (const tensor of tensors) {
+    out.set(tensor, offset);
+    offset += tensor.length;
+  }
+  return out.buffer;
 }
 
 /** The position vectors [n × dim], or null when the model has none that could be found. */

@@ -22,6 +22,7 @@ export interface Shown {
   readonly model: { readonly id: string; readonly layers: number; readonly heads: number; readonly headDim: number };
   readonly tokens: readonly { readonly id: number; readonly start: number; readonly end: number }[];
   readonly ref: HeadRef;
+  readonly resultId: number;
 }
 
 /** What `qkvScope.internal.headTensors` returns: the engine's own numbers for one head, row-major. */
@@ -60,7 +61,7 @@ export function testModel(): string {
 
 /** Sets a qkvScope.* user setting (the profile is fresh for every run); undefined removes it. */
 export async function setSetting(
-  key: 'model' | 'maxTokens' | 'liveUpdate' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision' | 'pythonPath', value: unknown,
+  key: 'model' | 'maxTokens' | 'liveUpdate' | 'paintEditor' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision' | 'pythonPath', value: unknown,
 ): Promise<void> {
   await vscode.workspace.getConfiguration('qkvScope').update(key, value, vscode.ConfigurationTarget.Global);
 }

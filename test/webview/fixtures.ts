@@ -71,6 +71,24 @@ export function syntheticGridFixture(n: number, resultId: number): Fixture {
   return { summary, layers, heads: { '0:0': { probs, q: vectors(n, random), k: vectors(n, random), v: vectors(n, random) } } };
 }
 
+/**
+ * The same shape with every head of the first `layers` layers filled — probs, q, k and v — for switching heads as a
+ * person does (bench/headSwitch.ts): the webview holds each layer in one buffer.
+ */
+export function syntheticHeadsFixture(n: number, layers: number, resultId: number): Fixture {
+  const random = seeded(777);
+  const heads: Record<string, HeadArrays> = {};
+  for (let layer = 0; layer < layers; layer++) {
+    for (let head = 0; head < SYNTHETIC_MODEL.heads; head++) {
+      heads[`${layer}:${head}`] = { probs: randomCausal(n, random), q: vectors(n, random), k: vectors(n, random), v: vectors(n, random) };
+    }
+  }
+  const stats = Object.fromEntries(Object.entries(heads).map(([key, head]) => [key, headStatsOf(head.probs, n)]));
+  const empty = headStatsOf(heads['0:0'].probs, n);
+  const summary = syntheticSummary(n, resultId, (layer, head) => stats[`${layer}:${head}`] ?? empty);
+  return { summary: { ...summary, model: { ...summary.model, layers } }, heads };
+}
+
 const SYNTHETIC_MODEL: ModelFacts = {
   id: 'synthetic/gpt2-small-shaped', architecture: 'gpt2', layers: 12, heads: 12, headDim: 64, hiddenSize: 768,
   causal: true, maxPositions: 1024, quantizedScores: false,

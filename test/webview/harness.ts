@@ -84,6 +84,8 @@ interface FakeHost {
   state: unknown;
   acquired: number;
   cspViolations: string[];
+  /** The pictures the webview sent (`image`), their bytes in base64. */
+  images: { requestId: number; format: string; title: string; base64: string }[];
 }
 
 declare global {
@@ -122,7 +124,7 @@ export class Harness {
   }
 
   /** A fresh panel page; a viewport or scale other than the default gets a browser context of its own. */
-  async open(theme: Theme, viewport?: { width: number; height: number }, deviceScaleFactor?: number): Promise<Panel> {
+  async open(theme: Theme, viewport?: { width: number; height: number }, deviceScaleFactor?: number, savedState?: unknown): Promise<Panel> {
     const page = viewport || deviceScaleFactor
       ? await this.browser.newPage({ viewport: viewport ?? DEFAULT_VIEWPORT, deviceScaleFactor: deviceScaleFactor ?? 1 })
       : await this.context.newPage();
@@ -131,7 +133,7 @@ export class Harness {
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text());
     });
-    await page.addInitScript(installFakeHost, { vars: theme.vars, bodyClass: theme.bodyClass });
+    await page.addInitScript(installFakeHost, { vars: theme.vars, bodyClass: theme.bodyClass, savedState: savedState ?? null });
     await page.goto(`${this.origin}/`);
     return new Panel(page, errors);
   }
@@ -278,6 +280,20 @@ export class Panel {
     return this.page.evaluate(() => ({ state: window.__host.state, acquired: window.__host.acquired, cspViolations: window.__host.cspViolations }));
   }
 
+  /** Asks for a picture of the current view, as the host's Export Image does, and returns its bytes. */
+  async renderImage(format: 'png' | 'svg', requestId = 1): Promise<{ title: string; bytes: Buffer }> {
+    await this.post({ type: 'renderImage', requestId, format });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const image = await this.page.evaluate((id) => window.__host.images.find((i) => i.requestId === id), requestId);
+      if (image) return { title: image.title, bytes: Buffer.from(image.base64, 'base64') };
+      const failed = (await this.messages()).find((m) => m.type === 'imageFailed' && m.requestId === requestId);
+      if (failed) throw new Error(`imageFailed: ${JSON.stringify(failed)}`);
+      if (Date.now() > deadline) throw new Error('no image within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   async close(): Promise<void> {
     await this.page.close();
   }
@@ -317,9 +333,10 @@ function serve(dist: string, origin: string, url: string, response: http.ServerR
  * Runs in the page before its scripts (serialised by addInitScript, so it must use nothing from this module):
  * the fake host, and the theme applied as soon as <html> and <body> exist.
  */
-function installFakeHost(theme: { vars: Record<string, string>; bodyClass: string }): void {
+function installFakeHost(theme: { vars: Record<string, string>; bodyClass: string; savedState: unknown }): void {
   const host: FakeHost = {
-    posted: [], heads: {}, layers: {}, positions: null, resultId: -1, autoAnswer: true, state: undefined, acquired: 0, cspViolations: [],
+    posted: [], heads: {}, layers: {}, positions: null, resultId: -1, autoAnswer: true, state: theme.savedState ?? undefined, acquired: 0,
+    cspViolations: [], images: [],
   };
   window.__host = host;
   const buffer = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
@@ -332,6 +349,22 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
       if (!head) return;
       const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v), ...(head.scores ? { scores: buffer(head.scores) } : {}) };
       send({ type: 'head', requestId, resultId, ref: message.ref, tensors });
+    } else if (message.type === 'requestLayerHeads') {
+      // Every head of the layer in one buffer, as src/panel/layerPayload.ts packs it: probs, then q, k, v.
+      for (const layer of message.layers) {
+        const heads = Object.keys(host.heads).filter((key) => key.startsWith(`${layer}:`)).map((key) => host.heads[key]);
+        const count = Object.keys(host.heads).filter((key) => key.startsWith('0:')).length;
+        if (heads.length === 0 || heads.length !== count) continue;
+        const order = (kind: 'probs' | 'q' | 'k' | 'v') => Array.from({ length: count }, (_, h) => new Uint8Array(buffer(host.heads[`${layer}:${h}`][kind])));
+        const parts = [...order('probs'), ...order('q'), ...order('k'), ...order('v')];
+        const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+        let offset = 0;
+        for (const part of parts) {
+          out.set(part, offset);
+          offset += part.length;
+        }
+        send({ type: 'layerHeads', requestId, resultId, layer, buffer: out.buffer });
+      }
     } else if (message.type === 'requestLayers') {
       for (const layer of message.layers) {
         if (host.layers[layer]) send({ type: 'layer', requestId, resultId, layer, probs: buffer(host.layers[layer]) });
@@ -346,6 +379,12 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
     if (host.acquired > 1) throw new Error('An instance of the VS Code API has already been acquired');
     return {
       postMessage: (message: FromWebview) => {
+        if (message.type === 'image') {
+          const bytes = new Uint8Array(message.data);
+          let binary = '';
+          for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          host.images.push({ requestId: message.requestId, format: message.format, title: message.title, base64: btoa(binary) });
+        }
         host.posted.push(JSON.parse(JSON.stringify(message)) as FromWebview);
         reply(message);
       },

@@ -254,7 +254,7 @@ describe('all heads', () => {
     await panel.clearMessages();
     await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').click();
     assert.equal(await panel.text('.qkv-position'), 'Layer 2 / 2 · Head 3 / 4');
-    await panel.waitForMessage((m) => m.type === 'requestHead' && m.ref.layer === 1 && m.ref.head === 2, 'requestHead 1:2');
+    await panel.waitForPaint({ layer: 1, head: 2 }); // from the layers held ahead of time: no request
     assert.equal(await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').getAttribute('aria-pressed'), 'true');
     // Leaving and coming back asks for nothing again.
     await openTab(panel, 'Heatmap');
@@ -376,6 +376,8 @@ describe('positions', () => {
 describe('shapes strip and tabs', () => {
   it('shows the real shapes, and hovering a stage lights the matching views', async () => {
     const panel = await openWith(gpt2);
+    assert.equal(await panel.page.locator('.qkv-shapes').isVisible(), false, 'the strip starts folded to one line');
+    await panel.page.locator('.qkv-shapes-strip summary').click();
     const strip = await panel.text('.qkv-shapes');
     for (const shape of ['X[12 × 32]', 'W_Q[32 × 32]', 'Q = X·W_Q[12 × 32]', 'split[4 × 12 × 8]', 'QKᵀ/√d[4 × 12 × 12]', 'softmax[4 × 12 × 12]', '·V[4 × 12 × 8]', 'concat[12 × 32]', 'W_O[32 × 32]']) {
       assert.ok(strip.includes(shape), `${shape} is not in ${strip}`);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import type { FromWebview, HeadRef } from '../../shared/protocol';
-import { heatColor } from '../../webview/heatColor';
+import { MODEL_SETTINGS } from '../../shared/whatIf';
+import { heatColor } from '../../webview/canvas/heatColor';
 import { headOf, maxOf, realFixture, syntheticFixture } from './fixtures';
 import { Harness, type Fixture, type Panel } from './harness';
 import { DARK_MODERN, HIGH_CONTRAST, hexRgb, LIGHT_MODERN, type Theme } from './themes';
@@ -54,17 +55,23 @@ describe('webview panel', () => {
     const n = summary.tokens.length;
     assert.deepEqual(await panel.page.locator('.qkv-token').allTextContents(), summary.tokens.map((t) => t.display));
     const model = await panel.text('.qkv-model');
-    assert.match(model, /tiny-gpt2 · gpt2 · causal/);
-    assert.ok(model.includes(`X [${n} × 32] → Q, K, V [4 × ${n} × 8] → A [4 × ${n} × ${n}]`), model);
+    assert.match(model, /tiny-gpt2 · gpt2 · causal · 2 layers × 4 heads/);
+    const shapes = await panel.text('.qkv-shapes-strip summary');
+    assert.ok(shapes.includes(`X [${n} × 32] → Q, K, V [4 × ${n} × 8] → A [4 × ${n} × ${n}]`), shapes);
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 1 / 4');
     const messages = await panel.messages();
-    assert.deepEqual(messages.slice(0, 3), [
+    // The head on screen first (small and fast), then every head of the layers around it ahead of time (all of
+    // them here: the model is small), so that switching heads never waits on the host.
+    assert.deepEqual(messages.slice(0, 4), [
       { type: 'ready' },
       { type: 'requestHead', requestId: 1, resultId: 1, ref: { layer: 0, head: 0 } },
+      { type: 'requestLayerHeads', requestId: 2, resultId: 1, layers: [0, 1] },
       { type: 'showing', ref: { layer: 0, head: 0 } },
     ]);
     assert.ok(messages.some((m) => m.type === 'painted' && m.resultId === 1 && m.tokens === n));
-    assert.deepEqual((await panel.fakeHost()).state, { ref: { layer: 0, head: 0 }, text: summary.text, model: summary.model.id });
+    assert.deepEqual((await panel.fakeHost()).state, {
+      ref: { layer: 0, head: 0 }, text: summary.text, model: summary.model.id, tab: 'heatmap', whatIf: MODEL_SETTINGS, scale: 'head',
+    });
     assert.equal((await panel.grid()).n, n);
     assert.deepEqual(panel.errors, []);
     assert.deepEqual((await panel.fakeHost()).cspViolations, []);
@@ -78,7 +85,7 @@ describe('webview panel', () => {
     const n = gpt2.summary.tokens.length;
     const max = maxOf(probs.subarray(n)); // a causal head scales to its largest value after row 1 (which is always 1)
     assert.ok(max < 1);
-    const cells: [number, number][] = [[0, 0], [1, 0], [1, 1], [5, 2], [n - 1, 3], [n - 1, n - 1], [2, 7], [0, n - 1]];
+    const cells: [number, number][] = [[0, 0], [1, 0], [1, 1], [5, 2], [n - 1, 3], [n - 1, n - 1]];
     for (const theme of [DARK_MODERN, LIGHT_MODERN, HIGH_CONTRAST]) {
       if (theme !== DARK_MODERN) {
         await panel.clearMessages();
@@ -90,9 +97,12 @@ describe('webview panel', () => {
         const value = probs[row * n + col];
         assertColour(await panel.cellPixel(row, col), heatColor(value, max, low, high), `${theme.name} cell ${row},${col} = ${value}`);
       }
-      // The causal mask is exactly 0, so the upper triangle is the background: empty.
+      // The causal mask is exactly 0, yet a masked cell must not look like a near-zero weight (the background):
+      // it has its own shade (and hatching) in every theme, high contrast included.
       assert.equal(probs[2 * n + 7], 0);
-      assert.deepEqual(await panel.cellPixel(2, 7), low);
+      const masked = await panel.cellPixel(2, 7);
+      const apart = Math.max(...masked.map((c, i) => Math.abs(c - low[i])));
+      assert.ok(apart >= 20, `${theme.name}: masked ${masked} is too close to the near-zero colour ${low}`);
     }
     await panel.close();
   });
@@ -104,7 +114,7 @@ describe('webview panel', () => {
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 2 / 4');
     await panel.waitForPaint({ layer: 0, head: 1 });
     let messages = await panel.messages();
-    assert.deepEqual(requests(messages).map((m) => m.ref), [{ layer: 0, head: 1 }]);
+    assert.deepEqual(requests(messages), [], 'every head of the layer is already here');
     assert.ok(messages.some((m) => m.type === 'showing' && m.ref.head === 1));
 
     await panel.clearMessages();
@@ -117,11 +127,11 @@ describe('webview panel', () => {
 
     await panel.page.getByRole('button', { name: 'Next layer' }).click();
     assert.equal(await position(panel), 'Layer 2 / 2 · Head 1 / 4');
-    await panel.waitForMessage(isRequestFor({ layer: 1, head: 0 }), 'requestHead for layer 2');
     await panel.waitForPaint({ layer: 1, head: 0 });
     await panel.page.getByRole('button', { name: 'Previous layer' }).click();
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 1 / 4');
-    assert.deepEqual((await panel.fakeHost()).state, { ref: { layer: 0, head: 0 }, text: gpt2.summary.text, model: gpt2.summary.model.id });
+    assert.deepEqual(requests(await panel.messages()), [], 'both layers were held ahead of time');
+    assert.deepEqual(((await panel.fakeHost()).state as { ref: unknown }).ref, { layer: 0, head: 0 });
     assert.deepEqual(panel.errors, []);
     await panel.close();
   });
@@ -131,26 +141,27 @@ describe('webview panel', () => {
     const keys = panel.page.keyboard;
     await keys.press(']');
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 2 / 4');
-    await panel.waitForMessage(isRequestFor({ layer: 0, head: 1 }), 'requestHead 0:1');
+    await panel.waitForPaint({ layer: 0, head: 1 });
     await keys.press('ArrowRight');
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 3 / 4');
-    await panel.waitForMessage(isRequestFor({ layer: 0, head: 2 }), 'requestHead 0:2');
+    await panel.waitForPaint({ layer: 0, head: 2 });
     await keys.press('[');
     await keys.press('ArrowLeft');
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 1 / 4');
     await keys.press('ArrowLeft'); // wraps to the last head
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 4 / 4');
-    await panel.waitForMessage(isRequestFor({ layer: 0, head: 3 }), 'requestHead 0:3');
+    await panel.waitForPaint({ layer: 0, head: 3 });
     await keys.press('PageDown');
     assert.equal(await position(panel), 'Layer 2 / 2 · Head 4 / 4');
-    await panel.waitForMessage(isRequestFor({ layer: 1, head: 3 }), 'requestHead 1:3');
     await panel.waitForPaint({ layer: 1, head: 3 });
     await keys.press('PageDown'); // wraps to the first layer
     assert.equal(await position(panel), 'Layer 1 / 2 · Head 4 / 4');
     await keys.press('PageUp');
     assert.equal(await position(panel), 'Layer 2 / 2 · Head 4 / 4');
     const asked = requests(await panel.messages()).map((m) => `${m.ref.layer}:${m.ref.head}`);
-    assert.deepEqual(asked, ['0:0', '0:1', '0:2', '0:3', '1:3'], 'each head is asked for once');
+    assert.deepEqual(asked, ['0:0'], 'only the first head is asked for alone; the rest came with their layers');
+    const painted = (await panel.messages()).filter((m) => m.type === 'painted' && m.inputMs !== undefined);
+    assert.ok(painted.length >= 5, 'a key → frame time is reported with each switch');
     await panel.close();
   });
 
@@ -240,7 +251,7 @@ describe('webview panel', () => {
     await panel.waitForPaint({ layer: 1, head: 2 });
     assert.equal(await position(panel), 'Layer 2 / 2 · Head 3 / 4');
     assert.ok((await panel.messages()).some((m) => m.type === 'showing' && m.ref.layer === 1 && m.ref.head === 2));
-    await panel.page.getByRole('button', { name: /Export/ }).click();
+    await panel.page.getByRole('button', { name: /Export JSON/ }).click();
     await panel.waitForMessage((m) => m.type === 'export', 'export');
     await panel.close();
   });

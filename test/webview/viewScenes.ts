@@ -79,7 +79,9 @@ export const VIEW_SCENES: readonly Scene[] = [
   {
     name: 'shapes',
     show: { layer: 0, head: 1 },
-    async play() {},
+    async play(panel) {
+      await panel.page.locator('.qkv-shapes-strip summary').click(); // folded to one line until opened
+    },
     async hover(panel) {
       await panel.page.locator('.qkv-shape', { hasText: 'softmax' }).hover();
     },

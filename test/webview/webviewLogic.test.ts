@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelFacts } from '../../shared/attentionResult';
 import { clampRef, describeRef, stepRef } from '../../webview/headRef';
-import { heatColor, type Rgb } from '../../webview/heatColor';
+import { heatColor, type Rgb } from '../../webview/canvas/heatColor';
 
 const low: Rgb = [31, 31, 31];
 const high: Rgb = [55, 148, 255];

@@ -1,0 +1,66 @@
+// Runs in the extension host (no VS Code API): what the editor paint shows for one query token of one head —
+// each key's weight, shade step and rank, and the words of its hover and of the status bar item.
+import { headSlice, type AttentionResult, type Token } from '../../shared/attentionResult';
+import type { HeadRef } from '../../shared/protocol';
+
+/** Shade steps. Each step lays the paint colour once more over the token, so steps darken as they stack. */
+export const PAINT_STEPS = 6;
+/** Below this weight a key gets no paint (it still has a hover). */
+const FAINTEST = 0.005;
+
+export interface KeyPaint {
+  readonly token: number;
+  readonly weight: number;
+  /** 0 (no paint) … PAINT_STEPS. */
+  readonly step: number;
+  /** 1 for the strongest key of the row; masked keys have none. */
+  readonly rank: number | undefined;
+  /** Causal model, key after the query: the model cannot look at it. */
+  readonly masked: boolean;
+  readonly hover: string;
+}
+
+export interface PaintPlan {
+  readonly ref: HeadRef;
+  readonly query: number;
+  readonly keys: readonly KeyPaint[];
+  /** "L1 H2 · " it" → " pizza" 0.645": the strongest key, for the status bar. */
+  readonly strongest: string;
+}
+
+/**
+ * The shade step of a weight: the square root spreads the small weights of a long row over visible steps (a
+ * uniform row of 20 tokens, 0.05 each, is step 2, not invisible), and 1.0 is the darkest step.
+ */
+export function stepOf(weight: number): number {
+  return weight < FAINTEST ? 0 : Math.min(PAINT_STEPS, Math.ceil(PAINT_STEPS * Math.sqrt(weight)));
+}
+
+/** How a token is named in a hover: its text in quotes, or its display for special tokens and split characters. */
+export function tokenLabel(text: string, token: Token): string {
+  if (token.special || token.start === token.end || /<[0-9A-F]{2}( [0-9A-F]{2})*>/.test(token.display)) return token.display;
+  return JSON.stringify(text.slice(token.start, token.end));
+}
+
+export const refLabel = (ref: HeadRef): string => `L${ref.layer + 1} H${ref.head + 1}`;
+
+export function planPaint(result: AttentionResult, ref: HeadRef, query: number): PaintPlan {
+  const { tokens, text, model } = result;
+  const n = tokens.length;
+  const row = headSlice(result, ref.layer, ref.head, 'probs').subarray(query * n, (query + 1) * n);
+  const visible = (key: number) => !(model.causal && key > query);
+  const order = [...Array(n).keys()].filter(visible).sort((a, b) => row[b] - row[a]);
+  const rankOf = new Map(order.map((key, index) => [key, index + 1]));
+  const name = (index: number) => tokenLabel(text, tokens[index]);
+  const line = (key: number) => `${refLabel(ref)} · ${name(query)} → ${name(key)} ${row[key].toFixed(3)}`;
+  const keys = tokens.map((_, key): KeyPaint => {
+    const masked = !visible(key);
+    const rank = rankOf.get(key);
+    const hover = masked
+      ? `${refLabel(ref)} · ${name(query)} → ${name(key)}: nothing. ${model.causal ? 'A causal model' : 'This model'} reads only ` +
+        `the tokens up to the query; ${name(key)} comes after ${name(query)}, so the mask sets its weight to 0.`
+      : `${line(key)} · rank ${rank} of ${order.length} in the row of ${name(query)}`;
+    return { token: key, weight: masked ? 0 : row[key], step: masked ? 0 : stepOf(row[key]), rank, masked, hover };
+  });
+  return { ref, query, keys, strongest: line(order[0]) };
+}

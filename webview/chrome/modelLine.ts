@@ -1,0 +1,72 @@
+// Runs in the webview: the panel's top row — which model produced the result ("embedded · gpt2 · causal", its size
+// in the tooltip and in the position beside it) with the layer/head controls on the same row — and the export
+// buttons, which the panel puts at the end of the shapes line. The shapes themselves live in the shapes strip's
+// one-line summary (shapesStrip.ts), so the picture starts high on the page.
+import type { ModelFacts } from '../../shared/attentionResult';
+import type { TranslationLine } from '../../shared/protocol';
+import { el } from '../dom';
+
+export function shapeText(model: ModelFacts, n: number): string {
+  return `X [${n} × ${model.hiddenSize}] → Q, K, V [${model.heads} × ${n} × ${model.headDim}] → A [${model.heads} × ${n} × ${n}]`;
+}
+
+/** A folder path shows its last part (the full path is in the tooltip); a hub id such as "Xenova/gpt2" shows whole. */
+export function shortModelName(id: string): string {
+  const isPath = /^([/~.]|[A-Za-z]:[\\/]|\\\\)/.test(id);
+  return isPath ? (id.split(/[\\/]/).filter(Boolean).pop() ?? id) : id;
+}
+
+export interface ModelLineActions {
+  exportJson(): void;
+  exportImage(): void;
+}
+
+export class ModelLine {
+  readonly element: HTMLElement;
+  /** Export JSON… and Export Image… */
+  readonly actions: HTMLElement;
+  private readonly name: HTMLElement;
+  private readonly facts: HTMLElement;
+  /** A translator's output, on a line of its own under the row. */
+  private readonly translation: HTMLElement;
+
+  /** `controls` (the layer/head switcher) sits on the same row, between the model and the export buttons. */
+  constructor(actions: ModelLineActions, controls: HTMLElement) {
+    const button = (text: string, title: string, run: () => void): HTMLButtonElement => {
+      const b = el('button', { className: 'qkv-button qkv-button--secondary qkv-button--small', text, attrs: { type: 'button', title } });
+      b.addEventListener('click', run);
+      return b;
+    };
+    this.name = el('strong', { className: 'qkv-model__name' });
+    this.facts = el('span', { className: 'qkv-model__facts' });
+    this.actions = el('div', { className: 'qkv-model__actions', attrs: { role: 'group', 'aria-label': 'Export' } }, [
+      button('Export JSON…', 'Export attention, Q, K and V to a JSON file', () => actions.exportJson()),
+      button('Export Image…', 'Save the current view as a PNG (2×) or SVG picture, with labels, title and legend', () => actions.exportImage()),
+    ]);
+    this.translation = el('p', { className: 'qkv-model__line qkv-model__translation' });
+    this.element = el('header', { className: 'qkv-model' }, [
+      el('p', { className: 'qkv-model__line', attrs: { role: 'group', 'aria-label': 'Model' } }, [this.name, this.facts]),
+      controls,
+      this.translation,
+    ]);
+  }
+
+  render(model: ModelFacts, translation?: TranslationLine): void {
+    this.name.textContent = shortModelName(model.id);
+    this.name.title = model.id;
+    this.name.parentElement!.title = `${model.id} · ${model.architecture} · ${model.causal ? 'causal' : 'bidirectional'} · ${model.layers} layers × ${model.heads} heads`;
+    const facts = [model.architecture, model.causal ? 'causal' : 'bidirectional'];
+    if (model.quantizedScores) facts.push('Q·Kᵀ on 8-bit integers');
+    this.facts.textContent = ` · ${facts.join(' · ')}`;
+    const size = `${model.layers} layers × ${model.heads} heads`;
+    this.facts.append(el('span', { className: 'qkv-visually-hidden', text: ` · ${size}` }));
+    this.facts.title = `${size}. ${model.causal ? 'Each token attends only to itself and earlier tokens' : 'Each token attends to every token'}`;
+    // A translator: what it wrote. The views below show its encoder reading the source; the decoder's
+    // self-attention and the cross-attention are in the export (and the CLI) for now.
+    this.translation.hidden = translation === undefined;
+    this.translation.replaceChildren(...(translation ? [
+      el('strong', { text: 'Translation: ' }), el('span', { text: translation.text }),
+      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? ' (cut at the length limit)' : ''} · below: the encoder reading the source; decoder and cross-attention are in the JSON export` }),
+    ] : []));
+  }
+}

@@ -1,0 +1,167 @@
+// Runs in the webview: the attention section — legend, hover readout, heatmap and head statistics — kept in step
+// with the panel state. It repaints when the head, the scale, the theme or the width changes. Clicking a cell
+// picks its query and key and opens the step-by-step card; a click the host asked for is done once that head is
+// painted.
+import { argmax } from '../../shared/attentionMath';
+import type { ResultSummary } from '../../shared/protocol';
+import { el } from '../dom';
+import type { HeadData } from '../headCache';
+import { describeRef, sameRef } from '../headRef';
+import { CellCursor } from './cellCursor';
+import { headTable } from './headTable';
+import { Heatmap, type HoveredCell } from './heatmap';
+import { HeadStatsLine } from './headStatsLine';
+import { Legend } from '../chrome/legend';
+import { Readout } from '../chrome/readout';
+import { markStages } from '../chrome/stages';
+import type { PanelState, PendingClick, ScaleMode } from '../state';
+
+export interface AttentionViewEvents {
+  setScale(scale: ScaleMode): void;
+  /** The pointer is over a cell (or left the grid). */
+  hover(cell: HoveredCell | undefined): void;
+  /** This head is now on screen. */
+  painted(head: HeadData): void;
+  /** A cell was clicked: query row, key column. */
+  pickCell(row: number, col: number): void;
+  /** A row label (query) or column label (key) was clicked. */
+  pickLabel(axis: 'row' | 'column', index: number): void;
+  /** The click the host asked for was done. */
+  clicked(): void;
+}
+
+export class AttentionView {
+  readonly element: HTMLElement;
+  private readonly heatmap: Heatmap;
+  private readonly legend: Legend;
+  private readonly readout = new Readout();
+  private readonly stats = new HeadStatsLine();
+  private readonly axes: HTMLElement;
+  private readonly cursor: CellCursor;
+  private readonly tableToggle: HTMLButtonElement;
+  private readonly tableSlot: HTMLElement;
+  private tableShown = false;
+  private state: PanelState | undefined;
+  private paintedWidth = 0;
+  /** The host's click already on its way, so it is done once. */
+  private clicking: PendingClick | undefined;
+
+  constructor(private readonly events: AttentionViewEvents) {
+    this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col), (axis, index) => events.pickLabel(axis, index));
+    this.legend = new Legend((scale) => events.setScale(scale));
+    this.axes = el('span', { className: 'qkv-visually-hidden' });
+    this.legend.note(this.axes);
+    const announcer = el('p', { className: 'qkv-visually-hidden qkv-heatmap__announce', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+    this.cursor = new CellCursor(this.heatmap, (row, col) => this.cellText(row, col), announcer, (row, col) => events.pickCell(row, col));
+    this.tableToggle = el('button', {
+      className: 'qkv-button qkv-button--secondary qkv-button--small',
+      text: 'Table',
+      attrs: { type: 'button', 'aria-pressed': 'false', title: 'Show this head as a table of values instead of the heatmap' },
+    });
+    this.tableToggle.addEventListener('click', () => {
+      this.tableShown = !this.tableShown;
+      this.repaint();
+    });
+    this.legend.addControl(this.tableToggle);
+    this.tableSlot = el('div');
+    // The tab already names the section: its heading is for screen readers, so the cells start higher.
+    this.element = markStages(el('section', { className: 'qkv-attention', attrs: { 'aria-labelledby': 'qkv-attention-title' } }, [
+      el('h2', { className: 'qkv-visually-hidden', text: 'Attention', attrs: { id: 'qkv-attention-title' } }),
+      this.legend.element,
+      this.readout.element,
+      announcer,
+      this.heatmap.element,
+      this.tableSlot,
+      this.stats.element,
+    ]), 'softmax');
+    new ResizeObserver(() => {
+      if (this.heatmap.availableWidth !== this.paintedWidth) this.repaint();
+    }).observe(this.heatmap.element);
+  }
+
+  render(state: PanelState, previous: PanelState): void {
+    this.state = state;
+    const { summary, shown } = state;
+    if (!summary) return;
+    if (summary !== previous.summary) {
+      const axes = 'rows: queries · columns: keys';
+      // The canvas names its axes (key →, query ↓) and the legend shows the masked swatch: this is for screen readers.
+      this.axes.textContent = summary.model.causal ? ` ${axes} · masked above the diagonal: a causal model never looks ahead` : ` ${axes}`;
+    }
+    this.stats.render(summary.stats[state.ref.layer]?.[state.ref.head], summary.tokens.length);
+    const current = shown?.resultId === summary.resultId ? shown : undefined;
+    this.element.classList.toggle('is-loading', !current || !sameRef(current.ref, state.ref));
+    if (!current) {
+      this.heatmap.clear();
+      this.readout.hint(`Loading ${describeRef(state.ref, summary.model)}…`);
+      return;
+    }
+    const changed =
+      current !== previous.shown || summary !== previous.summary || state.scale !== previous.scale || state.palette !== previous.palette;
+    if (changed) this.paint(summary, current);
+    this.heatmap.markPicked(state.query, state.key);
+    if (state.query !== undefined && state.key !== undefined) this.cursor.place(state.query, state.key);
+    this.doPendingClick(state);
+  }
+
+  /** The host asked for a click on a cell of a head: do it once that head is painted and visible. */
+  private doPendingClick(state: PanelState): void {
+    const { click, tab } = state;
+    const painted = this.heatmap.paintedHead;
+    if (!click || click === this.clicking || tab !== 'heatmap' || !painted || !sameRef(painted.ref, click.ref) || painted.resultId !== state.summary?.resultId) return;
+    this.clicking = click;
+    // After this update has reached every view: the click starts a new one.
+    queueMicrotask(() => {
+      this.events.clicked();
+      this.heatmap.clickCell(click.row, click.col);
+    });
+  }
+
+  private repaint(): void {
+    const { summary, shown } = this.state ?? {};
+    if (summary && shown?.resultId === summary.resultId) this.paint(summary, shown);
+  }
+
+  private paint(summary: ResultSummary, head: HeadData): void {
+    const { scale, palette } = this.state!;
+    const scaleMax = scale === 'unit' ? 1 : head.max;
+    this.legend.render({ palette, scale, scaleMax, causal: summary.model.causal });
+    this.readout.hint(); // the heatmap puts a hovered cell back, if the pointer is still over one
+    this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, causal: summary.model.causal, description: describeHead(summary, head) });
+    this.tableToggle.setAttribute('aria-pressed', String(this.tableShown));
+    this.heatmap.element.hidden = this.tableShown;
+    this.tableSlot.replaceChildren(...(this.tableShown ? [headTable(head, summary.tokens, summary.model.causal, describeRef(head.ref, summary.model))] : []));
+    this.paintedWidth = this.heatmap.availableWidth;
+    this.events.painted(head);
+    if (this.state) this.doPendingClick(this.state);
+  }
+
+  /** What a screen reader hears for a cell: query " it" → key " pizza": 0.645. */
+  private cellText(row: number, col: number): string {
+    const summary = this.state?.summary;
+    const head = this.heatmap.paintedHead;
+    if (!summary || !head) return '';
+    const text = (i: number) => `"${summary.tokens[i].display.replace(/␣/g, ' ')}"`;
+    const masked = summary.model.causal && col > row ? ' (masked: a later token)' : '';
+    return `query ${text(row)} → key ${text(col)}: ${head.probs[row * head.n + col].toFixed(3)}${masked}`;
+  }
+
+  private hover(cell: HoveredCell | undefined): void {
+    const summary = this.state?.summary;
+    if (cell && summary) this.readout.show(summary.tokens, cell.row, cell.col, cell.value, summary.model.causal);
+    else this.readout.hint();
+    this.events.hover(cell);
+  }
+}
+
+/** What a screen reader hears for the picture: its size and its strongest cell. */
+function describeHead(summary: ResultSummary, head: HeadData): string {
+  const best = argmax(head.probs);
+  const [row, col] = [Math.floor(best / head.n), best % head.n];
+  const { display: query } = summary.tokens[row];
+  const { display: key } = summary.tokens[col];
+  return (
+    `Attention heatmap, ${describeRef(head.ref, summary.model)}: ${head.n} query rows by ${head.n} key columns. ` +
+    `Strongest: ${query} → ${key}: ${head.probs[best].toFixed(4)}.`
+  );
+}
