@@ -216,6 +216,7 @@ export class AttentionPanel implements vscode.Disposable {
       case 'requestLayerHeads':
       case 'requestLayers':
       case 'requestPositions':
+      case 'requestTranslationHeads':
         if (this.current) for (const reply of tensorReplies(this.current.result, this.current.summary.resultId, message)) this.post(reply);
         break;
       case 'stepShown':
