@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
-import { tensorReplies } from '../../src/panel/tensorReplies';
 import type { AttentionResult } from '../../shared/attentionResult';
-import type { FromWebview } from '../../shared/protocol';
 import { fixtureDir } from '../unit/support';
 import { realFixture } from './fixtures';
 import { Harness, type Fixture, type Panel } from './harness';
 import { DARK_MODERN } from './themes';
+import { answerKind, clickTranslationCell } from './translationHost';
 
 const SOURCE = 'The pizza came out of the oven.';
 const engine = new AttentionEngine();
@@ -30,26 +29,6 @@ after(async () => {
   await engine.dispose();
 });
 
-type TranslationRequest = Extract<FromWebview, { type: 'requestTranslationHeads' }>;
-
-/** Waits for the webview's request for this kind and answers it as the extension host does. */
-async function answerKind(panel: Panel, kind: 'decoder' | 'cross'): Promise<void> {
-  const request = await panel.waitForMessage((m) => m.type === 'requestTranslationHeads' && m.kind === kind, `requestTranslationHeads ${kind}`) as TranslationRequest;
-  const [reply] = tensorReplies(result, fixture.summary.resultId, request);
-  assert.equal(reply?.type, 'translationHeads');
-  const buffer = (reply as { buffer: ArrayBuffer }).buffer;
-  await panel.page.evaluate(({ message, base64 }) => {
-    window.postMessage({ ...message, buffer: Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer }, '*');
-  }, { message: { ...reply, buffer: undefined }, base64: Buffer.from(buffer).toString('base64') });
-}
-
-async function clickTranslationCell(panel: Panel, row: number, col: number): Promise<void> {
-  const canvas = panel.page.locator('.qkv-translation__canvas');
-  const grid = await canvas.evaluate((c: HTMLCanvasElement) => ({ ...c.dataset }));
-  const cell = Number(grid.cell);
-  await canvas.click({ position: { x: Number(grid.originX) + (col + 0.5) * cell, y: Number(grid.originY) + (row + 0.5) * cell } });
-}
-
 describe('a translator in the panel', () => {
   it('switches to cross-attention: translation rows × source columns, and the step card gives the engine’s number', async () => {
     const panel = await harness.openWith(fixture, DARK_MODERN);
@@ -57,9 +36,8 @@ describe('a translator in the panel', () => {
     const [rows, cols] = [t.tokens.length, result.tokens.length];
     assert.equal(await panel.page.locator('.qkv-kinds').isVisible(), true);
     await panel.page.locator('[data-kind="cross"]').click();
-    await answerKind(panel, 'cross');
+    await answerKind(panel, result, fixture.summary.resultId, 'cross');
     const canvas = panel.page.locator('.qkv-translation__canvas');
-    await panel.page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('.qkv-translation__canvas')?.dataset.rows !== undefined);
     assert.deepEqual(await canvas.evaluate((c: HTMLCanvasElement) => [Number(c.dataset.rows), Number(c.dataset.cols)]), [rows, cols]);
     assert.match(await panel.text('.qkv-translation__title'), /Cross-attention.*Layer 1 \/ 2 · Head 1 \/ 4/);
     assert.equal(await panel.page.locator('.qkv-heatmap__canvas').isVisible(), false, 'the encoder heatmap is hidden');
@@ -75,7 +53,7 @@ describe('a translator in the panel', () => {
     assert.match(await step.textContent() ?? '', new RegExp(`«${t.tokens[row].display}» reading «${result.tokens[col].display}»`));
 
     await panel.page.locator('[data-kind="decoder"]').click();
-    await answerKind(panel, 'decoder');
+    await answerKind(panel, result, fixture.summary.resultId, 'decoder');
     await panel.page.waitForFunction((n) => document.querySelector<HTMLCanvasElement>('.qkv-translation__canvas')?.dataset.cols === String(n), rows);
     assert.match(await panel.text('.qkv-translation__title'), /Decoder self-attention/);
 

@@ -13,7 +13,7 @@ import { fitText } from '../heatmap/heatmap';
 import type { PanelState } from '../state';
 import { decoderHead, layerKey, type DecoderHead } from './translationHeads';
 
-const MAX_CELL = 36;
+const MAX_CELL = 44;
 const MIN_CELL = 10;
 const MAX_LABEL = 110;
 
@@ -33,6 +33,8 @@ export class TranslationView {
   private head: DecoderHead | undefined;
   private summary: ResultSummary | undefined;
   private picked: { readonly row: number; readonly col: number } | undefined;
+  /** The state last painted, to repaint the picked cell's frame. */
+  private state: PanelState | undefined;
 
   constructor() {
     this.title = el('h3', { className: 'qkv-translation__title' });
@@ -62,6 +64,7 @@ export class TranslationView {
       this.head = head;
       this.summary = summary;
     }
+    this.state = state;
     this.paint(state);
     this.showStep();
   }
@@ -70,6 +73,7 @@ export class TranslationView {
   pick(row: number, col: number): void {
     if (!this.head || row >= this.head.rows || col >= this.head.cols) return;
     this.picked = { row, col };
+    if (this.state) this.paint(this.state);
     this.showStep();
   }
 
