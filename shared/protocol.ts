@@ -129,6 +129,8 @@ export type ToWebview =
   | { readonly type: 'positions'; readonly requestId: number; readonly resultId: number; readonly positions: PositionsPayload | null }
   /** Draw the current view as a picture and send it back as `image`. */
   | { readonly type: 'renderImage'; readonly requestId: number; readonly format: ImageFormat }
+  /** Switch a translator's panel to this kind, as the kind switch would (tests and scripts). */
+  | { readonly type: 'showKind'; readonly kind: AttentionKind }
   /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
   | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number }
   | EditorToWebview;
@@ -158,6 +160,8 @@ export type FromWebview =
   | { readonly type: 'requestTranslationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind; readonly layer: number }
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
   | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
+  /** A translator's panel shows this kind of attention for this head: rows × cols weights (tests and scripts). */
+  | { readonly type: 'kindShown'; readonly resultId: number; readonly kind: AttentionKind; readonly ref: HeadRef; readonly rows: number; readonly cols: number }
   /** The step-by-step card is on screen with these numbers. */
   | ({ readonly type: 'stepShown' } & StepShown)
   | EditorFromWebview;
@@ -224,6 +228,12 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
       const { kind, layer } = message as { kind?: unknown; layer?: unknown };
       return isIndex(m.requestId) && isIndex(m.resultId) && oneOf(DECODER_KINDS, kind) && isIndex(layer)
         ? { type: 'requestTranslationHeads', requestId: m.requestId, resultId: m.resultId, kind, layer }
+        : undefined;
+    }
+    case 'kindShown': {
+      const k = message as { kind?: unknown; rows?: unknown; cols?: unknown };
+      return isIndex(m.resultId) && oneOf(ATTENTION_KINDS, k.kind) && isRef(m.ref) && isIndex(k.rows) && isIndex(k.cols)
+        ? { type: 'kindShown', resultId: m.resultId, kind: k.kind, ref: { layer: m.ref.layer, head: m.ref.head }, rows: k.rows, cols: k.cols }
         : undefined;
     }
     case 'requestPositions':
@@ -299,6 +309,8 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
         : undefined;
     case 'renderImage':
       return isIndex(m.requestId) && (m.format === 'png' || m.format === 'svg') ? { type: 'renderImage', requestId: m.requestId, format: m.format } : undefined;
+    case 'showKind':
+      return oneOf(ATTENTION_KINDS, m.kind) ? { type: 'showKind', kind: m.kind } : undefined;
     case 'clickCell':
       return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? { type: 'clickCell', ref: m.ref, row: m.row, col: m.col } : undefined;
     default:

@@ -34,6 +34,10 @@ const FROM_WEBVIEW: Readonly<Record<string, Case<FromWebview>>> = {
     good: { type: 'requestTranslationHeads', requestId: 7, resultId: 3, kind: 'cross', layer: 1 },
     bad: [{ kind: 'encoder' }, { kind: undefined }, { layer: -1 }, { layer: [0] }],
   },
+  kindShown: {
+    good: { type: 'kindShown', resultId: 3, kind: 'cross', ref, rows: 9, cols: 7 },
+    bad: [{ kind: 'both' }, { rows: -1 }, { ref: undefined }, { cols: 1.5 }],
+  },
   stepShown: {
     good: { type: 'stepShown', resultId: 3, ref, query: 1, key: 0, weight: 0.5, modelWeight: 0.5, text: '0.5' },
     bad: [{ weight: Number.POSITIVE_INFINITY }, { text: 3 }],
@@ -65,6 +69,7 @@ const TO_WEBVIEW: Readonly<Record<string, Case<ToWebview>>> = {
     bad: [{ positions: { source: 'wpe', dim: -8, firstRow: 0, data: buffer(32) } }, { positions: undefined }],
   },
   renderImage: { good: { type: 'renderImage', requestId: 6, format: 'png' }, bad: [{ format: 'jpeg' }] },
+  showKind: { good: { type: 'showKind', kind: 'decoder' }, bad: [{ kind: 'Decoder' }, { kind: undefined }] },
   clickCell: { good: { type: 'clickCell', ref, row: 2, col: 1 }, bad: [{ row: -1 }] },
   pickQuery: { good: { type: 'pickQuery', resultId: 3, query: 2 }, bad: [{ query: 'it' }] },
   clickToken: { good: { type: 'clickToken', resultId: 3, token: 2, place: 'row' }, bad: [{ place: 'corner' }] },

@@ -4,7 +4,7 @@
 import type { AttentionKind, ToWebview } from '../../shared/protocol';
 import type { HostConnection } from '../messaging';
 import type { Store } from '../state';
-import { checkTranslationHeads, layerKey } from './translationHeads';
+import { checkTranslationHeads, kindShape, layerKey } from './translationHeads';
 
 export class TranslationController {
   private readonly asked = new Set<string>();
@@ -21,6 +21,7 @@ export class TranslationController {
         if (!state.summary?.translation && state.kind !== 'encoder') store.update({ kind: 'encoder' });
       }
       if (state.kind !== previous.kind || state.ref.layer !== previous.ref.layer || state.summary !== previous.summary) this.fetch();
+      if (state.kind !== previous.kind || state.ref !== previous.ref || state.decoderLayers !== previous.decoderLayers) this.report();
     });
   }
 
@@ -29,6 +30,10 @@ export class TranslationController {
   }
 
   receive(message: ToWebview): void {
+    if (message.type === 'showKind') {
+      this.setKind(message.kind);
+      this.report(); // also when that kind was already on screen
+    }
     if (message.type !== 'translationHeads') return;
     const { summary, decoderLayers } = this.store.state;
     if (!summary || message.resultId !== summary.resultId) return;
@@ -38,6 +43,15 @@ export class TranslationController {
       return;
     }
     this.store.update({ decoderLayers: new Map(decoderLayers).set(layerKey(message.kind, message.layer), values) });
+  }
+
+  /** Tells the host which kind is on screen, once its weights are here (tests wait for it). */
+  private report(): void {
+    const { summary, kind, ref, decoderLayers } = this.store.state;
+    if (!summary?.translation) return;
+    const n = summary.tokens.length;
+    const shape = kind === 'encoder' ? { rows: n, cols: n } : decoderLayers.has(layerKey(kind, ref.layer)) ? kindShape(summary, kind) : undefined;
+    if (shape) this.host.post({ type: 'kindShown', resultId: summary.resultId, kind, ref, rows: shape.rows, cols: shape.cols });
   }
 
   private fetch(): void {

@@ -11,11 +11,14 @@ import { el } from '../dom';
 import { num, sig } from '../format';
 import { fitText } from '../heatmap/heatmap';
 import type { PanelState } from '../state';
+import { ReadingLines } from './readingLines';
 import { decoderHead, layerKey, type DecoderHead } from './translationHeads';
 
 const MAX_CELL = 44;
 const MIN_CELL = 10;
 const MAX_LABEL = 110;
+/** The lines picture beside the heatmap (readingLines.ts), and the gap. */
+const LINES_WIDTH = 490;
 
 interface Layout {
   readonly left: number;
@@ -29,6 +32,7 @@ export class TranslationView {
   private readonly canvas: HTMLCanvasElement;
   private readonly readout: HTMLElement;
   private readonly step: HTMLElement;
+  private readonly lines = new ReadingLines();
   private layout: Layout | undefined;
   private head: DecoderHead | undefined;
   private summary: ResultSummary | undefined;
@@ -41,7 +45,7 @@ export class TranslationView {
     this.canvas = el('canvas', { className: 'qkv-translation__canvas', attrs: { role: 'img' } });
     this.readout = el('p', { className: 'qkv-note qkv-translation__readout', attrs: { 'aria-live': 'polite' } });
     this.step = el('div', { className: 'qkv-translation__step', attrs: { role: 'status' } });
-    this.element = el('section', { className: 'qkv-translation', attrs: { 'aria-label': 'Decoder attention' } }, [this.title, this.canvas, this.readout, this.step]);
+    this.element = el('section', { className: 'qkv-translation', attrs: { 'aria-label': 'Decoder attention' } }, [this.title, el('div', { className: 'qkv-translation__pictures' }, [this.canvas, this.lines.element]), this.readout, this.step]);
     this.element.hidden = true;
     this.canvas.addEventListener('mousemove', (event) => this.hover(this.cellAt(event.offsetX, event.offsetY)));
     this.canvas.addEventListener('click', (event) => {
@@ -99,7 +103,7 @@ export class TranslationView {
     const widest = (tokens: readonly Token[]) => Math.min(MAX_LABEL, Math.max(0, ...tokens.map((t) => probe.measureText(t.display).width)) + 8);
     const left = widest(labels.rows);
     const top = widest(labels.cols);
-    const available = Math.max(200, (this.element.clientWidth || 640) - left - 8);
+    const available = Math.max(200, (this.element.clientWidth || 640) - left - 8 - LINES_WIDTH);
     const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(available / head.cols)));
     this.layout = { left, top, cell };
     // Where the grid is, for tests and scripts (as the encoder heatmap records it).
@@ -125,6 +129,7 @@ export class TranslationView {
       ctx.fillText(fitText(ctx, t.display, top - 6), 0, 0);
     });
     ctx.restore();
+    this.lines.paint(head, labels.rows, labels.cols, palette, this.picked?.row);
     ctx.strokeStyle = palette.frame;
     ctx.strokeRect(left - 0.5, top - 0.5, head.cols * cell + 1, head.rows * cell + 1);
     if (this.picked) {
