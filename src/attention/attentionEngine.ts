@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AttentionResult } from '../../shared/attentionResult';
 import { deserializeError, QkvError } from '../../shared/errors';
-import type { DownloadProgress, FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
+import type { BackendNotice, DownloadProgress, FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
 
-export type { DownloadProgress, HubSettings, RunRequest, RunStage } from './workerProtocol';
+export type { BackendNotice, DownloadProgress, HubSettings, RunRequest, RunStage } from './workerProtocol';
 
 export interface RunOptions {
   /** Aborting rejects the run at once with a 'cancelled' QkvError; the worker drops its result. */
@@ -28,8 +28,14 @@ export class AttentionEngine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  /** @param workerScript the built worker; by default engineWorker.js beside this file (dist/ or out/). */
-  constructor(private readonly workerScript = path.join(__dirname, 'engineWorker.js')) {}
+  /**
+   * @param workerScript the built worker; by default engineWorker.js beside this file (dist/ or out/).
+   * @param onBackend told once per worker which onnxruntime runs the graphs (native or the WASM fallback).
+   */
+  constructor(
+    private readonly workerScript = path.join(__dirname, 'engineWorker.js'),
+    private readonly onBackend?: (notice: BackendNotice) => void,
+  ) {}
 
   run(request: RunRequest, options: RunOptions = {}): Promise<AttentionResult> {
     const { signal, onProgress, onDownload } = options;
@@ -71,6 +77,10 @@ export class AttentionEngine {
   }
 
   private receive(message: FromWorker): void {
+    if (message.type === 'backend') {
+      this.onBackend?.(message);
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) return; // cancelled or superseded: nobody waits for it
     if (message.type === 'progress') {

@@ -7,6 +7,7 @@ import { loadModel, type LoadedModel } from '../model/loadModel';
 import { encoderGraphBeside, loadTranslator, type LoadedTranslator } from '../model/loadTranslator';
 import type { ModelFolder } from '../model/modelFolder';
 import { resolveModel } from '../model/modelSource';
+import { ortBackend } from './ortBackend';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import { runTranslation, tokenizeSource } from './runTranslation';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
@@ -22,6 +23,7 @@ const cancelled = new Set<number>();
 const aborts = new Map<number, AbortController>();
 /** Runs go one at a time: a second model or run in parallel would only compete for the same two cores. */
 let queue: Promise<void> = Promise.resolve();
+let backendAnnounced = false;
 
 const buffersOf = (layers: readonly LayerTensors[]) =>
   layers.flatMap((l) => [l.probs.buffer, l.q.buffer, l.k.buffer, l.v.buffer, ...(l.scores ? [l.scores.buffer] : [])]) as ArrayBuffer[];
@@ -102,6 +104,11 @@ function throwIfCancelled(id: number): void {
 function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
   let model = cache.get(key);
   if (!model) {
+    if (!backendAnnounced) {
+      backendAnnounced = true;
+      const { name, description } = ortBackend();
+      post({ type: 'backend', name, description });
+    }
     model = load();
     cache.set(key, model);
     // A model that failed to load is not kept, so fixing the folder and retrying works.

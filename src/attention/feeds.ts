@@ -1,8 +1,9 @@
 // Runs in Node (engine worker): the input tensors for one sequence, built from a FeedPlan (see feedPlan.ts).
 // Text runs feed token ids; probes (`qkv-scope inspect --probe`) also fill hidden states and weights at random.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import type { ElementType } from '../model/onnx/graphInputs';
 import type { FeedPlan, PlannedInput } from './feedPlan';
+import { ortBackend } from './ortBackend';
 
 export interface FeedValues {
   /** The real token ids, n of them. */
@@ -80,15 +81,17 @@ function lowestOf(type: ElementType): number {
 }
 
 function tensor(type: ElementType, values: number[], dims: number[]): ort.Tensor {
+  // From the backend that runs the session: onnxruntime-web rejects onnxruntime-node's tensors, and the reverse.
+  const { Tensor } = ortBackend().ort;
   switch (type) {
-    case 'int64': return new ort.Tensor('int64', BigInt64Array.from(values, (x) => BigInt(Math.trunc(x))), dims);
-    case 'int32': return new ort.Tensor('int32', Int32Array.from(values), dims);
-    case 'int8': return new ort.Tensor('int8', Int8Array.from(values), dims);
-    case 'uint8': return new ort.Tensor('uint8', Uint8Array.from(values), dims);
-    case 'bool': return new ort.Tensor('bool', Uint8Array.from(values, (x) => (x ? 1 : 0)), dims);
-    case 'float16': return new ort.Tensor('float16', Uint16Array.from(values, floatToHalf), dims);
-    case 'float64': return new ort.Tensor('float64', Float64Array.from(values), dims);
-    default: return new ort.Tensor('float32', Float32Array.from(values), dims);
+    case 'int64': return new Tensor('int64', BigInt64Array.from(values, (x) => BigInt(Math.trunc(x))), dims);
+    case 'int32': return new Tensor('int32', Int32Array.from(values), dims);
+    case 'int8': return new Tensor('int8', Int8Array.from(values), dims);
+    case 'uint8': return new Tensor('uint8', Uint8Array.from(values), dims);
+    case 'bool': return new Tensor('bool', Uint8Array.from(values, (x) => (x ? 1 : 0)), dims);
+    case 'float16': return new Tensor('float16', Uint16Array.from(values, floatToHalf), dims);
+    case 'float64': return new Tensor('float64', Float64Array.from(values), dims);
+    default: return new Tensor('float32', Float32Array.from(values), dims);
   }
 }
 

@@ -3,7 +3,7 @@
 // heads after the tokens ([B, S, H, S] scores from q [B, S·H, D], GPT-BigCode's multi-query), Kᵀ or K, K and V with
 // fewer heads than Q that the MatMuls broadcast (multi-query, Falcon), and with the padding of a fixed-length graph
 // cut off (only the n real tokens are kept).
-import type * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import { QkvError } from '../../shared/errors';
 import { outputName, type ExposedKind } from '../model/onnx/exposeAttention';
 import type { AttentionSite } from '../model/onnx/findAttention';

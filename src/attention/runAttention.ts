@@ -1,5 +1,5 @@
 // Runs in the engine worker (Node): one forward pass that returns the model's own attention, Q, K and V.
-import type * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import type { AttentionResult, LayerTensors, ModelFacts, Token } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
 import type { LoadedModel } from '../model/loadModel';

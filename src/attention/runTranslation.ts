@@ -2,11 +2,12 @@
 // the decoder generates greedily (the most likely next token, step by step, until the end token or the length
 // limit, cancellable between steps); then it runs once more over everything it generated (teacher-forced), and that
 // run gives its self-attention and its cross-attention (translation × source) for every layer and head.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import type { AttentionResult, LayerTensors, Translation } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
 import type { LoadedTranslator, TranslatorGraph } from '../model/loadTranslator';
 import { readBlock } from './layerReader';
+import { ortBackend } from './ortBackend';
 import { assembleResult, runSession, type TokenizedText } from './runAttention';
 import { alignTokens } from './tokenOffsets';
 
@@ -93,9 +94,10 @@ function decoderFeeds(model: LoadedTranslator, tokens: readonly number[], hidden
 
 /** One row of integers, as the graph's input declares them. */
 function ids(graph: TranslatorGraph, name: string, values: readonly number[]): ort.Tensor {
+  const { Tensor } = ortBackend().ort; // the backend that runs the session (see feeds.ts)
   return graph.inputTypes.get(name) === 'int32'
-    ? new ort.Tensor('int32', Int32Array.from(values), [1, values.length])
-    : new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
+    ? new Tensor('int32', Int32Array.from(values), [1, values.length])
+    : new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
 }
 
 /** The most likely next token: argmax over the vocabulary at the last position of logits [1, t, V]. */

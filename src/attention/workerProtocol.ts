@@ -39,7 +39,15 @@ export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly request: RunRequest }
   | { readonly type: 'cancel'; readonly id: number };
 
+/** Sent once, when the worker first loads a model: which onnxruntime runs the graphs (src/attention/ortBackend.ts). */
+export interface BackendNotice {
+  readonly type: 'backend';
+  readonly name: 'native' | 'wasm';
+  readonly description: string;
+}
+
 export type FromWorker =
+  | BackendNotice
   | { readonly type: 'progress'; readonly id: number; readonly stage: RunStage }
   | { readonly type: 'download'; readonly id: number; readonly progress: DownloadProgress }
   | { readonly type: 'result'; readonly id: number; readonly result: AttentionResult }

@@ -2,18 +2,21 @@
 import { parseArgs } from 'node:util';
 import { QkvError } from '../../shared/errors';
 import { DEFAULT_MAX_TOKENS } from '../../shared/limits';
+import type { ExportFormat } from '../export/exportJson';
 import { isPrecision, type Precision } from '../model/graphFile';
 
 export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
-                 [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision P]
+                 [--format json|npz] [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision P]
                  [--hub-endpoint URL] [--cache-dir DIR] [--offline]
        qkv-scope inspect PATH [--json] [--probe [--tokens N] --out F]   (qkv-scope inspect --help)
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
   --text TEXT        the text to read
-  --file F           read the text from file F instead ("-" reads standard input)
+  --file F           read the text from file F instead ("-" reads standard input); one final newline is dropped
   --model M          "embedded" (default), a model folder, or a hub id such as Xenova/gpt2 (optionally @revision)
-  --out F            write the attention, Q, K and V as JSON to F (format qkv-scope.attention v2)
+  --out F            write the attention, Q, K and V to F
+  --format FORMAT    "json" (qkv-scope.attention v2) or "npz" (NumPy arrays for np.load); default: npz when F ends
+                     in .npz, else json
   --layers LIST      layers to export, e.g. 0,1 or 0-3 (default: all)
   --heads LIST       heads to export, e.g. 2 or 0-3,7 (default: all)
   --max-tokens N     refuse longer text (default ${DEFAULT_MAX_TOKENS})
@@ -30,6 +33,7 @@ export interface CliOptions {
   readonly file?: string;
   readonly model: string;
   readonly out?: string;
+  readonly format: ExportFormat;
   readonly layers?: number[];
   readonly heads?: number[];
   readonly maxTokens: number;
@@ -51,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         file: { type: 'string' },
         model: { type: 'string', default: 'embedded' },
         out: { type: 'string' },
+        format: { type: 'string' },
         layers: { type: 'string' },
         heads: { type: 'string' },
         'max-tokens': { type: 'string' },
@@ -64,11 +69,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   } catch (error) {
     throw new QkvError('bad-argument', (error as Error).message);
   }
-  if (values.help) return { help: true, model: 'embedded', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full', offline: false };
+  if (values.help) return { help: true, model: 'embedded', format: 'json', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full', offline: false };
   if (values.text === undefined && values.file === undefined) throw new QkvError('bad-argument', 'Give the text with --text or --file.');
   if (values.text !== undefined && values.file !== undefined) throw new QkvError('bad-argument', 'Give either --text or --file, not both.');
   if (values.out === '') throw new QkvError('bad-argument', '--out needs a file name.');
   if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision takes full, quantized, fp32, fp16, q8, int8, uint8, q4, q4f16 or bnb4, not "${values.precision}".`);
+  const format = values.format ?? (values.out?.toLowerCase().endsWith('.npz') ? 'npz' : 'json');
+  if (format !== 'json' && format !== 'npz') throw new QkvError('bad-argument', `--format takes "json" or "npz", not "${format}".`);
   if (values['cache-dir'] === '') throw new QkvError('bad-argument', '--cache-dir needs a folder.');
   return {
     help: false,
@@ -76,6 +83,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     file: values.file,
     model: values.model ?? 'embedded',
     out: values.out,
+    format,
     layers: values.layers === undefined ? undefined : parseIndexList(values.layers, '--layers'),
     heads: values.heads === undefined ? undefined : parseIndexList(values.heads, '--heads'),
     maxTokens: values['max-tokens'] === undefined ? DEFAULT_MAX_TOKENS : parsePositive(values['max-tokens'], '--max-tokens'),

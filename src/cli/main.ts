@@ -22,7 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const engine = new AttentionEngine();
+  // The WASM fallback is slower; say so once, on stderr, so that stdout stays the summary.
+  const engine = new AttentionEngine(undefined, (backend) => {
+    if (backend.name === 'wasm') process.stderr.write(`qkv-scope: running on ${backend.description}\n`);
+  });
   try {
     const text = options.text ?? readTextFile(options.file!);
     const downloads = new DownloadReporter(process.stderr);
@@ -36,7 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }, { onDownload: (progress) => downloads.report(progress) }).finally(() => downloads.finish());
     process.stdout.write(`${formatSummary(result)}\n`);
     if (options.out) {
-      await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads });
+      await writeExportFile(options.out, result, { layers: options.layers, heads: options.heads }, undefined, options.format);
       process.stdout.write(`Wrote ${options.out}\n`);
     }
     return 0;
@@ -49,9 +52,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** The file's text without its single final newline: the POSIX line terminator, not a token the user meant. */
 function readTextFile(file: string): string {
   try {
-    return fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+    return fs.readFileSync(file === '-' ? 0 : file, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
     throw new QkvError('bad-argument', `Cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

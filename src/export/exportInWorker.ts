@@ -5,23 +5,24 @@ import { Worker } from 'node:worker_threads';
 import type { AttentionResult } from '../../shared/attentionResult';
 import { deserializeError, QkvError, type SerializedError } from '../../shared/errors';
 import type { ExportSelection } from '../../shared/exportSchema';
-import { resolveSelection, temporaryPathFor } from './exportJson';
+import { resolveSelection, temporaryPathFor, type ExportFormat } from './exportJson';
 
 export interface ExportJob {
   readonly target: string;
   readonly temporary: string;
   readonly result: AttentionResult;
   readonly selection: ExportSelection;
+  readonly format: ExportFormat;
 }
 
 export type ExportOutcome = { readonly ok: true } | { readonly ok: false; readonly error: SerializedError };
 
 export async function exportInWorker(
   target: string, result: AttentionResult, selection: ExportSelection, signal?: AbortSignal,
-  workerScript = path.join(__dirname, 'exportWorker.js'),
+  workerScript = path.join(__dirname, 'exportWorker.js'), format: ExportFormat = 'json',
 ): Promise<void> {
   resolveSelection(result, selection); // a bad selection fails here, before a thread or a file exists
-  const job: ExportJob = { target, temporary: temporaryPathFor(target), result, selection };
+  const job: ExportJob = { target, temporary: temporaryPathFor(target), result, selection, format };
   // The result is copied to the worker (not transferred): the panel keeps showing it meanwhile.
   const worker = new Worker(workerScript, { workerData: job });
   try {

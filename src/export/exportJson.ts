@@ -1,4 +1,4 @@
-// Runs in Node: writes an AttentionResult as the JSON export, streamed row by row, atomically.
+// Runs in Node: writes an AttentionResult as the JSON export (or the .npz, exportNpz.ts), streamed, atomically.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,10 @@ import {
   EXPORT_FORMAT, EXPORT_VERSION, type ExportModel, type ExportSelection, type ExportToken,
 } from '../../shared/exportSchema';
 import { float32Text } from '../../shared/float32Text';
+import { npzChunks } from './exportNpz';
+
+/** json: the qkv-scope.attention document; npz: NumPy arrays (exportNpz.ts). */
+export type ExportFormat = 'json' | 'npz';
 
 /** Checks a selection against the result and fills in "all" for missing lists. */
 export function resolveSelection(result: AttentionResult, selection: ExportSelection = {}): { layers: number[]; heads: number[] } {
@@ -119,10 +123,12 @@ export function temporaryPathFor(target: string): string {
  */
 export async function writeExportFile(
   target: string, result: AttentionResult, selection: ExportSelection = {}, temporary = temporaryPathFor(target),
+  format: ExportFormat = 'json',
 ): Promise<void> {
   resolveSelection(result, selection); // fail on a bad selection before creating anything
+  const chunks = format === 'npz' ? npzChunks(result, selection) : exportChunks(result, selection);
   try {
-    await pipeline(Readable.from(exportChunks(result, selection)), fs.createWriteStream(temporary, { flags: 'wx' }));
+    await pipeline(Readable.from(chunks), fs.createWriteStream(temporary, { flags: 'wx' }));
     await fs.promises.rename(temporary, target);
   } catch (error) {
     await fs.promises.rm(temporary, { force: true });

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
+import { ortBackend } from '../attention/ortBackend';
 import { QkvError } from '../../shared/errors';
 import { planFeeds, type FeedPlan } from '../attention/feedPlan';
 import type { TokenVocabulary } from '../attention/tokenOffsets';
@@ -61,7 +62,7 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
  */
 export async function createSession(bytes: Uint8Array, graphPath: string, label: string): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, {
+    return await ortBackend().ort.InferenceSession.create(bytes, {
       extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } },
     });
   } catch (error) {

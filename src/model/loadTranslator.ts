@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AutoTokenizer, env, LogLevel, type PreTrainedTokenizer } from '@huggingface/transformers';
-import type * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-common';
 import { onnx } from 'onnx-proto';
 import { QkvError } from '../../shared/errors';
 import type { TokenVocabulary } from '../attention/tokenOffsets';

@@ -1,121 +1,163 @@
-// The linux-x64 .vsix that `npm run package` builds holds what the extension needs at run time and nothing else:
-// the bundles, the embedded model, the production dependencies it loads (with linux-x64 binaries only), no sources.
-// Which .vsix: $QKV_VSIX, else <name>-linux-x64-<version>.vsix in the repository root (vsce's default name).
+// Runs in Node (node --test): every .vsix that `npm run package` builds holds what the extension needs at run time
+// on its platform and nothing else: the bundles, the embedded model, that platform's onnxruntime binding with every
+// library it loads, the WASM fallback, and no other platform's files, no sharp, no sources. Prints each size.
+// Which files: <name>-<target>-<version>.vsix in the repository root (scripts/package.mjs names them).
 import assert from 'node:assert/strict';
-import { builtinModules } from 'node:module';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { packageRoot } from '../../src/model/packageRoot';
 import { ZipArchive } from './zipArchive';
 
-const TARGET = 'linux-x64';
-/** Uncompressed size above which something that should be pruned has probably crept in (today: ~70 MB + the model). */
-const MAX_UNPACKED_MB = 150;
+/** The script itself, not its copy under out/: it names the .vsix files relative to where it lives. */
+const packaging = () => import(pathToFileURL(path.join(packageRoot(), 'scripts', 'package.mjs')).href) as Promise<typeof import('../../scripts/package.mjs')>;
+const BIN = 'extension/node_modules/onnxruntime-node/bin/napi-v6';
+/** Uncompressed size above which something that should be pruned has probably crept in (win32: ~95 MB). */
+const MAX_UNPACKED_MB = 130;
 
-function vsixPath(): string {
-  if (process.env.QKV_VSIX) return path.resolve(process.env.QKV_VSIX);
-  const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string };
-  return path.join(packageRoot(), `${manifest.name}-${TARGET}-${manifest.version}.vsix`);
-}
+/** What each platform's binding folder must hold: the binding and the onnxruntime library it links. */
+const NATIVE: Record<string, { dir: string; library: string }> = {
+  'linux-x64': { dir: 'linux/x64', library: 'libonnxruntime.so.1' },
+  'linux-arm64': { dir: 'linux/arm64', library: 'libonnxruntime.so.1' },
+  'darwin-arm64': { dir: 'darwin/arm64', library: 'libonnxruntime.1.dylib' },
+  'win32-x64': { dir: 'win32/x64', library: 'onnxruntime.dll' },
+  'win32-arm64': { dir: 'win32/arm64', library: 'onnxruntime.dll' },
+};
 
-/** Packages named by `require("…")` string literals in a script: node built-ins, relative paths and vscode left out. */
-function requiredPackages(source: string): string[] {
+/** The packages a .vsix may carry: everything else is bundled into dist/. */
+const ALLOWED_PACKAGES = /^extension\/node_modules\/(onnxruntime-node|onnxruntime-common|onnxruntime-web)\//;
+
+const COMMON_FILES = [
+  'extension/package.json', 'extension/package.nls.json', 'extension/LICENSE.txt', 'extension/readme.md',
+  'extension/dist/extension.js', 'extension/dist/engineWorker.js', 'extension/dist/exportWorker.js',
+  'extension/dist/webview.js', 'extension/dist/webview.css',
+  'extension/models/config.json', 'extension/models/tokenizer.json', 'extension/models/onnx/model.onnx',
+  'extension/media/icon.png', 'extension/media/walkthrough/show-attention.png',
+  // The nanoGPT converter (Open a nanoGPT checkpoint…), run with the user's Python.
+  'extension/tools/from_nanogpt.py', 'extension/tools/nanogpt/export.py', 'extension/tools/modeling.py', 'extension/tools/ort_logits.cjs',
+  // The WASM fallback (src/attention/ortBackend.ts), in every .vsix.
+  'extension/node_modules/onnxruntime-web/package.json', 'extension/node_modules/onnxruntime-web/dist/ort.node.min.js',
+  'extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
+  'extension/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
+  'extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/cjs/index.js',
+  'extension/node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/cjs/package.json',
+];
+
+/** Library file names that a native file names in its bytes (ELF DT_NEEDED, Mach-O @rpath, PE imports). */
+function librariesNamedIn(bytes: Buffer): Set<string> {
+  const text = bytes.toString('latin1');
   const names = new Set<string>();
-  for (const [, spec] of source.matchAll(/\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
-    if (spec === 'vscode' || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0])) continue;
-    const parts = spec.split('/');
-    names.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
-  }
-  return [...names].sort();
+  for (const [, name] of text.matchAll(/(?:@rpath\/)?([A-Za-z0-9_.+-]+\.(?:so(?:\.\d+)*|dylib|dll))\b/gi)) names.add(name);
+  return names;
 }
 
-describe(`the ${TARGET} .vsix`, () => {
-  let vsix: ZipArchive;
-  let names: string[];
-  const file = vsixPath();
+describe('npm run package', async () => {
+ const { TARGETS, vsixName } = await packaging();
+ for (const target of Object.keys(TARGETS)) {
+  describe(`the ${target} .vsix`, () => {
+    let vsix: ZipArchive;
+    let names: string[];
+    let file: string;
+    const native = NATIVE[target];
 
-  before(() => {
-    assert.ok(fs.existsSync(file), `${file} does not exist: run npm run package first`);
-    vsix = ZipArchive.open(file);
-    names = vsix.entries.map((e) => e.name);
-    const unpacked = vsix.entries.reduce((sum, e) => sum + e.size, 0);
-    console.log(`${path.basename(file)}: ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB, ` +
-      `${(unpacked / 2 ** 20).toFixed(1)} MB unpacked, ${names.length} files`);
-  });
+    before(() => {
+      file = path.join(packageRoot(), vsixName(target));
+      assert.ok(fs.existsSync(file), `${file} does not exist: run npm run package first`);
+      vsix = ZipArchive.open(file);
+      names = vsix.entries.map((e) => e.name);
+      const unpacked = vsix.entries.reduce((sum, e) => sum + e.size, 0);
+      console.log(`${path.basename(file)}: ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB, ` +
+        `${(unpacked / 2 ** 20).toFixed(1)} MB unpacked, ${names.length} files`);
+    });
 
-  it(`is built for ${TARGET}`, () => {
-    const manifest = vsix.read('extension.vsixmanifest').toString('utf8');
-    assert.match(manifest, new RegExp(`TargetPlatform="${TARGET}"`));
-  });
+    it(native ? `is built for ${target}` : 'runs on every platform', () => {
+      const manifest = vsix.read('extension.vsixmanifest').toString('utf8');
+      if (native) assert.match(manifest, new RegExp(`TargetPlatform="${target}"`));
+      else assert.doesNotMatch(manifest, /TargetPlatform=/);
+    });
 
-  it('holds the bundles, the embedded model and the native runtime', () => {
-    const required = [
-      'extension/package.json',
-      'extension/package.nls.json',
-      'extension/LICENSE.txt',
-      'extension/dist/extension.js',
-      'extension/dist/engineWorker.js',
-      'extension/dist/exportWorker.js',
-      'extension/dist/webview.js',
-      'extension/dist/webview.css',
-      'extension/models/config.json',
-      'extension/models/tokenizer.json',
-      'extension/models/onnx/model.onnx',
-      'extension/tools/from_nanogpt.py',
-      'extension/tools/nanogpt/export.py',
-      'extension/tools/modeling.py',
-      'extension/tools/ort_logits.cjs',
-      'extension/node_modules/@huggingface/transformers/package.json',
-      'extension/node_modules/@huggingface/transformers/dist/transformers.node.cjs',
-      'extension/node_modules/onnxruntime-node/package.json',
-      'extension/node_modules/onnxruntime-node/dist/index.js',
-      'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
-      'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
-      'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
-      'extension/node_modules/sharp/dist/index.cjs',
-    ];
-    const missing = required.filter((name) => !vsix.has(name));
-    assert.deepEqual(missing, [], `missing from the .vsix: ${missing.join(', ')}`);
-    assert.ok(names.some((n) => /^extension\/node_modules\/@img\/sharp-linux-x64\/.*\.node$/.test(n)), 'sharp\'s linux-x64 binding is missing');
-    assert.ok(names.some((n) => /^extension\/node_modules\/@img\/sharp-libvips-linux-x64\/lib\/libvips/.test(n)), 'libvips for linux-x64 is missing');
-  });
+    it('holds the bundles, the embedded model and the WASM fallback', () => {
+      const missing = COMMON_FILES.filter((name) => !vsix.has(name));
+      assert.deepEqual(missing, [], `missing: ${missing.join(', ')}`);
+      const manifest = JSON.parse(vsix.read('extension/package.json').toString('utf8')) as { main: string };
+      assert.ok(vsix.has(`extension/${path.posix.normalize(manifest.main)}`), `main ${manifest.main} is not in the .vsix`);
+    });
 
-  it('has the main script that package.json names', () => {
-    const manifest = JSON.parse(vsix.read('extension/package.json').toString('utf8')) as { main: string };
-    assert.ok(vsix.has(`extension/${path.posix.normalize(manifest.main)}`), `main ${manifest.main} is not in the .vsix`);
-  });
-
-  it('holds every package that the bundles and transformers.js load at run time', () => {
-    const scripts = ['dist/extension.js', 'dist/engineWorker.js', 'dist/exportWorker.js',
-      'node_modules/@huggingface/transformers/dist/transformers.node.cjs'];
-    const missing: string[] = [];
-    for (const script of scripts) {
-      for (const pkg of requiredPackages(vsix.read(`extension/${script}`).toString('utf8'))) {
-        if (!vsix.has(`extension/node_modules/${pkg}/package.json`)) missing.push(`${pkg} (required by ${script})`);
-      }
+    if (native) {
+      it(`holds the ${target} binding and every library it loads`, () => {
+        const dir = `${BIN}/${native.dir}`;
+        const binding = `${dir}/onnxruntime_binding.node`;
+        for (const required of [binding, `${dir}/${native.library}`, 'extension/node_modules/onnxruntime-node/dist/index.js',
+          'extension/node_modules/onnxruntime-common/dist/cjs/index.js', 'extension/node_modules/onnxruntime-common/dist/cjs/package.json']) {
+          assert.ok(vsix.has(required), `${required} is missing`);
+        }
+        // Every library that the binding or onnxruntime names and that onnxruntime-node ships for this platform travels too.
+        const npmDir = path.join(packageRoot(), 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', ...native.dir.split('/'));
+        const shippedByNpm = new Set(fs.readdirSync(npmDir));
+        const missing: string[] = [];
+        for (const name of [binding, `${dir}/${native.library}`]) {
+          for (const library of librariesNamedIn(vsix.read(name))) {
+            if (shippedByNpm.has(library) && !vsix.has(`${dir}/${library}`)) missing.push(`${library} (named by ${path.posix.basename(name)})`);
+          }
+        }
+        assert.deepEqual(missing, []);
+        assert.ok(librariesNamedIn(vsix.read(binding)).has(native.library), `the binding does not name ${native.library}`);
+      });
+    } else {
+      it('has no native code at all', () => {
+        assert.deepEqual(names.filter((n) => n.includes('/onnxruntime-node/') || /\.(node|so(\.\d+)*|dylib|dll|exe)$/.test(n)), []);
+      });
     }
-    assert.deepEqual(missing, []);
-  });
 
-  it('leaves out sources, tests, tools (but the nanoGPT converter) and source maps', () => {
-    const converter = /^extension\/tools\/(from_nanogpt\.py|nanogpt\/\w+\.py|modeling\.py|ort_logits\.cjs)$/;
-    const leftOut = (n: string) => /^extension\/(src|shared|webview|test|tools|bench|scripts|out|bin|\.ci)\//.test(n) && !converter.test(n);
-    const docs = (n: string) => n.startsWith('extension/docs/') && n !== 'extension/docs/screenshots/vscode-panel.png';
-    const wrong = names.filter((n) => leftOut(n) || docs(n) || /\.(ts|map)$/.test(n) || n.endsWith('/tsconfig.json')
-      || n === 'extension/dist/cli.js' || n === 'extension/esbuild.mjs' || n === 'extension/package-lock.json');
-    assert.deepEqual(wrong, []);
-  });
+    it('has no other platform\'s files, no sharp and no package the bundles already hold', () => {
+      const own = native ? `${BIN}/${native.dir}/` : '\0';
+      const wrong = names.filter((n) => (n.startsWith(`${BIN}/`) && !n.startsWith(own))
+        || (n.startsWith('extension/node_modules/') && !ALLOWED_PACKAGES.test(n))
+        || /sharp|libvips|@img\//.test(n));
+      assert.deepEqual(wrong, []);
+    });
 
-  it('has no binaries for other platforms, and no onnxruntime-web', () => {
-    const wrong = names.filter((n) =>
-      /\/napi-v6\/(darwin|win32)\//.test(n) || /\/napi-v6\/linux\/(?!x64\/)/.test(n) || /\.(dll|dylib|exe)$/.test(n)
-      || /\/@img\/sharp-(?!linux-x64|libvips-linux-x64)[^/]*\//.test(n) || n.includes('/node_modules/onnxruntime-web/'));
-    assert.deepEqual(wrong, []);
-  });
+    it('leaves out sources, tests, tools (but the nanoGPT converter), type declarations and source maps', () => {
+      const converter = /^extension\/tools\/(from_nanogpt\.py|nanogpt\/\w+\.py|modeling\.py|ort_logits\.cjs)$/;
+      const leftOut = { test: (n: string) => /^extension\/(src|shared|webview|test|tools|bench|scripts|out|bin|\.ci|\.vscode)\//.test(n) && !converter.test(n) };
+      const docs = (n: string) => n.startsWith('extension/docs/') && n !== 'extension/docs/screenshots/vscode-panel.png';
+      const wrong = names.filter((n) => leftOut.test(n) || docs(n) || /\.(ts|map)$/.test(n) || n.endsWith('/tsconfig.json')
+        || n === 'extension/dist/cli.js' || n === 'extension/esbuild.mjs' || n === 'extension/package-lock.json');
+      assert.deepEqual(wrong, []);
+    });
 
-  it(`stays under ${MAX_UNPACKED_MB} MB unpacked`, () => {
-    const unpacked = vsix.entries.reduce((sum, e) => sum + e.size, 0) / 2 ** 20;
-    assert.ok(unpacked < MAX_UNPACKED_MB, `${unpacked.toFixed(1)} MB unpacked`);
+    const runsHere = target === 'universal' ? 'wasm' : target === `${process.platform}-${process.arch}` ? 'native' : undefined;
+    if (runsHere) {
+      it(`runs the embedded model from its own files, on ${runsHere === 'wasm' ? 'the WASM fallback' : 'the native binding'}`, async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), `qkv-vsix-${target}-`));
+        try {
+          for (const entry of vsix.entries.filter((e) => e.name.startsWith('extension/'))) {
+            const to = path.join(dir, ...entry.name.split('/'));
+            fs.mkdirSync(path.dirname(to), { recursive: true });
+            fs.writeFileSync(to, vsix.read(entry.name));
+          }
+          const backends: string[] = [];
+          const engine = new AttentionEngine(path.join(dir, 'extension', 'dist', 'engineWorker.js'), (b) => backends.push(b.name));
+          try {
+            const result = await engine.run({ text: 'The pizza came out of the oven and it tasted good.', model: 'embedded', maxTokens: 512 });
+            assert.equal(result.tokens.length, 12);
+            assert.deepEqual(backends, [runsHere]);
+          } finally {
+            await engine.dispose();
+          }
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+
+    it(`stays under ${MAX_UNPACKED_MB} MB unpacked`, () => {
+      const unpacked = vsix.entries.reduce((sum, e) => sum + e.size, 0) / 2 ** 20;
+      assert.ok(unpacked < MAX_UNPACKED_MB, `${unpacked.toFixed(1)} MB unpacked`);
+    });
   });
+}
 });

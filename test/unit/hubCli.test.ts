@@ -92,6 +92,7 @@ describe('download progress display', () => {
     reporter.finish();
     const lines = text.split('\n');
     assert.equal(lines.length, 3);
+    // eslint-disable-next-line no-control-regex -- the terminal's erase-line escape is what this checks
     assert.match(lines[0], /\r\x1b\[2KDownloading \[#{24}\] a\.onnx: 1\.0 kB of 1\.0 kB \(100%\)$/);
     assert.match(lines[1], /Downloading b\.json: 0 B$/);
   });

@@ -118,7 +118,8 @@ export class Harness {
     const server = http.createServer((request, response) => serve(dist, `http://${request.headers.host}`, request.url ?? '/', response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const { findBrowser } = await import('../../scripts/findBrowser.mjs');
+    const browser = await chromium.launch({ executablePath: findBrowser(), headless: true, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: DEFAULT_VIEWPORT, deviceScaleFactor: 1 });
     return new Harness(server, browser, context, origin);
   }

@@ -39,7 +39,7 @@ describe('the picture first', () => {
     // Nothing is lost: the shapes and the model's size are one click (or one hover) away.
     await panel.page.locator('.qkv-shapes-strip summary').click();
     assert.ok(await panel.page.locator('.qkv-shape', { hasText: 'softmax' }).isVisible());
-    assert.match(await panel.page.locator('.qkv-model__line').getAttribute('title') ?? '', /2 layers × 4 heads/);
+    assert.match(await panel.page.getByRole('group', { name: 'Model' }).getAttribute('title') ?? '', /2 layers × 4 heads/);
     await panel.close();
   });
 });

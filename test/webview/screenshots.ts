@@ -2,6 +2,8 @@
 // embedded model when it is built (models/config.json), else of the tiny-gpt2 fixture; $QKV_SCREENSHOT_MODEL picks:
 //   docs/screenshots/panel-{light,dark,hc-dark,hc-light}.png  the panel in the four default VS Code themes, a cell hovered
 //   docs/screenshots/view-<view>-{light,dark}.png              each learning view in Light and Dark Modern
+//   docs/screenshots/panel-previous-token-light.png            the head with the highest previous-token score
+// $QKV_SCREENSHOT_ONLY=previous-token writes only that one.
 // The learning views in the two high-contrast themes go to $QKV_SCREENSHOTS_HC (default: a temporary folder), to be
 // looked at, not published.
 //   npm run build && npx tsc -p tsconfig.test.json && node out/test/webview/screenshots.js
@@ -10,6 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { embeddedModelDir, packageRoot } from '../../src/model/packageRoot';
+import type { HeadRef } from '../../shared/protocol';
+import { headStatsOf } from '../../shared/headStats';
 import { realFixture } from './fixtures';
 import { Harness, type Fixture, type Panel } from './harness';
 import { DARK_MODERN, LIGHT_MODERN, THEMES, type Theme } from './themes';
@@ -32,12 +36,17 @@ async function main(): Promise<void> {
     const model = process.env.QKV_SCREENSHOT_MODEL ?? (fs.existsSync(path.join(embeddedModelDir(), 'config.json')) ? 'embedded' : 'tiny-gpt2');
     console.log(`model: ${model}`);
     const fixture = await realFixture(engine, model, 1);
-    for (const theme of THEMES) {
+    const all = process.env.QKV_SCREENSHOT_ONLY !== 'previous-token';
+    for (const theme of all ? THEMES : []) {
       const panel = await open(harness, theme, fixture, SHOW, PANEL_VIEWPORT);
       await panel.hoverCell(HOVER.row, HOVER.col);
       await save(panel, path.join(outDir, theme.file), theme, { clip: '.qkv-attention' });
     }
-    for (const theme of THEMES) {
+    const previous = previousTokenHead(fixture);
+    console.log(`previous-token head: layer ${previous.layer} head ${previous.head}`);
+    const prevPanel = await open(harness, LIGHT_MODERN, fixture, previous, PANEL_VIEWPORT);
+    await save(prevPanel, path.join(outDir, 'panel-previous-token-light.png'), LIGHT_MODERN, { clip: '.qkv-attention' });
+    for (const theme of all ? THEMES : []) {
       const published = theme === LIGHT_MODERN || theme === DARK_MODERN;
       const suffix = theme.file.replace(/^panel-/, '');
       for (const scene of VIEW_SCENES) {
@@ -52,6 +61,18 @@ async function main(): Promise<void> {
     await harness.close();
     await engine.dispose();
   }
+}
+
+/** The head whose attention from each token to the one before it is highest on average (shared/headStats). */
+function previousTokenHead(fixture: Fixture): HeadRef {
+  const n = fixture.summary.tokens.length;
+  let best = { layer: 0, head: 0, score: -1 };
+  for (const [key, arrays] of Object.entries(fixture.heads)) {
+    const score = headStatsOf(arrays.probs, n).previousToken;
+    const [layer, head] = key.split(':').map(Number);
+    if (score > best.score) best = { layer, head, score };
+  }
+  return { layer: best.layer, head: best.head };
 }
 
 async function open(harness: Harness, theme: Theme, fixture: Fixture, show: { layer: number; head: number }, viewport = VIEWPORT): Promise<Panel> {

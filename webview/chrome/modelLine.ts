@@ -43,7 +43,7 @@ export class ModelLine {
       button('Export JSON…', 'Export attention, Q, K and V to a JSON file', () => actions.exportJson()),
       button('Export Image…', 'Save the current view as a PNG (2×) or SVG picture, with labels, title and legend', () => actions.exportImage()),
     ]);
-    this.translation = el('p', { className: 'qkv-model__line qkv-model__translation' });
+    this.translation = el('p', { className: 'qkv-model__translation' });
     this.element = el('header', { className: 'qkv-model' }, [
       el('p', { className: 'qkv-model__line', attrs: { role: 'group', 'aria-label': 'Model' } }, [this.name, this.facts]),
       controls,

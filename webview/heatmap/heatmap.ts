@@ -154,13 +154,6 @@ export class Heatmap {
     this.draw(picture);
   }
 
-  /** Draws the last picture again (new size or theme); false when there is none. */
-  repaint(palette: Palette): boolean {
-    if (!this.picture) return false;
-    this.paint({ ...this.picture, palette });
-    return true;
-  }
-
   clear(): void {
     this.picture = undefined;
     this.geometry = undefined;

@@ -15,7 +15,9 @@ export function openMultiHeadAttention(node: FusedNode, g: Subgraph): void {
   const heads = node.int('num_heads', 0);
   if (heads <= 0) node.refuse('no num_heads');
   const floatType = node.elementType(node.input(0)) ?? node.refuse('a query whose element type the graph does not declare');
-  let { q, k, v } = projections(node, g, heads);
+  const projected = projections(node, g, heads);
+  const { q } = projected;
+  let { k, v } = projected; // a past K/V is concatenated in front
   if (node.has(6) !== node.has(7)) node.refuse('only one of past_key and past_value');
   if (node.has(6)) {
     k = g.op('Concat', [node.input(6), k], { axis: 2 });
