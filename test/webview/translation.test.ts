@@ -8,7 +8,7 @@ import { AttentionEngine } from '../../src/attention/attentionEngine';
 import type { AttentionResult } from '../../shared/attentionResult';
 import { fixtureDir } from '../unit/support';
 import { realFixture } from './fixtures';
-import { Harness, type Fixture, type Panel } from './harness';
+import { Harness, type Fixture } from './harness';
 import { DARK_MODERN } from './themes';
 import { answerKind, clickTranslationCell } from './translationHost';
 
