@@ -15,7 +15,7 @@ export interface ResultSummary {
   readonly tokens: readonly Token[];
   /** stats[layer][head] */
   readonly stats: readonly (readonly HeadStats[])[];
-  /** Encoder–decoder models: the translation the model wrote (the tensors shown are the encoder's, over `text`). */
+  /** Encoder–decoder models: the translation the model wrote; `tokens` and the `layer…` tensors are the encoder's, over `text`. */
   readonly translation?: TranslationLine;
 }
 
@@ -23,7 +23,19 @@ export interface TranslationLine {
   readonly text: string;
   /** "length": cut at the length limit before the model ended the sentence. */
   readonly stopped: 'end' | 'length';
+  /** What the decoder read: its start token, then each generated token (the rows of the decoder and cross views). */
+  readonly tokens: readonly Token[];
+  readonly layers: number;
+  readonly heads: number;
+  readonly headDim: number;
 }
+
+/** The three attentions of an encoder–decoder model; "encoder" is the result's own `layers`. */
+export type AttentionKind = 'encoder' | 'decoder' | 'cross';
+export const ATTENTION_KINDS: readonly AttentionKind[] = ['encoder', 'decoder', 'cross'];
+/** The kinds the host sends with `translationHeads`. */
+export type DecoderKind = Exclude<AttentionKind, 'encoder'>;
+const DECODER_KINDS: readonly DecoderKind[] = ['decoder', 'cross'];
 
 /** The tensors of one head. Buffers are exactly as long as their data: probs n·n, q/k/v n·headDim float32. */
 export interface HeadTensors {
@@ -99,6 +111,12 @@ export type ToWebview =
    * than a mask — scores [heads × n × n]; exactly that long.
    */
   | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly buffer: ArrayBuffer }
+  /**
+   * Every head of one decoder layer, decoder self-attention or cross-attention, in one buffer: probs
+   * [heads × t × cols], q [heads × t × headDim], then k and v [heads × cols × headDim], where t is the translation's
+   * tokens and cols is t (decoder) or the source's tokens (cross); exactly that long.
+   */
+  | { readonly type: 'translationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind; readonly layer: number; readonly buffer: ArrayBuffer }
   /** The panel's settings (qkvScope.colorScale). */
   | { readonly type: 'settings'; readonly colourScale: ColourScale }
   | { readonly type: 'head'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef; readonly tensors: HeadTensors }
@@ -111,6 +129,8 @@ export type ToWebview =
   | { readonly type: 'positions'; readonly requestId: number; readonly resultId: number; readonly positions: PositionsPayload | null }
   /** Draw the current view as a picture and send it back as `image`. */
   | { readonly type: 'renderImage'; readonly requestId: number; readonly format: ImageFormat }
+  /** Switch a translator's panel to this kind, as the kind switch would (tests and scripts). */
+  | { readonly type: 'showKind'; readonly kind: AttentionKind }
   /** Click this heatmap cell as a person would (tests and scripts): it opens the step-by-step card. */
   | { readonly type: 'clickCell'; readonly ref: HeadRef; readonly row: number; readonly col: number }
   | EditorToWebview;
@@ -136,8 +156,12 @@ export type FromWebview =
   | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number; readonly inputMs?: number }
   /** The attention of every head of these layers (the all-heads grid): answered with one `layer` message each. */
   | { readonly type: 'requestLayers'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
+  /** Every head of one decoder layer of this kind: answered with `translationHeads`. */
+  | { readonly type: 'requestTranslationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind; readonly layer: number }
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
   | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
+  /** A translator's panel shows this kind of attention for this head: rows × cols weights (tests and scripts). */
+  | { readonly type: 'kindShown'; readonly resultId: number; readonly kind: AttentionKind; readonly ref: HeadRef; readonly rows: number; readonly cols: number }
   /** The step-by-step card is on screen with these numbers. */
   | ({ readonly type: 'stepShown' } & StepShown)
   | EditorFromWebview;
@@ -200,6 +224,18 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
         ? { type: 'requestLayers', requestId: m.requestId, resultId: m.resultId, layers: [...layers] }
         : undefined;
     }
+    case 'requestTranslationHeads': {
+      const { kind, layer } = message as { kind?: unknown; layer?: unknown };
+      return isIndex(m.requestId) && isIndex(m.resultId) && oneOf(DECODER_KINDS, kind) && isIndex(layer)
+        ? { type: 'requestTranslationHeads', requestId: m.requestId, resultId: m.resultId, kind, layer }
+        : undefined;
+    }
+    case 'kindShown': {
+      const k = message as { kind?: unknown; rows?: unknown; cols?: unknown };
+      return isIndex(m.resultId) && oneOf(ATTENTION_KINDS, k.kind) && isRef(m.ref) && isIndex(k.rows) && isIndex(k.cols)
+        ? { type: 'kindShown', resultId: m.resultId, kind: k.kind, ref: { layer: m.ref.layer, head: m.ref.head }, rows: k.rows, cols: k.cols }
+        : undefined;
+    }
     case 'requestPositions':
       return isIndex(m.requestId) && isIndex(m.resultId) ? { type: 'requestPositions', requestId: m.requestId, resultId: m.resultId } : undefined;
     case 'stepShown': {
@@ -214,9 +250,13 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
   }
 }
 
+const isTokenList = (v: unknown): v is Token[] => Array.isArray(v) && v.every((t) => isObject(t) && typeof t.display === 'string');
+const isTranslationLine = (v: unknown): v is TranslationLine =>
+  isObject(v) && typeof v.text === 'string' && v.text.length <= MAX_TEXT && (v.stopped === 'end' || v.stopped === 'length') &&
+  isTokenList(v.tokens) && isIndex(v.layers) && isIndex(v.heads) && isIndex(v.headDim);
 const isSummary = (v: unknown): v is ResultSummary =>
   isObject(v) && isIndex(v.resultId) && isObject(v.model) && typeof v.text === 'string' && v.text.length <= MAX_TEXT &&
-  Array.isArray(v.tokens) && v.tokens.every((t) => isObject(t) && typeof t.display === 'string') && Array.isArray(v.stats);
+  isTokenList(v.tokens) && Array.isArray(v.stats) && (v.translation === undefined || isTranslationLine(v.translation));
 
 const isPositions = (v: unknown): v is PositionsPayload | null =>
   v === null || (isObject(v) && typeof v.source === 'string' && isIndex(v.dim) && isIndex(v.firstRow) && isBuffer(v.data));
@@ -249,6 +289,10 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
       return ids && isIndex(m.layer) && isBuffer(m.buffer)
         ? { type: 'layerHeads', ...ids, layer: m.layer, buffer: m.buffer }
         : undefined;
+    case 'translationHeads':
+      return ids && oneOf(DECODER_KINDS, m.kind) && isIndex(m.layer) && isBuffer(m.buffer)
+        ? { type: 'translationHeads', ...ids, kind: m.kind, layer: m.layer, buffer: m.buffer }
+        : undefined;
     case 'settings':
       return oneOf(COLOUR_SCALES, m.colourScale) ? { type: 'settings', colourScale: m.colourScale } : undefined;
     case 'status':
@@ -265,6 +309,8 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
         : undefined;
     case 'renderImage':
       return isIndex(m.requestId) && (m.format === 'png' || m.format === 'svg') ? { type: 'renderImage', requestId: m.requestId, format: m.format } : undefined;
+    case 'showKind':
+      return oneOf(ATTENTION_KINDS, m.kind) ? { type: 'showKind', kind: m.kind } : undefined;
     case 'clickCell':
       return isRef(m.ref) && isIndex(m.row) && isIndex(m.col) ? { type: 'clickCell', ref: m.ref, row: m.row, col: m.col } : undefined;
     default:

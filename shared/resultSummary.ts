@@ -7,6 +7,6 @@ export function summarize(result: AttentionResult, resultId: number): ResultSumm
   const t = result.translation;
   return {
     resultId, model: result.model, text: result.text, tokens: result.tokens, stats: allHeadStats(result),
-    ...(t ? { translation: { text: t.text, stopped: t.stopped } } : {}),
+    ...(t ? { translation: { text: t.text, stopped: t.stopped, tokens: t.tokens, layers: t.layers, heads: t.heads, headDim: t.headDim } } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Runs in the webview: the entry point. Connects to the host, builds the panel, and says `ready` last, so the
 // host's first message finds everything in place.
 import './styles.css';
+import { TranslationController } from './translation/translationController';
 import { PanelController } from './controller';
 import { afterPaint } from './inputTiming';
 import { restoredState, saveOnChange } from './savedView';
@@ -31,11 +32,14 @@ const initial: PanelState = {
   stage: undefined,
   overlay: [],
   click: undefined,
+  kind: 'encoder',
+  decoderLayers: new Map(),
   ...restoredState(saved),
 };
 const store = new Store(initial);
 const controller = new PanelController(host, store, saved);
 const link = new EditorLinkHooks(host, store);
+const translation = new TranslationController(host, store);
 saveOnChange(store, host);
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));
 const view = new PanelView(root, {
@@ -64,6 +68,7 @@ const view = new PanelView(root, {
   setOverlay: (heads) => controller.setOverlay(heads),
   setStage: (stage) => controller.setStage(stage),
   rerun: () => host.post({ type: 'rerun' }),
+  setKind: (kind) => translation.setKind(kind),
 });
 store.subscribe((state, previous) => view.render(state, previous));
 view.render(initial, initial);
@@ -71,6 +76,7 @@ view.render(initial, initial);
 host.onMessage((message) => {
   controller.receive(message);
   link.receive(message);
+  translation.receive(message);
 });
 bindKeyboard((axis, delta) => controller.step(axis, delta));
 watchTheme(() => store.update({ palette: readPalette(store.state.colourScale) }));

@@ -3,7 +3,9 @@
 // layer/head controls and the export buttons; the shapes strip folded to one line; the tokens as one compact row
 // (pick query and key there; the heatmap's own labels name every row and column too). Below: one tab per view — Heatmap, Step by step, What if, All heads, Positions. Before any result it
 // shows a short empty state.
-import type { HeadRef, StepShown } from '../shared/protocol';
+import type { AttentionKind, HeadRef, StepShown } from '../shared/protocol';
+import { KindSwitch } from './chrome/kindSwitch';
+import { TranslationView } from './translation/translationView';
 import type { WhatIfSettings } from '../shared/whatIf';
 import { AttentionView, type AttentionViewEvents } from './heatmap/attentionView';
 import { Controls, type ControlActions } from './chrome/controls';
@@ -35,6 +37,8 @@ export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & 
   setStage(stage: StageId | undefined): void;
   /** "Run again" after the editor text changed. */
   rerun(): void;
+  /** The encoder · decoder · cross switch of a translator. */
+  setKind(kind: AttentionKind): void;
 };
 
 export class PanelView {
@@ -49,12 +53,18 @@ export class PanelView {
   private readonly whatIf: WhatIfView;
   private readonly heads: HeadsView;
   private readonly positions = new PositionsView();
+  private readonly kinds: KindSwitch;
+  private readonly translation = new TranslationView();
+  /** What the kind switch hides when it is on decoder or cross: the encoder's token row, tabs and views. */
+  private readonly encoderParts: readonly HTMLElement[];
   private readonly empty: HTMLElement;
   private readonly result: HTMLElement;
 
   constructor(private readonly root: HTMLElement, events: PanelEvents) {
     this.status = new StatusLine(() => events.rerun());
     this.controls = new Controls(events);
+    this.kinds = new KindSwitch((kind) => events.setKind(kind));
+    this.controls.element.append(this.kinds.element);
     this.modelLine = new ModelLine({ exportJson: () => events.exportJson(), exportImage: () => events.exportImage() }, this.controls.element);
     this.tokens = new TokenStrip((index) => events.pickToken(index));
     this.shapes = new ShapesStrip((stage) => events.setStage(stage));
@@ -83,7 +93,9 @@ export class PanelView {
       this.whatIf.element,
       this.heads.element,
       this.positions.element,
+      this.translation.element,
     ]);
+    this.encoderParts = [this.tokens.element, this.tabs.element, this.attention.element, this.step.element, this.whatIf.element, this.heads.element, this.positions.element];
     this.result.hidden = true;
     this.modelLine.element.hidden = true;
     root.replaceChildren(this.modelLine.element, this.status.element, this.empty, this.result);
@@ -104,6 +116,10 @@ export class PanelView {
       this.tokens.showPicks(state.query, state.key);
     }
     this.controls.render(summary?.model, state.ref);
+    this.kinds.render(summary?.translation !== undefined, state.kind);
+    const encoder = state.kind === 'encoder' || !summary?.translation;
+    for (const part of this.encoderParts) part.classList.toggle('qkv-hidden-by-kind', !encoder);
+    this.translation.render(state);
     this.tabs.render(state.tab);
     this.attention.render(state, previous);
     this.step.render(state, previous);

@@ -1,5 +1,5 @@
 // Runs in the webview: the panel's state in one place. Views subscribe and redraw what changed.
-import type { ColourScale, HeadRef, PanelStatus, ResultSummary, ScaleMode, ViewTab } from '../shared/protocol';
+import type { AttentionKind, ColourScale, HeadRef, PanelStatus, ResultSummary, ScaleMode, ViewTab } from '../shared/protocol';
 import type { WhatIfSettings } from '../shared/whatIf';
 import type { HeadData } from './headCache';
 import type { StageId } from './chrome/stages';
@@ -51,6 +51,10 @@ export interface PanelState {
   /** Heads of the current layer drawn together in the head view, besides the current one. */
   readonly overlay: readonly number[];
   readonly click: PendingClick | undefined;
+  /** A translator's attention on screen: the encoder's (every tab), the decoder's self-attention or the cross-attention. */
+  readonly kind: AttentionKind;
+  /** A translator's decoder layers received for the current result: "decoder:2" / "cross:2" → translationHeads values. */
+  readonly decoderLayers: ReadonlyMap<string, Float32Array>;
 }
 
 export type Listener = (state: PanelState, previous: PanelState) => void;

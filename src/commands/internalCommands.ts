@@ -2,8 +2,8 @@
 // They drive the real panel and report what it did, so tests need no access to the webview's DOM.
 import * as vscode from 'vscode';
 import { headSlice } from '../../shared/attentionResult';
-import type { HeadRef, StepShown } from '../../shared/protocol';
-import { AttentionPanel, type Painted } from '../panel/attentionPanel';
+import type { AttentionKind, HeadRef, StepShown } from '../../shared/protocol';
+import { AttentionPanel, type KindShown, type Painted } from '../panel/attentionPanel';
 import type { Services } from './services';
 
 export function registerInternalCommands(services: Services): vscode.Disposable[] {
@@ -52,8 +52,28 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
     }
   });
 
+  /** Switches a translator's panel to a kind and resolves with what it then shows. */
+  const showKind = (kind: AttentionKind, timeoutMs = 30_000) => new Promise<KindShown>((resolve, reject) => {
+    const listener = panel.onDidShowKind((shown) => {
+      if (shown.resultId !== panel.shown?.resultId || shown.kind !== kind) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve({ resultId: shown.resultId, kind: shown.kind, ref: shown.ref, rows: shown.rows, cols: shown.cols });
+    });
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the panel did not show ${kind} attention within ${timeoutMs} ms`));
+    }, timeoutMs);
+    if (!panel.showKind(kind)) {
+      clearTimeout(timer);
+      listener.dispose();
+      reject(new Error(`the panel cannot show ${kind} attention: no translation on screen, or not ready`));
+    }
+  });
+
   return [
     paints,
+    vscode.commands.registerCommand('qkvScope.internal.showKind', (kind: AttentionKind, timeoutMs?: number) => showKind(kind, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.clickCell',
       (layer: number, head: number, row: number, col: number, timeoutMs?: number) => clickCell(layer, head, row, col, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.showHead', (layer: number, head: number) => panel.showHead({ layer, head })),

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
+  parseFromWebview, type AttentionKind, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
   type ToWebview,
 } from '../../shared/protocol';
 import { parseWebviewState } from '../../shared/webviewState';
@@ -30,6 +30,8 @@ export interface Painted {
 }
 
 
+export type KindShown = Omit<Extract<FromWebview, { type: 'kindShown' }>, 'type'>;
+
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
 
@@ -55,6 +57,9 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly queryEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly query: number | undefined }>();
   private readonly revealEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly token: number }>();
   private readonly rerunEmitter = new vscode.EventEmitter<void>();
+  private readonly kindEmitter = new vscode.EventEmitter<KindShown>();
+  /** A translator's panel shows a kind of attention (encoder, decoder, cross) for a head. */
+  readonly onDidShowKind = this.kindEmitter.event;
   /** The person switched layer or head in the panel. */
   readonly onDidShowHead = this.headEmitter.event;
   /** The query token picked in the panel changed (undefined: none). */
@@ -130,6 +135,13 @@ export class AttentionPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
+  /** Switches a translator's panel to this kind of attention, as the kind switch would (tests); false when it cannot. */
+  showKind(kind: AttentionKind): boolean {
+    if (!this.ready || !this.current?.result.translation) return false;
+    this.post({ type: 'showKind', kind });
+    return true;
+  }
+
   /** Clicks a heatmap cell in the webview, as a person would (it opens the step-by-step card); false when it cannot. */
   clickCell(ref: HeadRef, row: number, col: number): boolean {
     const current = this.current;
@@ -175,7 +187,7 @@ export class AttentionPanel implements vscode.Disposable {
     this.paintEmitter.dispose();
     this.exportEmitter.dispose();
     this.stepEmitter.dispose();
-    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter]) emitter.dispose();
+    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter, this.kindEmitter]) emitter.dispose();
     this.imageEmitter.dispose();
   }
 
@@ -219,10 +231,14 @@ export class AttentionPanel implements vscode.Disposable {
       case 'requestLayerHeads':
       case 'requestLayers':
       case 'requestPositions':
+      case 'requestTranslationHeads':
         if (this.current) for (const reply of tensorReplies(this.current.result, this.current.summary.resultId, message)) this.post(reply);
         break;
       case 'stepShown':
         this.stepEmitter.fire(message);
+        break;
+      case 'kindShown':
+        this.kindEmitter.fire(message);
         break;
       case 'showing':
         this.showing = message.ref;

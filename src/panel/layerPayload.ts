@@ -1,8 +1,8 @@
 // Runs in the extension host: the tensors the views ask for beyond one head — every head of a layer ahead of time
-// (so switching heads never waits on the host), every head's attention of a layer (the all-heads grid) and the
+// (so switching heads never waits on the host), every head of a decoder layer (translators), every head's attention of a layer (the all-heads grid) and the
 // model's position vectors (the Positions view) — as exact-length ArrayBuffers.
 import type { AttentionResult } from '../../shared/attentionResult';
-import type { PositionsPayload } from '../../shared/protocol';
+import type { DecoderKind, PositionsPayload } from '../../shared/protocol';
 
 /** probs [heads × n × n] of one layer, copied so the buffer holds exactly these values. */
 export function layerProbs(result: AttentionResult, layer: number): ArrayBuffer {
@@ -13,7 +13,16 @@ export function layerProbs(result: AttentionResult, layer: number): ArrayBuffer 
 export function layerHeadsBuffer(result: AttentionResult, layer: number): ArrayBuffer {
   const { probs, q, k, v, scores } = result.layers[layer];
   // The scores come last, only when the model adds more than a mask (the step card and what-if lab need them).
-  const tensors = scores ? [probs, q, k, v, scores] : [probs, q, k, v];
+  return packed(scores ? [probs, q, k, v, scores] : [probs, q, k, v]);
+}
+
+/** Every head of one decoder layer of this kind, as `translationHeads` carries it; undefined when there is none. */
+export function translationHeadsBuffer(result: AttentionResult, kind: DecoderKind, layer: number): ArrayBuffer | undefined {
+  const tensors = result.translation?.[kind][layer];
+  return tensors && packed([tensors.probs, tensors.q, tensors.k, tensors.v]);
+}
+
+function packed(tensors: readonly Float32Array[]): ArrayBuffer {
   const out = new Float32Array(tensors.reduce((sum, t) => sum + t.length, 0));
   let offset = 0;
   for (const tensor of tensors) {

@@ -14,6 +14,8 @@ export function describe(message: ToWebview | FromWebview): string {
       return `layer #${message.requestId} L${message.layer}: ${message.probs.byteLength} bytes`;
     case 'layerHeads':
       return `layerHeads #${message.requestId} L${message.layer}: ${message.buffer.byteLength} bytes`;
+    case 'translationHeads':
+      return `translationHeads #${message.requestId} ${message.kind} L${message.layer}: ${message.buffer.byteLength} bytes`;
     case 'image':
       return `image #${message.requestId} ${message.format}: ${message.data.byteLength} bytes`;
     case 'positions':

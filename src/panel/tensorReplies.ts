@@ -5,9 +5,9 @@
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { FromWebview, ToWebview } from '../../shared/protocol';
 import { headTensors } from './headPayload';
-import { layerHeadsBuffer, layerProbs, positionsPayload } from './layerPayload';
+import { layerHeadsBuffer, layerProbs, positionsPayload, translationHeadsBuffer } from './layerPayload';
 
-type TensorRequest = Extract<FromWebview, { type: 'requestHead' | 'requestLayerHeads' | 'requestLayers' | 'requestPositions' }>;
+type TensorRequest = Extract<FromWebview, { type: 'requestHead' | 'requestLayerHeads' | 'requestLayers' | 'requestPositions' | 'requestTranslationHeads' }>;
 
 export function tensorReplies(result: AttentionResult, resultId: number, message: TensorRequest): ToWebview[] {
   if (message.resultId !== resultId) return [];
@@ -23,6 +23,10 @@ export function tensorReplies(result: AttentionResult, resultId: number, message
       return layersOf(message.layers).map((layer) => ({ type: 'layerHeads', requestId, resultId, layer, buffer: layerHeadsBuffer(result, layer) }));
     case 'requestLayers':
       return layersOf(message.layers).map((layer) => ({ type: 'layer', requestId, resultId, layer, probs: layerProbs(result, layer) }));
+    case 'requestTranslationHeads': {
+      const buffer = translationHeadsBuffer(result, message.kind, message.layer);
+      return buffer ? [{ type: 'translationHeads', requestId, resultId, kind: message.kind, layer: message.layer, buffer }] : [];
+    }
     case 'requestPositions':
       return [{ type: 'positions', requestId, resultId, positions: positionsPayload(result) }];
   }

@@ -30,6 +30,14 @@ const FROM_WEBVIEW: Readonly<Record<string, Case<FromWebview>>> = {
   requestLayerHeads: { good: { type: 'requestLayerHeads', requestId: 2, resultId: 3, layers: [0, 1] }, bad: [{ layers: [0.5] }, { layers: 'all' }] },
   requestLayers: { good: { type: 'requestLayers', requestId: 2, resultId: 3, layers: [1] }, bad: [{ layers: [-1] }] },
   requestPositions: { good: { type: 'requestPositions', requestId: 4, resultId: 3 }, bad: [{ resultId: undefined }] },
+  requestTranslationHeads: {
+    good: { type: 'requestTranslationHeads', requestId: 7, resultId: 3, kind: 'cross', layer: 1 },
+    bad: [{ kind: 'encoder' }, { kind: undefined }, { layer: -1 }, { layer: [0] }],
+  },
+  kindShown: {
+    good: { type: 'kindShown', resultId: 3, kind: 'cross', ref, rows: 9, cols: 7 },
+    bad: [{ kind: 'both' }, { rows: -1 }, { ref: undefined }, { cols: 1.5 }],
+  },
   stepShown: {
     good: { type: 'stepShown', resultId: 3, ref, query: 1, key: 0, weight: 0.5, modelWeight: 0.5, text: '0.5' },
     bad: [{ weight: Number.POSITIVE_INFINITY }, { text: 3 }],
@@ -48,6 +56,10 @@ const TO_WEBVIEW: Readonly<Record<string, Case<ToWebview>>> = {
     bad: [{ tensors: { probs: [0.5], q: buffer(4), k: buffer(4), v: buffer(4) } }, { ref: 'L1' }],
   },
   layerHeads: { good: { type: 'layerHeads', requestId: 2, resultId: 3, layer: 0, buffer: buffer(16) }, bad: [{ buffer: new Float32Array(4) }, { layer: -1 }] },
+  translationHeads: {
+    good: { type: 'translationHeads', requestId: 7, resultId: 3, kind: 'decoder', layer: 0, buffer: buffer(64) },
+    bad: [{ kind: 'encoder' }, { buffer: new Float32Array(16) }, { layer: 'all' }, { resultId: undefined }],
+  },
   settings: { good: { type: 'settings', colourScale: 'cividis' }, bad: [{ colourScale: 'rainbow' }] },
   status: { good: { type: 'status', status: { state: 'running', message: 'Running…' } }, bad: [{ status: { state: 'running' } }, { status: { state: 'sleeping', message: '' } }] },
   show: { good: { type: 'show', ref }, bad: [{ ref: { layer: 0, head: 'x' } }] },
@@ -57,6 +69,7 @@ const TO_WEBVIEW: Readonly<Record<string, Case<ToWebview>>> = {
     bad: [{ positions: { source: 'wpe', dim: -8, firstRow: 0, data: buffer(32) } }, { positions: undefined }],
   },
   renderImage: { good: { type: 'renderImage', requestId: 6, format: 'png' }, bad: [{ format: 'jpeg' }] },
+  showKind: { good: { type: 'showKind', kind: 'decoder' }, bad: [{ kind: 'Decoder' }, { kind: undefined }] },
   clickCell: { good: { type: 'clickCell', ref, row: 2, col: 1 }, bad: [{ row: -1 }] },
   pickQuery: { good: { type: 'pickQuery', resultId: 3, query: 2 }, bad: [{ query: 'it' }] },
   clickToken: { good: { type: 'clickToken', resultId: 3, token: 2, place: 'row' }, bad: [{ place: 'corner' }] },
@@ -83,6 +96,14 @@ describe('messages from the webview (checked by the host)', () => {
 
 describe('messages to the webview (checked by the webview)', () => {
   check(TO_WEBVIEW, parseToWebview);
+  it('a translator\'s summary carries the translation\'s tokens and decoder size; a damaged one is dropped', () => {
+    const translation = { text: 'Salut', stopped: 'end', tokens: summary.tokens, layers: 2, heads: 4, headDim: 16 };
+    const good = { type: 'summary', summary: { ...summary, translation }, show: ref };
+    assert.deepEqual(parseToWebview(good), good);
+    for (const change of [{ tokens: undefined }, { stopped: 'tired' }, { heads: -1 }, { tokens: [{ display: 3 }] }]) {
+      assert.equal(parseToWebview({ ...good, summary: { ...summary, translation: { ...translation, ...change } } }), undefined, JSON.stringify(change));
+    }
+  });
   it('drops what is not a message', () => {
     for (const junk of [null, [], { type: 'summary' }, { type: 'head', requestId: 1 }]) assert.equal(parseToWebview(junk), undefined);
   });

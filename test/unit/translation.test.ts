@@ -18,6 +18,9 @@ import type { AttentionResult, LayerTensors } from '../../shared/attentionResult
 import { QkvError } from '../../shared/errors';
 import { checkExport } from '../../shared/exportSchema';
 import { fixtureDir } from './support';
+import { tensorReplies } from '../../src/panel/tensorReplies';
+import type { ToWebview } from '../../shared/protocol';
+import { summarize } from '../../shared/resultSummary';
 
 const MARIAN = fixtureDir('tiny-marian-en-fr');
 const SOURCE = 'The pizza came out of the oven.';
@@ -54,6 +57,22 @@ describe('translation with an encoder–decoder model', () => {
       ...t.cross.map((l) => check(l, t.heads, rows, s, t.headDim, false)),
     );
     assert.ok(worst < 1e-5, `recomputed attention differs by ${worst}`);
+  });
+
+  it('the panel host sends each decoder layer of both kinds exactly as long as the protocol says, and nothing for a layer that is not there', async () => {
+    const r = await result();
+    const t = r.translation!;
+    const [s, rows, d] = [r.tokens.length, t.tokens.length, t.headDim];
+    for (const kind of ['decoder', 'cross'] as const) {
+      const cols = kind === 'cross' ? s : rows;
+      const [reply] = tensorReplies(r, 9, { type: 'requestTranslationHeads', requestId: 1, resultId: 9, kind, layer: 1 });
+      assert.equal(reply.type, 'translationHeads');
+      const values = new Float32Array((reply as Extract<ToWebview, { type: 'translationHeads' }>).buffer);
+      assert.equal(values.length, t.heads * (rows * cols + rows * d + 2 * cols * d), kind);
+      assert.deepEqual(values.subarray(0, rows * cols), t[kind][1].probs.subarray(0, rows * cols), `${kind} head 0 probs`);
+      assert.deepEqual(tensorReplies(r, 9, { type: 'requestTranslationHeads', requestId: 1, resultId: 9, kind, layer: 2 }), []);
+    }
+    assert.equal(summarize(r, 9).translation?.tokens.length, rows);
   });
 
   it('stops generating when cancelled between steps', async () => {

@@ -63,12 +63,11 @@ export class ModelLine {
     this.facts.textContent = ` · ${facts.join(' · ')}`;
     this.facts.append(el('span', { className: 'qkv-visually-hidden', text: ` · ${size}` }));
     this.facts.title = `${size}. ${model.causal ? l10n.t('Each token attends only to itself and earlier tokens') : l10n.t('Each token attends to every token')}`;
-    // A translator: what it wrote. The views below show its encoder reading the source; the decoder's
-    // self-attention and the cross-attention are in the export (and the CLI) for now.
+    // A translator: what it wrote. The kind switch beside the layer and head controls picks what the views show.
     this.translation.hidden = translation === undefined;
     this.translation.replaceChildren(...(translation ? [
       el('strong', { text: l10n.t('Translation: ') }), el('span', { text: translation.text }),
-      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : ''}${l10n.t(' · below: the encoder reading the source; decoder and cross-attention are in the JSON export')}` }),
+      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : ''}${l10n.t(' · Encoder · Decoder · Cross picks which attention is shown')}` }),
     ] : []));
   }
 }

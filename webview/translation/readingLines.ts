@@ -1,0 +1,63 @@
+// Runs in the webview: the head view of a translator's cross-attention (or decoder self-attention) — the
+// translated tokens in a column on the left, the tokens they read on the right, and a line from each translated
+// token to each token it reads, as opaque as its weight relative to the row's largest. The picked row's lines are drawn in full, the rest faint.
+import type { Token } from '../../shared/attentionResult';
+import { sizeCanvas } from '../canvas/matrixPaint';
+import type { Palette } from '../canvas/theme';
+import { el } from '../dom';
+import { fitText } from '../heatmap/heatmap';
+import type { DecoderHead } from './translationHeads';
+
+const ROW = 22;
+const LABEL = 120;
+const GAP = 220;
+/** Weights below this share of their row's largest draw nothing: a line per pair would hide the strong ones. */
+const FLOOR = 0.15;
+
+export class ReadingLines {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+
+  constructor() {
+    this.canvas = el('canvas', { className: 'qkv-translation__lines', attrs: { role: 'img' } });
+    this.element = el('figure', { className: 'qkv-translation__figure' }, [
+      this.canvas,
+      el('figcaption', { className: 'qkv-note', text: 'Lines: each translated token (left) to the tokens it reads (right), as strong as the weight (relative to that token’s strongest).' }),
+    ]);
+  }
+
+  paint(head: DecoderHead, rows: readonly Token[], cols: readonly Token[], palette: Palette, pickedRow: number | undefined): void {
+    const height = Math.max(head.rows, head.cols) * ROW + 8;
+    const ctx = sizeCanvas(this.canvas, LABEL * 2 + GAP, height);
+    if (!ctx) return;
+    const y = (i: number, count: number) => 4 + (i + 0.5) * ROW + ((Math.max(head.rows, head.cols) - count) * ROW) / 2;
+    const [x0, x1] = [LABEL, LABEL + GAP];
+    ctx.lineCap = 'round';
+    for (let i = 0; i < head.rows; i++) {
+      const strong = pickedRow === undefined || pickedRow === i;
+      const row = head.probs.subarray(i * head.cols, (i + 1) * head.cols);
+      const max = Math.max(...row);
+      for (let j = 0; j < head.cols; j++) {
+        // Relative to the row's strongest: rows spread over many tokens still show where they look most.
+        const w = max > 0 ? row[j] / max : 0;
+        if (w < FLOOR) continue;
+        ctx.globalAlpha = w * (strong ? 1 : 0.3);
+        ctx.strokeStyle = palette.series[0];
+        ctx.lineWidth = 1 + 3 * w;
+        ctx.beginPath();
+        ctx.moveTo(x0 + 4, y(i, head.rows));
+        ctx.lineTo(x1 - 4, y(j, head.cols));
+        ctx.stroke();
+      }
+    }
+    ctx.globalAlpha = 1;
+    ctx.font = `12px ${palette.monoFont}`;
+    ctx.fillStyle = palette.text;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'right';
+    rows.forEach((t, i) => ctx.fillText(fitText(ctx, t.display, LABEL - 8), x0 - 4, y(i, head.rows)));
+    ctx.textAlign = 'left';
+    cols.forEach((t, j) => ctx.fillText(fitText(ctx, t.display, LABEL - 8), x1 + 4, y(j, head.cols)));
+    this.canvas.setAttribute('aria-label', `Lines from ${head.rows} translated tokens to the ${head.cols} tokens they read`);
+  }
+}

@@ -1,0 +1,190 @@
+// Runs in the webview: a translator's decoder attention — decoder self-attention (translation × translation,
+// causal) or cross-attention (translation rows × source columns) — as a heatmap labelled with the two token rows,
+// and, for the clicked cell, the step-by-step arithmetic with q from the decoder and k from the encoder (cross) or
+// the decoder (decoder), checked against the model's own weight. Shown instead of the tabs when the kind switch is
+// not on "encoder".
+import { cellSteps } from '../../shared/cellSteps';
+import type { Token } from '../../shared/attentionResult';
+import type { ResultSummary } from '../../shared/protocol';
+import { drawImageScaled, matrixImage, sizeCanvas, hatchMasked } from '../canvas/matrixPaint';
+import { el } from '../dom';
+import { num, sig } from '../format';
+import { fitText } from '../heatmap/heatmap';
+import type { PanelState } from '../state';
+import { ReadingLines } from './readingLines';
+import { decoderHead, layerKey, type DecoderHead } from './translationHeads';
+
+const MAX_CELL = 44;
+const MIN_CELL = 10;
+const MAX_LABEL = 110;
+/** The lines picture beside the heatmap (readingLines.ts), and the gap. */
+const LINES_WIDTH = 490;
+
+interface Layout {
+  readonly left: number;
+  readonly top: number;
+  readonly cell: number;
+}
+
+export class TranslationView {
+  readonly element: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly readout: HTMLElement;
+  private readonly step: HTMLElement;
+  private readonly lines = new ReadingLines();
+  private layout: Layout | undefined;
+  private head: DecoderHead | undefined;
+  private summary: ResultSummary | undefined;
+  private picked: { readonly row: number; readonly col: number } | undefined;
+  /** The state last painted, to repaint the picked cell's frame. */
+  private state: PanelState | undefined;
+
+  constructor() {
+    this.title = el('h3', { className: 'qkv-translation__title' });
+    this.canvas = el('canvas', { className: 'qkv-translation__canvas', attrs: { role: 'img' } });
+    this.readout = el('p', { className: 'qkv-note qkv-translation__readout', attrs: { 'aria-live': 'polite' } });
+    this.step = el('div', { className: 'qkv-translation__step', attrs: { role: 'status' } });
+    this.element = el('section', { className: 'qkv-translation', attrs: { 'aria-label': 'Decoder attention' } }, [this.title, el('div', { className: 'qkv-translation__pictures' }, [this.canvas, this.lines.element]), this.readout, this.step]);
+    this.element.hidden = true;
+    this.canvas.addEventListener('mousemove', (event) => this.hover(this.cellAt(event.offsetX, event.offsetY)));
+    this.canvas.addEventListener('click', (event) => {
+      const cell = this.cellAt(event.offsetX, event.offsetY);
+      if (cell) this.pick(cell.row, cell.col);
+    });
+  }
+
+  render(state: PanelState): void {
+    const { summary, kind, ref } = state;
+    const t = summary?.translation;
+    this.element.hidden = !t || kind === 'encoder';
+    if (!summary || !t || kind === 'encoder') return;
+    const values = state.decoderLayers.get(layerKey(kind, ref.layer));
+    const head = values && decoderHead(summary, kind, values, ref.head);
+    const what = kind === 'cross' ? 'Cross-attention: each translated token (row) reading the source (columns)' : 'Decoder self-attention: each translated token (row) reading the translation so far (columns)';
+    this.title.textContent = `${what} · Layer ${ref.layer + 1} / ${t.layers} · Head ${ref.head + 1} / ${t.heads}`;
+    if (head !== this.head || summary !== this.summary) {
+      if (summary !== this.summary || head?.kind !== this.head?.kind) this.picked = undefined;
+      this.head = head;
+      this.summary = summary;
+    }
+    this.state = state;
+    this.paint(state);
+    this.showStep();
+  }
+
+  /** Picks a cell as a click would: its arithmetic opens below the heatmap. */
+  pick(row: number, col: number): void {
+    if (!this.head || row >= this.head.rows || col >= this.head.cols) return;
+    this.picked = { row, col };
+    if (this.state) this.paint(this.state);
+    this.showStep();
+  }
+
+  private labels(): { rows: readonly Token[]; cols: readonly Token[] } | undefined {
+    const t = this.summary?.translation;
+    if (!this.summary || !t || !this.head) return undefined;
+    return { rows: t.tokens, cols: this.head.kind === 'cross' ? this.summary.tokens : t.tokens };
+  }
+
+  private paint(state: PanelState): void {
+    const head = this.head;
+    const labels = this.labels();
+    if (!head || !labels) {
+      this.layout = undefined;
+      sizeCanvas(this.canvas, 1, 1);
+      this.readout.textContent = 'Loading this head…';
+      return;
+    }
+    const { palette } = state;
+    const probe = this.canvas.getContext('2d');
+    if (!probe) return;
+    probe.font = `12px ${palette.monoFont}`;
+    const widest = (tokens: readonly Token[]) => Math.min(MAX_LABEL, Math.max(0, ...tokens.map((t) => probe.measureText(t.display).width)) + 8);
+    const left = widest(labels.rows);
+    const top = widest(labels.cols);
+    const available = Math.max(200, (this.element.clientWidth || 640) - left - 8 - LINES_WIDTH);
+    const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(available / head.cols)));
+    this.layout = { left, top, cell };
+    // Where the grid is, for tests and scripts (as the encoder heatmap records it).
+    Object.assign(this.canvas.dataset, { originX: String(left), originY: String(top), cell: String(cell), rows: String(head.rows), cols: String(head.cols) });
+    const ctx = sizeCanvas(this.canvas, left + head.cols * cell + 4, top + head.rows * cell + 4);
+    if (!ctx) return;
+    let max = 0;
+    for (const v of head.probs) max = Math.max(max, v);
+    const image = matrixImage(head.probs, 0, head.rows, head.cols, { kind: 'sequential', max: state.scale === 'unit' ? 1 : max }, palette, undefined, head.kind === 'decoder');
+    drawImageScaled(ctx, image, left, top, head.cols * cell, head.rows * cell);
+    if (head.kind === 'decoder') hatchMasked(ctx, left, top, cell, head.rows, palette);
+    ctx.font = `12px ${palette.monoFont}`;
+    ctx.fillStyle = palette.text;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'right';
+    labels.rows.forEach((t, i) => ctx.fillText(fitText(ctx, t.display, left - 6), left - 4, top + (i + 0.5) * cell));
+    ctx.save();
+    ctx.textAlign = 'left';
+    labels.cols.forEach((t, j) => {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      const dpr = window.devicePixelRatio || 1;
+      ctx.setTransform(0, -dpr, dpr, 0, (left + (j + 0.5) * cell) * dpr, (top - 4) * dpr);
+      ctx.fillText(fitText(ctx, t.display, top - 6), 0, 0);
+    });
+    ctx.restore();
+    this.lines.paint(head, labels.rows, labels.cols, palette, this.picked?.row);
+    ctx.strokeStyle = palette.frame;
+    ctx.strokeRect(left - 0.5, top - 0.5, head.cols * cell + 1, head.rows * cell + 1);
+    if (this.picked) {
+      ctx.strokeStyle = palette.text;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(left + this.picked.col * cell + 1, top + this.picked.row * cell + 1, cell - 2, cell - 2);
+    }
+    this.canvas.setAttribute('aria-label', `${head.rows} × ${head.cols} attention weights: rows ${head.kind === 'cross' ? 'translation, columns source' : 'and columns translation'}`);
+    this.readout.textContent = 'Hover a cell for its weight; click it for the arithmetic.';
+  }
+
+  private cellAt(x: number, y: number): { row: number; col: number } | undefined {
+    const { layout, head } = this;
+    if (!layout || !head) return undefined;
+    const col = Math.floor((x - layout.left) / layout.cell);
+    const row = Math.floor((y - layout.top) / layout.cell);
+    return row >= 0 && col >= 0 && row < head.rows && col < head.cols ? { row, col } : undefined;
+  }
+
+  private hover(cell: { row: number; col: number } | undefined): void {
+    const labels = this.labels();
+    if (!cell || !labels || !this.head) return;
+    const value = this.head.probs[cell.row * this.head.cols + cell.col];
+    this.readout.textContent = `«${labels.rows[cell.row].display}» → «${labels.cols[cell.col].display}»: ${num(value)}`;
+  }
+
+  private showStep(): void {
+    const head = this.head;
+    const labels = this.labels();
+    const pick = this.picked;
+    if (!head || !labels || !pick) {
+      this.step.replaceChildren(el('p', { className: 'qkv-note', text: 'Click a cell to see how its weight is computed.' }));
+      delete this.step.dataset.weight;
+      return;
+    }
+    const { row, col } = pick;
+    const s = cellSteps({ q: head.q, k: head.k, n: head.cols, d: head.d, causal: head.kind === 'decoder' }, row, col);
+    const modelWeight = head.probs[row * head.cols + col];
+    const from = head.kind === 'cross' ? 'the encoder (source)' : 'the decoder';
+    const [query, key] = [labels.rows[row].display, labels.cols[col].display];
+    this.step.dataset.weight = String(s.weight);
+    this.step.dataset.modelWeight = String(modelWeight);
+    this.step.dataset.row = String(row);
+    this.step.dataset.col = String(col);
+    this.step.replaceChildren(
+      el('h4', { text: `«${query}» reading «${key}»` }),
+      el('ol', { className: 'qkv-step__list' }, [
+        el('li', { text: `q_i: the decoder's query for «${query}»; k_j: the key of «${key}» from ${from} (d = ${head.d})` }),
+        el('li', { text: `q_i · k_j = ${sig(s.dot)}` }),
+        el('li', { text: `× scale ${sig(s.scale)} = ${sig(s.times)}` }),
+        el('li', { text: s.maskReason ? `masked (${s.maskReason}): −∞` : 'mask: + 0 (visible)' }),
+        el('li', { text: `exp(${sig(s.logit - s.shift)}) = ${sig(s.exp)}; ÷ the row's Σ exp ${sig(s.denominator)}` }),
+        el('li', { className: 'qkv-translation__weight', text: `weight w_ij = ${num(s.weight)} — the model's own: ${num(modelWeight)} (|Δ| ${Math.abs(s.weight - modelWeight).toExponential(1)})` }),
+      ]),
+      el('p', { className: 'qkv-note', text: `Then «${query}» takes Σ_j w_ij · v_j, with each v_j from ${from}.` }),
+    );
+  }
+}
