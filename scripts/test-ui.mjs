@@ -232,7 +232,7 @@ try {
   const hoverPizza = async () => {
     const box = await editorView.evaluate((root) => {
       const line = [...root.querySelectorAll('.view-line')].find((l) => l.textContent?.includes('pizza'));
-      const walker = document.createTreeWalker(line ?? root, NodeFilter.SHOW_TEXT);
+      const walker = document.createTreeWalker(line ?? root, 4 /* NodeFilter.SHOW_TEXT: this runs in the page */);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const at = node.textContent?.indexOf('pizza') ?? -1;
         if (at < 0) continue;

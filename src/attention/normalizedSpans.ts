@@ -52,7 +52,7 @@ export function coverGaps(text: string, spans: (Span | null)[]): void {
 
 /** [UNK] replaces one pre-tokenized word: a run of characters up to whitespace or punctuation, or one Han character. */
 export function unknownWordLength(text: string, stream: readonly FoldedChar[], at: number): number {
-  const isWordChar = (c: FoldedChar) => !/[\p{P}!-\/:-@\[-`{-~]/u.test(c.ch) && !/\p{Script=Han}/u.test(text.slice(c.start, c.end));
+  const isWordChar = (c: FoldedChar) => !/[\p{P}!-/:-@[-`{-~]/u.test(c.ch) && !/\p{Script=Han}/u.test(text.slice(c.start, c.end));
   if (!isWordChar(stream[at])) return 1;
   let n = 1;
   const joined = (a: FoldedChar, b: FoldedChar) => b.start <= a.end || !/\s/u.test(text.slice(a.end, b.start));

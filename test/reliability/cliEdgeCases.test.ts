@@ -137,6 +137,7 @@ describe('qkv-scope edge cases', { concurrency: 3 }, () => {
   it('terminal escapes in the text are shown escaped, never sent to the terminal', () => {
     const run = cli(['--text', 'Hi \x1b]0;pwned\x07 there \x1b[31mred\x1b[0m and \x9b2J', '--model', GPT2]);
     assert.equal(run.code, 0, run.err);
+    // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
     assert.doesNotMatch(run.out, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     assert.match(run.out, /\\x1B/);
   });

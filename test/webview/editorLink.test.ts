@@ -53,13 +53,11 @@ describe('webview: the editor link', () => {
     const panel = await harness.openWith(gpt2, LIGHT_MODERN);
     await panel.waitForPaint({ layer: 0, head: 0 }, gpt2.summary.resultId);
     const resultId = gpt2.summary.resultId;
-    let seen = (await panel.messages()).length;
-
     await panel.post({ type: 'pickQuery', resultId, query: 8 });
     await panel.waitForMessage((m) => m.type === 'picked' && m.query === 8, 'picked 8 after the editor picked it');
     assert.equal(await panel.page.locator('.qkv-token.is-picked-query').count(), 1);
     await panel.post({ type: 'pickQuery', resultId: resultId + 1, query: 3 }); // for a result that is not on screen
-    seen = (await panel.messages()).length;
+    const seen = (await panel.messages()).length;
 
     await panel.page.locator('.qkv-token__pick').nth(4).click();
     await panel.waitForMessage((m) => m.type === 'revealToken' && m.token === 4, 'reveal 4 after its chip was clicked');

@@ -24,7 +24,6 @@ after(async () => {
 });
 
 const requests = (messages: FromWebview[]) => messages.filter((m) => m.type === 'requestHead');
-const isRequestFor = (ref: HeadRef) => (m: FromWebview) => m.type === 'requestHead' && m.ref.layer === ref.layer && m.ref.head === ref.head;
 
 const openWith = (fixture: Fixture, theme: Theme = DARK_MODERN, show?: HeadRef): Promise<Panel> => harness.openWith(fixture, theme, show);
 

@@ -42,8 +42,10 @@ export function tableRowsFor(graph: onnx.IGraphProto, input: string, ix: GraphIn
       for (const node of ix.consumers(tensor)) {
         const op = node.opType ?? '';
         if (op === 'Gather' && node.input?.[1] === tensor) {
+          // A 2-D table is the embedding; a 1-D one remaps ids first (the embedded model's id → row map), and the
+          // ids must fit it, not the embedding behind it.
           const dims = sizes.get(node.input?.[0] ?? '');
-          if (dims?.length === 2) return dims[0];
+          if (dims?.length === 2 || dims?.length === 1) return dims[0];
         }
         if (op === 'EmbedLayerNormalization') {
           const dims = sizes.get(node.input?.[2] ?? '');
