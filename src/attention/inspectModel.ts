@@ -18,6 +18,7 @@ import { indexGraph } from '../model/onnx/onnxGraph';
 import { feedText, planFeeds, type FeedPlan } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { assembleResult, runSession } from './runAttention';
+import { seededRandom } from './seededRandom';
 
 export interface InspectedInput {
   readonly name: string;
@@ -126,7 +127,7 @@ async function runProbe(
   const exposed = exposeAttention(bytes, label, graphPath);
   const session = await createSession(exposed.bytes, graphPath, label);
   try {
-    const random = seeded(1);
+    const random = seededRandom(1);
     const ids = plan.inputs.find((p) => p.role.kind === 'ids');
     const rows = (ids?.role.kind === 'ids' ? ids.role.tableRows : undefined) ?? config.vocabSize ?? 100;
     const length = plan.fixedLength ?? n;
@@ -161,14 +162,3 @@ function locate(target: string, precision: Precision): { graphPath: string; conf
   return { graphPath: full, config: configFrom(dir) ?? configFrom(path.dirname(dir)) ?? UNKNOWN_CONFIG };
 }
 
-/** A small deterministic generator (mulberry32), so two probes of one graph feed the same numbers. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -4,25 +4,15 @@
 // Usage: node engineChurn.js SEED RUNS MODEL_DIR
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { QkvError } from '../../shared/errors';
+import { seededRandom } from '../../src/attention/seededRandom';
 
 const [seedText = '1', runsText = '50', modelDir = ''] = process.argv.slice(2);
 
-/** mulberry32: a tiny seeded generator. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SENTENCES = ['The pizza came out of the oven.', 'Le chat dort sur le canapé.', 'It tasted good, and then it rained.'];
 
 async function main(): Promise<void> {
-  const random = generator(Number(seedText));
+  const random = seededRandom(Number(seedText));
   let engine = new AttentionEngine();
   const outcomes = { done: 0, cancelled: 0, disposed: 0 };
   for (let run = 0; run < Number(runsText); run++) {

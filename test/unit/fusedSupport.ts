@@ -7,23 +7,13 @@ import * as ort from 'onnxruntime-node';
 import { halfToFloat } from '../../src/model/onnx/constantValue';
 import { floatToHalf } from '../../src/model/onnx/float16';
 import { packageRoot } from '../../src/model/packageRoot';
+import { seededRandom } from '../../src/attention/seededRandom';
 
 const { FLOAT, FLOAT16, INT32, INT64, BOOL } = onnx.TensorProto.DataType;
 
 export const FUSED_FIXTURES = path.join(packageRoot(), 'test', 'fixtures', 'fused');
 export const REAL_GRAPHS = path.join(packageRoot(), '..', 'shared', 'real-graphs');
 
-/** A small deterministic generator (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Values for one input: a flat list of numbers (ints, 0/1 for booleans, floats), or undefined for random floats. */
 export type FeedValues = Record<string, readonly number[]>;
