@@ -23,7 +23,8 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 async function switchTo(panel: Panel, head: number): Promise<number> {
   await panel.clearMessages();
   await panel.page.keyboard.press('ArrowRight');
-  const painted = await panel.waitForMessage((m) => m.type === 'painted' && m.ref.head === head && m.inputMs !== undefined, `paint of head ${head}`, 20_000);
+  const painted = await panel.waitForMessage((m) => m.type === 'painted' && m.ref.head === head && m.inputMs !== undefined,
+    `paint of head ${head}`, 20_000);
   if (painted.type !== 'painted' || painted.inputMs === undefined) throw new Error('no timing');
   return painted.inputMs;
 }

@@ -22,7 +22,8 @@ export const TARGETS = {
   'linux-arm64': { vsceTarget: 'linux-arm64', keep: [`${BIN}/linux/arm64/*`] },
   // The binding links @rpath/libonnxruntime.1.dylib; libonnxruntime.1.30.0.dylib is the same 44 MB library under its
   // versioned name (npm has no symlinks), and nothing loads it.
-  'darwin-arm64': { vsceTarget: 'darwin-arm64', keep: [`${BIN}/darwin/arm64/onnxruntime_binding.node`, `${BIN}/darwin/arm64/libonnxruntime.1.dylib`] },
+  'darwin-arm64': { vsceTarget: 'darwin-arm64',
+    keep: [`${BIN}/darwin/arm64/onnxruntime_binding.node`, `${BIN}/darwin/arm64/libonnxruntime.1.dylib`] },
   // onnxruntime.dll loads DirectML.dll, and its WebGPU provider dxcompiler.dll and dxil.dll: all of them stay.
   'win32-x64': { vsceTarget: 'win32-x64', keep: [`${BIN}/win32/x64/*`] },
   'win32-arm64': { vsceTarget: 'win32-arm64', keep: [`${BIN}/win32/arm64/*`] },

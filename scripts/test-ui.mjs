@@ -146,14 +146,16 @@ try {
     return label;
   });
 
-  await check(`heatmap cells show without scrolling: the first starts within ${FIRST_CELL_MAX_Y} px of a ${WINDOW.width} × ${WINDOW.height} window`, async () => {
+  await check(`heatmap cells show without scrolling: the first starts within ${FIRST_CELL_MAX_Y} px of a ${WINDOW.width} × ` +
+    `${WINDOW.height} window`, async () => {
     const box = await heatmap.boundingBox(); // in the window's coordinates, through both frames
     const originY = Number(await heatmap.getAttribute('data-origin-y'));
     const cell = Number(await heatmap.getAttribute('data-cell'));
     if (!box) throw new Error('the heatmap has no box');
     const first = box.y + originY;
     if (first > FIRST_CELL_MAX_Y || first + cell > WINDOW.height) throw new Error(`the first cell starts at y = ${first.toFixed(0)}`);
-    return `first cell at y = ${first.toFixed(0)} (x = ${(box.x + Number(await heatmap.getAttribute('data-origin-x'))).toFixed(0)}), ${cell} px cells`;
+    return `first cell at y = ${first.toFixed(0)} (x = ${(box.x + Number(await heatmap.getAttribute('data-origin-x'))).toFixed(0)}), ` +
+      `${cell} px cells`;
   });
 
   await check('ArrowRight in the panel switches to head 2', async () => {
@@ -270,7 +272,8 @@ try {
         // The picker lists themes by label ("Dark Modern"), not by id ("Default Dark Modern").
         const label = theme.replace(/^Default /, '').replace(/^High Contrast( Light)?$/, (_, light) => (light ? 'Light High Contrast' : 'Dark High Contrast'));
         await input.fill(label);
-        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name',
+          { hasText: new RegExp(`^${label}$`) }) }).first();
         await row.waitFor();
         await row.click();
         await page.locator(`.monaco-workbench.${className}`).waitFor({ timeout: 20_000 });

@@ -117,7 +117,8 @@ export const HARMLESS_NOISE = new RegExp([
  *   viewport?: { width: number, height: number }, locale?: string }} options  locale: VS Code's display language (--locale)
  * @returns {Promise<VsCode>}
  */
-export async function startVsCode({ tools, userDataDir, extensionsDir, log, verbose = false, viewport = { width: 1400, height: 860 }, locale }) {
+export async function startVsCode({ tools, userDataDir, extensionsDir, log, verbose = false, viewport = { width: 1400, height: 860 },
+  locale }) {
   const port = await freePort();
   const server = spawn(tools.node, [
     tools.codeServer,

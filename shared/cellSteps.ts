@@ -3,7 +3,8 @@
 // Σ_j w_ij v_j, with the tokens that contribute most. The step-by-step card shows these numbers.
 import { argmax, expSum } from './attentionMath';
 import { ENGLISH, type Translator } from './l10nStrings';
-import { dot, hiddenReason, logitRow, scaleValue, scoreOf, MIN_TEMPERATURE, MODEL_SETTINGS, type WhatIfInput, type WhatIfSettings } from './whatIf';
+import { dot, hiddenReason, logitRow, scaleValue, scoreOf, MIN_TEMPERATURE, MODEL_SETTINGS, type WhatIfInput,
+  type WhatIfSettings } from './whatIf';
 
 export interface CellSteps {
   readonly query: number;

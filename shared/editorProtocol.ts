@@ -32,7 +32,8 @@ export function parseEditorFromWebview(message: unknown): EditorFromWebview | un
   const m = message as Fields;
   switch (m.type) {
     case 'picked':
-      return isIndex(m.resultId) && (m.query === null || isIndex(m.query)) ? { type: 'picked', resultId: m.resultId, query: m.query } : undefined;
+      return isIndex(m.resultId) && (m.query === null || isIndex(m.query))
+        ? { type: 'picked', resultId: m.resultId, query: m.query } : undefined;
     case 'revealToken':
       return isIndex(m.resultId) && isIndex(m.token) ? { type: 'revealToken', resultId: m.resultId, token: m.token } : undefined;
     case 'rerun':

@@ -109,7 +109,8 @@ export function checkExport(value: unknown): AttentionExport {
   if (doc!.version !== EXPORT_VERSION) fail(`version is ${JSON.stringify(doc!.version)}`);
   const { model, tokens, layers, text } = doc as AttentionExport;
   if (typeof text !== 'string') fail('text is missing');
-  if (!model || typeof model.head_dim !== 'number' || typeof model.heads !== 'number' || typeof model.scale !== 'number') fail('model facts are missing');
+  if (!model || typeof model.head_dim !== 'number' || typeof model.heads !== 'number' ||
+    typeof model.scale !== 'number') fail('model facts are missing');
   checkTokens(tokens, text, '', fail);
   const n = tokens.length;
   checkLayers(layers, { rows: n, keys: n, headDim: model.head_dim, scores: model.additive_term !== undefined }, '', fail);

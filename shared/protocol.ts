@@ -104,19 +104,22 @@ export type ToWebview =
    * A new result. `heads` is the layer of `show`, packed as in `layerHeads`, so that the first picture needs no
    * request back to the host (live update repaints per keystroke).
    */
-  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef; readonly heads?: { readonly layer: number; readonly buffer: ArrayBuffer } }
+  | { readonly type: 'summary'; readonly summary: ResultSummary; readonly show: HeadRef;
+    readonly heads?: { readonly layer: number; readonly buffer: ArrayBuffer } }
   /**
    * Every head of one layer in one transferable buffer, so that switching heads never waits on the host:
    * float32 probs [heads × n × n], then q, k and v [heads × n × headDim] each, then — only when the model adds more
    * than a mask — scores [heads × n × n]; exactly that long.
    */
-  | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number; readonly buffer: ArrayBuffer }
+  | { readonly type: 'layerHeads'; readonly requestId: number; readonly resultId: number; readonly layer: number;
+    readonly buffer: ArrayBuffer }
   /**
    * Every head of one decoder layer, decoder self-attention or cross-attention, in one buffer: probs
    * [heads × t × cols], q [heads × t × headDim], then k and v [heads × cols × headDim], where t is the translation's
    * tokens and cols is t (decoder) or the source's tokens (cross); exactly that long.
    */
-  | { readonly type: 'translationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind; readonly layer: number; readonly buffer: ArrayBuffer }
+  | { readonly type: 'translationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind;
+    readonly layer: number; readonly buffer: ArrayBuffer }
   /** The panel's settings (qkvScope.colorScale). */
   | { readonly type: 'settings'; readonly colourScale: ColourScale }
   | { readonly type: 'head'; readonly requestId: number; readonly resultId: number; readonly ref: HeadRef; readonly tensors: HeadTensors }
@@ -157,11 +160,13 @@ export type FromWebview =
   /** The attention of every head of these layers (the all-heads grid): answered with one `layer` message each. */
   | { readonly type: 'requestLayers'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
   /** Every head of one decoder layer of this kind: answered with `translationHeads`. */
-  | { readonly type: 'requestTranslationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind; readonly layer: number }
+  | { readonly type: 'requestTranslationHeads'; readonly requestId: number; readonly resultId: number; readonly kind: DecoderKind;
+    readonly layer: number }
   /** The model's position vectors of the tokens (the Positions view): answered with `positions`. */
   | { readonly type: 'requestPositions'; readonly requestId: number; readonly resultId: number }
   /** A translator's panel shows this kind of attention for this head: rows × cols weights (tests and scripts). */
-  | { readonly type: 'kindShown'; readonly resultId: number; readonly kind: AttentionKind; readonly ref: HeadRef; readonly rows: number; readonly cols: number }
+  | { readonly type: 'kindShown'; readonly resultId: number; readonly kind: AttentionKind; readonly ref: HeadRef; readonly rows: number;
+    readonly cols: number }
   /** The step-by-step card is on screen with these numbers. */
   | ({ readonly type: 'stepShown' } & StepShown)
   | EditorFromWebview;
@@ -191,11 +196,13 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
       return { type: m.type };
     case 'imageFailed': {
       const { reason } = message as { reason?: unknown };
-      return isIndex(m.requestId) && typeof reason === 'string' ? { type: 'imageFailed', requestId: m.requestId, reason: reason.slice(0, 300) } : undefined;
+      return isIndex(m.requestId) && typeof reason === 'string'
+        ? { type: 'imageFailed', requestId: m.requestId, reason: reason.slice(0, 300) } : undefined;
     }
     case 'image': {
       const i = message as { format?: unknown; data?: unknown; title?: unknown };
-      return isIndex(m.requestId) && (i.format === 'png' || i.format === 'svg') && isBuffer(i.data) && i.data.byteLength <= MAX_IMAGE_BYTES &&
+      return isIndex(m.requestId) && (i.format === 'png' || i.format === 'svg') && isBuffer(i.data) &&
+        i.data.byteLength <= MAX_IMAGE_BYTES &&
         typeof i.title === 'string'
         ? { type: 'image', requestId: m.requestId, format: i.format, data: i.data, title: i.title.slice(0, 200) }
         : undefined;
@@ -233,16 +240,19 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
     case 'kindShown': {
       const k = message as { kind?: unknown; rows?: unknown; cols?: unknown };
       return isIndex(m.resultId) && oneOf(ATTENTION_KINDS, k.kind) && isRef(m.ref) && isIndex(k.rows) && isIndex(k.cols)
-        ? { type: 'kindShown', resultId: m.resultId, kind: k.kind, ref: { layer: m.ref.layer, head: m.ref.head }, rows: k.rows, cols: k.cols }
+        ? { type: 'kindShown', resultId: m.resultId, kind: k.kind, ref: { layer: m.ref.layer, head: m.ref.head }, rows: k.rows,
+          cols: k.cols }
         : undefined;
     }
     case 'requestPositions':
-      return isIndex(m.requestId) && isIndex(m.resultId) ? { type: 'requestPositions', requestId: m.requestId, resultId: m.resultId } : undefined;
+      return isIndex(m.requestId) && isIndex(m.resultId)
+        ? { type: 'requestPositions', requestId: m.requestId, resultId: m.resultId } : undefined;
     case 'stepShown': {
       const s = message as Partial<Record<keyof StepShown, unknown>>;
       return isIndex(s.resultId) && isRef(s.ref) && isIndex(s.query) && isIndex(s.key) && isNumber(s.weight) &&
         isNumber(s.modelWeight) && typeof s.text === 'string'
-        ? { type: 'stepShown', resultId: s.resultId, ref: s.ref, query: s.query, key: s.key, weight: s.weight, modelWeight: s.modelWeight, text: s.text.slice(0, 200) }
+        ? { type: 'stepShown', resultId: s.resultId, ref: s.ref, query: s.query, key: s.key, weight: s.weight, modelWeight: s.modelWeight,
+          text: s.text.slice(0, 200) }
         : undefined;
     }
     default:
@@ -264,7 +274,8 @@ const isPositions = (v: unknown): v is PositionsPayload | null =>
 const isHeadTensors = (v: unknown): v is HeadTensors =>
   isObject(v) && isBuffer(v.probs) && isBuffer(v.q) && isBuffer(v.k) && isBuffer(v.v) && (v.scores === undefined || isBuffer(v.scores));
 const isStatus = (v: unknown): v is PanelStatus =>
-  isObject(v) && (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
+  isObject(v) &&
+    (v.state === 'idle' || ((v.state === 'running' || v.state === 'error' || v.state === 'stale') && typeof v.message === 'string'));
 
 /**
  * The webview trusts the host, but a message that does not fit must not break the panel: it is dropped here.
@@ -308,7 +319,8 @@ export function parseToWebview(message: unknown): ToWebview | undefined {
         ? { type: 'positions', ...ids, positions: m.positions }
         : undefined;
     case 'renderImage':
-      return isIndex(m.requestId) && (m.format === 'png' || m.format === 'svg') ? { type: 'renderImage', requestId: m.requestId, format: m.format } : undefined;
+      return isIndex(m.requestId) && (m.format === 'png' || m.format === 'svg')
+        ? { type: 'renderImage', requestId: m.requestId, format: m.format } : undefined;
     case 'showKind':
       return oneOf(ATTENTION_KINDS, m.kind) ? { type: 'showKind', kind: m.kind } : undefined;
     case 'clickCell':

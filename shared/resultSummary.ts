@@ -7,6 +7,7 @@ export function summarize(result: AttentionResult, resultId: number): ResultSumm
   const t = result.translation;
   return {
     resultId, model: result.model, text: result.text, tokens: result.tokens, stats: allHeadStats(result),
-    ...(t ? { translation: { text: t.text, stopped: t.stopped, tokens: t.tokens, layers: t.layers, heads: t.heads, headDim: t.headDim } } : {}),
+    ...(t ? { translation: { text: t.text, stopped: t.stopped, tokens: t.tokens, layers: t.layers, heads: t.heads, headDim: t.headDim } }
+      : {}),
   };
 }

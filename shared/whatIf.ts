@@ -134,7 +134,8 @@ export interface HeadFormula extends ScoreFormula {
 }
 
 /** Why key j is hidden from query i: the lab's mask choice, or the model's own mask beyond causality. */
-export function hiddenReason(settings: WhatIfSettings, input: WhatIfInput, i: number, j: number, l10n: Translator = ENGLISH): string | undefined {
+export function hiddenReason(settings: WhatIfSettings, input: WhatIfInput, i: number, j: number,
+  l10n: Translator = ENGLISH): string | undefined {
   const reason = maskReason(settings.mask, input.causal, i, j, l10n);
   if (reason !== undefined || settings.mask.kind !== 'model') return reason;
   return input.formula?.hidden?.[i * input.n + j] ? l10n.t('the model’s own mask hides this key (a sliding window or padding)') : undefined;

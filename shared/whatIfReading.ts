@@ -32,7 +32,8 @@ export function whatIfReading(input: ReadingInput, l10n: Translator = ENGLISH): 
   const effects = [entropyEffect(input, l10n), topKeyEffect(input, l10n)];
   if (biggest.value > 0.005) {
     const [i, j] = [Math.floor(biggest.index / n), biggest.index % n];
-    effects.push(l10n.t('biggest change: {0} → {1} {2} → {3}', quote(input.labels[i], l10n), quote(input.labels[j], l10n), fixed(model[biggest.index]), fixed(variant[biggest.index])));
+    effects.push(l10n.t('biggest change: {0} → {1} {2} → {3}', quote(input.labels[i], l10n), quote(input.labels[j], l10n),
+      fixed(model[biggest.index]), fixed(variant[biggest.index])));
   }
   return l10n.t('{0}. Effect: {1}.', what.join(l10n.t('; ')), effects.join(l10n.t('; ')));
 }
@@ -56,7 +57,8 @@ function* formulaChanges(input: ReadingInput, l10n: Translator): Generator<strin
   if (settings.scale.kind !== 'sqrtD') {
     const model = input.modelScale ?? 1 / Math.sqrt(d);
     const times = scaleValue(settings.scale, d, model) / model;
-    yield l10n.t('scale {0} instead of {1}: scores {2}× the model’s', scaleText(settings.scale, d, model), scaleText({ kind: 'sqrtD' }, d, model), fixed(times, 2));
+    yield l10n.t('scale {0} instead of {1}: scores {2}× the model’s', scaleText(settings.scale, d, model),
+      scaleText({ kind: 'sqrtD' }, d, model), fixed(times, 2));
   }
   if (settings.temperature !== 1) {
     yield settings.temperature > 1
@@ -69,13 +71,15 @@ function* formulaChanges(input: ReadingInput, l10n: Translator): Generator<strin
       break;
     case 'none':
       yield causal
-        ? l10n.t('no mask: each token can now also see the tokens after it (on average {0} of a row’s weight goes there)', percent(laterShare(variant, n), l10n))
+        ? l10n.t('no mask: each token can now also see the tokens after it (on average {0} of a row’s weight goes there)',
+          percent(laterShare(variant, n), l10n))
         : l10n.t('no mask: the same as this bidirectional model’s own');
       break;
     case 'causal':
       yield causal
         ? l10n.t('causal: the same as this model’s own mask')
-        : l10n.t('causal: each token can now only see itself and the tokens before it; the first token attends only to itself (weight {0})', fixed(variant[0]));
+        : l10n.t('causal: each token can now only see itself and the tokens before it; the first token attends only to itself (weight {0})',
+          fixed(variant[0]));
       break;
     case 'antiCausal':
       yield l10n.t('anti-causal: each token can now only see itself and the tokens after it; the last token attends only to itself (weight {0})', fixed(variant[last * n + last]));

@@ -29,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'),
     (backend) => log.info(`Attention runs on ${backend.description}`));
   stopEngine = () => engine.dispose();
-  const panel = new AttentionPanel(context.extensionUri, log, (text) => void runAndShow(services, { text, model: readSettings().model }, { quiet: true }));
+  const panel = new AttentionPanel(context.extensionUri, log,
+    (text) => void runAndShow(services, { text, model: readSettings().model }, { quiet: true }));
   const rerun = (origin: TextOrigin) => {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === origin.uri.toString());
     const text = document?.getText(new vscode.Range(document.positionAt(origin.start), document.positionAt(origin.end)));
@@ -46,14 +47,16 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.showAttention', vscode.l10n.t('Show Attention'), () => showAttention(services)),
     registerCommand(log, 'qkvScope.exportJson', vscode.l10n.t('Export Attention as JSON'),
       (scope?: ExportScope, target?: vscode.Uri | string) => exportJson(services, scope, target)),
-    registerCommand(log, 'qkvScope.exportImage', vscode.l10n.t('Export Image'), (target?: vscode.Uri | string) => exportImage(services, target)),
+    registerCommand(log, 'qkvScope.exportImage', vscode.l10n.t('Export Image'),
+      (target?: vscode.Uri | string) => exportImage(services, target)),
     registerCommand(log, 'qkvScope.selectModel', vscode.l10n.t('Select Model'), (model?: string) => selectModel(services, model)),
     registerCommand(log, 'qkvScope.openSample', vscode.l10n.t('Open Sample Text'), () => openSample(services)),
     registerCommand(log, 'qkvScope.nextHead', vscode.l10n.t('Next Head'), async () => nextHead(services)),
     registerCommand(log, 'qkvScope.explainCell', vscode.l10n.t('Explain the Strongest Cell'), async () => explainStrongestCell(services)),
     registerCommand(log, 'qkvScope.openNanoGpt', vscode.l10n.t('Open a nanoGPT checkpoint'),
       (checkpoint?: string, meta?: string) => openNanoGpt(services, checkpoint, meta)),
-    registerCommand(log, 'qkvScope.deleteCachedModel', vscode.l10n.t('Delete Cached Model'), (name?: string) => deleteCachedModel(services, name)),
+    registerCommand(log, 'qkvScope.deleteCachedModel', vscode.l10n.t('Delete Cached Model'),
+      (name?: string) => deleteCachedModel(services, name)),
     panel.onDidRequestExport(() => void vscode.commands.executeCommand('qkvScope.exportJson')),
     panel.onDidRequestImage(() => void vscode.commands.executeCommand('qkvScope.exportImage')),
     vscode.window.registerWebviewPanelSerializer(AttentionPanel.viewType, {
@@ -63,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'qkvScope.clearPaint', vscode.l10n.t('Clear Attention Paint'), async () => editor.clearPaint()),
     watchForLiveUpdate(services),
     // Commands for tests and benchmarks exist only in development and test runs, never in an installed extension.
-    ...(context.extensionMode === vscode.ExtensionMode.Production ? [] : [...registerInternalCommands(services), ...registerEditorTestCommands(services)]),
+    ...(context.extensionMode === vscode.ExtensionMode.Production
+      ? [] : [...registerInternalCommands(services), ...registerEditorTestCommands(services)]),
   );
 }
 

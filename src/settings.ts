@@ -39,7 +39,8 @@ export function readSettings(): Settings {
     hubEndpoint: config.get<string>('hubEndpoint', '').trim(),
     allowRemoteModels: config.get<boolean>('allowRemoteModels', true),
     colorScale: COLOUR_SCALES.find((scale) => scale === colorScale) ?? 'theme',
-    maxDownloadBytes: positiveOr(config.get<number>('maxDownloadSize', DEFAULT_MAX_DOWNLOAD_BYTES / 1e6), DEFAULT_MAX_DOWNLOAD_BYTES / 1e6) * 1e6,
+    maxDownloadBytes: positiveOr(config.get<number>('maxDownloadSize', DEFAULT_MAX_DOWNLOAD_BYTES / 1e6),
+      DEFAULT_MAX_DOWNLOAD_BYTES / 1e6) * 1e6,
   };
 }
 

@@ -35,11 +35,13 @@ export async function run(): Promise<void> {
     // Close the scratch editor, as a person moving on would; the panel stays.
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     rss.push(process.memoryUsage().rss);
-    if (i % 20 === 0) console.log(`soak: ${i} commands, ${((performance.now() - started) / 1000).toFixed(0)} s, RSS ${formatRss(process.memoryUsage().rss)}`);
+    if (i % 20 === 0) console.log(`soak: ${i} commands, ${((performance.now() - started) / 1000).toFixed(0)} s, RSS ` +
+      `${formatRss(process.memoryUsage().rss)}`);
   }
   const at20 = medianOf(rss.slice(10, 20));
   const atEnd = medianOf(rss.slice(COMMANDS - 10, COMMANDS));
-  console.log(`BENCH soak, extension host: ${COMMANDS} Show Attention commands, 2 models, in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+  console.log(`BENCH soak, extension host: ${COMMANDS} Show Attention commands, 2 models, in ` +
+    `${((performance.now() - started) / 1000).toFixed(1)} s; ` +
     `RSS at command 20 ${formatRss(at20)}, at command ${COMMANDS} ${formatRss(atEnd)}, ratio ${(atEnd / at20).toFixed(3)} (target < 1.10; single readings ${formatRss(rss[19])} and ${formatRss(rss[COMMANDS - 1])})`);
   console.log('1 passed, 0 failed');
 }

@@ -25,7 +25,8 @@ export function tokenLimit(config: ModelConfig, maxTokens: number, modelId: stri
 }
 
 /** Tokenizes piece by piece and throws as soon as the count passes the limit. */
-export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: string, config: ModelConfig, maxTokens: number, modelId: string): void {
+export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: string, config: ModelConfig, maxTokens: number,
+  modelId: string): void {
   const { limit, why } = tokenLimit(config, maxTokens, modelId);
   if (text.length <= PIECE_CHARS) {
     const exact = tokenizer.encode(text).length;
@@ -39,7 +40,8 @@ export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: stri
     if (end === at) end = Math.min(text.length, at + PIECE_CHARS); // one very long word: cut anyway
     count += tokenizer.encode(text.slice(at, end), { add_special_tokens: false }).length;
     if (count > limit) {
-      throw new QkvError('too-long', `The text is more than ${limit} tokens long (at least ${count} in its first ${end} characters); ${why}. Select less text.`);
+      throw new QkvError('too-long',
+        `The text is more than ${limit} tokens long (at least ${count} in its first ${end} characters); ${why}. Select less text.`);
     }
     at = end;
   }

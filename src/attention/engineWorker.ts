@@ -115,7 +115,8 @@ async function handleRun(id: number, request: RunRequest): Promise<void> {
 type Load<T> = () => Promise<T>;
 
 /** A decoder-only or encoder-only model: one forward pass over the text. */
-async function describe(id: number, folder: ModelFolder, request: RunRequest, load: Load<Awaited<ReturnType<typeof loadModel>>>): Promise<AttentionResult> {
+async function describe(id: number, folder: ModelFolder, request: RunRequest,
+  load: Load<Awaited<ReturnType<typeof loadModel>>>): Promise<AttentionResult> {
   const model = await load();
   throwIfCancelled(id);
   checkSelectionEarly(model, request.selection);
@@ -127,7 +128,8 @@ async function describe(id: number, folder: ModelFolder, request: RunRequest, lo
 }
 
 /** An encoder–decoder model: the translation of the text, and the attention of both halves. */
-async function translate(id: number, folder: ModelFolder, request: RunRequest, load: Load<Awaited<ReturnType<typeof loadTranslator>>>): Promise<AttentionResult> {
+async function translate(id: number, folder: ModelFolder, request: RunRequest,
+  load: Load<Awaited<ReturnType<typeof loadTranslator>>>): Promise<AttentionResult> {
   const model = await load();
   throwIfCancelled(id);
   post({ type: 'progress', id, stage: 'tokenizing' });

@@ -49,20 +49,25 @@ export function planFeeds(graph: onnx.IGraphProto, modelLabel: string, probe = f
     const { name, type, dims } = input;
     const integer = INTEGER.has(type);
     if (MASK.test(name) && (integer || FLOAT.has(type) || type === 'bool')) {
-      return dims.length === 1 && integer ? { kind: 'mask-length' } : { kind: 'mask', form: type === 'bool' || integer ? boolForm(maskForm(graph, name, ix)) : maskForm(graph, name, ix) };
+      return dims.length === 1 && integer
+        ? { kind: 'mask-length' }
+        : { kind: 'mask', form: type === 'bool' || integer ? boolForm(maskForm(graph, name, ix)) : maskForm(graph, name, ix) };
     }
     if (integer && TOKEN_TYPES.test(name)) return { kind: 'token-types' };
     if (integer && POSITIONS.test(name)) return { kind: 'positions' };
     if (FLOAT.has(type) && PAST.test(name) && (dims.length === 4 || dims.length === 5)) return { kind: 'past' };
     if (integer && IDS.test(name)) return { kind: 'ids', tableRows: tableRowsFor(graph, name, ix) };
-    if (probe && FLOAT.has(type) && dims.length === 3 && typeof dims[2] === 'number' && !planned.some((p) => p.role.kind === 'hidden')) return { kind: 'hidden' };
+    if (probe && FLOAT.has(type) && dims.length === 3 && typeof dims[2] === 'number' &&
+      !planned.some((p) => p.role.kind === 'hidden')) return { kind: 'hidden' };
     if (probe && type !== 'string' && type !== 'unknown') return { kind: 'random' };
-    throw new QkvError('model-invalid', `${modelLabel} needs an input "${name}" (${describeInput(input)}) that QKV Scope cannot fill from text.`);
+    throw new QkvError('model-invalid',
+      `${modelLabel} needs an input "${name}" (${describeInput(input)}) that QKV Scope cannot fill from text.`);
   }
   // One input at a time: roleOf reads `planned` so that only the first float [B, S, width] input is the hidden states.
   for (const input of graphInputs(graph)) planned.push({ ...input, role: roleOf(input) });
   const ids = planned.find((p) => p.role.kind === 'ids');
-  if (!ids && !probe) throw new QkvError('model-invalid', `${modelLabel} has no token id input (its inputs are ${planned.map((p) => p.name).join(', ')}), so it cannot read text.`);
+  if (!ids && !probe) throw new QkvError('model-invalid',
+    `${modelLabel} has no token id input (its inputs are ${planned.map((p) => p.name).join(', ')}), so it cannot read text.`);
   const fixed = ids?.dims[1];
   return {
     inputs: planned,
@@ -80,7 +85,8 @@ function boolForm(form: MaskForm): MaskForm {
 export function runLength(plan: FeedPlan, n: number, modelLabel: string): number {
   if (plan.fixedLength === null || plan.fixedLength === n) return n;
   if (n > plan.fixedLength) {
-    throw new QkvError('too-long', `${modelLabel} reads exactly ${plan.fixedLength} tokens (fixed in the graph); the text is ${n} tokens. Select less text.`);
+    throw new QkvError('too-long',
+      `${modelLabel} reads exactly ${plan.fixedLength} tokens (fixed in the graph); the text is ${n} tokens. Select less text.`);
   }
   if (!plan.canPad) {
     throw new QkvError('model-invalid', `${modelLabel} reads exactly ${plan.fixedLength} tokens (fixed in the graph) and has no attention mask to pad with; the text is ${n} tokens.`);

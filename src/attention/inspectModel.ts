@@ -116,7 +116,8 @@ function measured(block: InspectedBlock, result: AttentionResult, rank: number, 
   const masked = layer.probs.some((p) => p === 0);
   const additive = [...(masked ? ['mask'] : []), ...(m.additiveTerm ? [m.additiveTerm] : []), ...block.additive];
   return {
-    ...block, heads: m.heads, kv_heads: m.kvHeadOf ? new Set(m.kvHeadOf).size : (config.kvHeads ?? m.heads), head_dim: m.headDim, layout: rank === 3 ? '3-D' : '4-D',
+    ...block, heads: m.heads, kv_heads: m.kvHeadOf ? new Set(m.kvHeadOf).size : (config.kvHeads ?? m.heads), head_dim: m.headDim,
+      layout: rank === 3 ? '3-D' : '4-D',
     scale: m.scale ?? block.scale, additive, causal: n > 1 ? m.causal : null,
   };
 }
@@ -135,7 +136,8 @@ async function runProbe(
     const feeds = buildFeeds(plan, { ids: tokenIds, length, padId: config.padTokenId ?? 0, causal: config.causal ?? false, random });
     const outputs = await runSession(session, feeds, label);
     const folder = { id: graphPath, dir: path.dirname(graphPath), graphPath, graphFile: path.basename(graphPath) };
-    const { facts, layers } = assembleResult({ sites, config, folder, lowPrecision: exposed.lowPrecision, fused: exposed.fused }, outputs, length, tokenIds.length);
+    const { facts, layers } = assembleResult({ sites, config, folder, lowPrecision: exposed.lowPrecision, fused: exposed.fused }, outputs,
+      length, tokenIds.length);
     const tokens: Token[] = tokenIds.map((id) => ({ id, piece: `#${id}`, display: `#${id}`, start: 0, end: 0, special: false }));
     const rank = sites.map((_, i) => outputs[`qkv_scope.${i}.probs`].dims.length);
     // assembleResult orders layers by layer number; keep the graph order here so index i is site i.
@@ -151,10 +153,12 @@ async function runProbe(
 function locate(target: string, precision: Precision): { graphPath: string; config: ModelConfig } {
   const full = path.resolve(target);
   if (!fs.existsSync(full)) throw new QkvError('model-not-found', `${target} does not exist.`);
-  const configFrom = (dir: string) => (fs.existsSync(path.join(dir, 'config.json')) ? readModelConfig(dir, `Model "${target}"`) : undefined);
+  const configFrom = (dir: string) => (fs.existsSync(path.join(dir, 'config.json'))
+    ? readModelConfig(dir, `Model "${target}"`) : undefined);
   if (fs.statSync(full).isDirectory()) {
     const file = graphCandidates(precision).find((c) => fs.existsSync(path.join(full, c)));
-    if (!file) throw new QkvError('model-not-found', `${target} holds no ONNX graph (looked for ${graphCandidates(precision).join(', ')}).`);
+    if (!file) throw new QkvError('model-not-found',
+      `${target} holds no ONNX graph (looked for ${graphCandidates(precision).join(', ')}).`);
     return { graphPath: path.join(full, file), config: configFrom(full) ?? UNKNOWN_CONFIG };
   }
   if (!full.endsWith('.onnx')) throw new QkvError('bad-argument', `${target} is neither a model folder nor an .onnx file.`);

@@ -35,10 +35,13 @@ export function readBlock(
   const q = get('q');
   const heads = probs.data.length / (length * keys.length);
   const headDim = q.dims.at(-1) ?? 0;
-  if (probs.dims.length < 3 || probs.dims.at(-1) !== keys.length || !Number.isInteger(heads)) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
+  if (probs.dims.length < 3 || probs.dims.at(-1) !== keys.length ||
+    !Number.isInteger(heads)) throw fail(`probabilities ${JSON.stringify(probs.dims)}`);
   if (q.data.length !== heads * length * headDim) throw fail(`q ${JSON.stringify(q.dims)}`);
   // Heads after the tokens: q [B, S·H, D] and scores [B, S, H, S] (or [B, S·H, S]).
-  const tokensFirst = heads > 1 && (q.dims.at(-2) === heads * length || (probs.dims.length === 4 && probs.dims[1] === length && probs.dims[2] === heads && heads !== length));
+  const tokensFirst = heads > 1 &&
+    (q.dims.at(-2) === heads * length ||
+      (probs.dims.length === 4 && probs.dims[1] === length && probs.dims[2] === heads && heads !== length));
   const byHead = (data: Float32Array, width: number) => (tokensFirst ? headsFirst(data, length, heads, width) : data);
   const kvHeads = get('k').data.length / (keys.length * headDim);
   if (!Number.isInteger(kvHeads) || heads % kvHeads !== 0 || get('v').data.length !== kvHeads * keys.length * headDim) {
@@ -54,7 +57,8 @@ export function readBlock(
     probs: firstRows(byHead(probs.data as Float32Array, keys.length), heads, length, keys.length, n, keys.n),
     q: firstRows(byHead(divided(q.data as Float32Array, site.qFactor), headDim), heads, length, headDim, n, headDim),
     k: firstRows(repeatHeads(k, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n, headDim),
-    v: firstRows(repeatHeads(get('v').data as Float32Array, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n, headDim),
+    v: firstRows(repeatHeads(get('v').data as Float32Array, kvHeads, heads, keys.length * headDim), heads, keys.length, headDim, keys.n,
+      headDim),
   };
 }
 

@@ -32,7 +32,8 @@ function chooseBackend(forced: string | undefined): OrtBackend {
   if (forced !== 'wasm') {
     try {
       const ort = requireAtRunTime('onnxruntime-node') as Ort;
-      return { name: 'native', ort, description: `onnxruntime-node ${ort.env.versions.node ?? ''} (native, ${process.platform}-${process.arch})` };
+      return { name: 'native', ort,
+        description: `onnxruntime-node ${ort.env.versions.node ?? ''} (native, ${process.platform}-${process.arch})` };
     } catch (error) {
       why = `no native onnxruntime for ${process.platform}-${process.arch}: ${firstLine(error)}`;
     }

@@ -66,11 +66,13 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
   const outputs = await runSession(model.session, feeds, label);
   const result = assembleResult(model, outputs, length, n);
   const positionData = model.positions && positionRows(model.positions, n);
-  const positions = positionData && { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
+  const positions = positionData &&
+    { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
   return { model: result.facts, text, tokens, layers: result.layers, ...(positions ? { positions } : {}) };
 }
 
-export async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, label: string): Promise<ort.InferenceSession.OnnxValueMapType> {
+export async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>,
+  label: string): Promise<ort.InferenceSession.OnnxValueMapType> {
   try {
     return await session.run(feeds);
   } catch (error) {
@@ -79,7 +81,8 @@ export async function runSession(session: ort.InferenceSession, feeds: Record<st
 }
 
 /** The model facts and per-layer tensors of one run, layers in layer order. */
-export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision' | 'fused'>, outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
+export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision' | 'fused'>,
+  outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
   const label = `Model "${model.folder.id}"`;
   const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
   const blocks = order.map(({ site, index }) => readBlock(outputs, index, site, length, n, label));

@@ -28,12 +28,14 @@ export function tokenizeSource(model: LoadedTranslator, text: string, maxTokens:
       `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). Select less text.`);
   }
   if (positions !== null && ids.length > positions) {
-    throw new QkvError('too-long', `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
+    throw new QkvError('too-long',
+      `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
   }
   return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
 }
 
-export async function runTranslation(model: LoadedTranslator, text: string, source: TokenizedText, options: TranslationOptions): Promise<AttentionResult> {
+export async function runTranslation(model: LoadedTranslator, text: string, source: TokenizedText,
+  options: TranslationOptions): Promise<AttentionResult> {
   const label = `Model "${model.folder.id}"`;
   const s = source.ids.length;
   const encoderOutputs = await runSession(model.encoder.session, {
@@ -58,10 +60,12 @@ export async function runTranslation(model: LoadedTranslator, text: string, sour
   if (options.isCancelled()) throw new QkvError('cancelled', 'The run was cancelled.');
   const final = await decode(generated);
   const t = generated.length;
-  const encoder = assembleResult({ ...model.encoder, config: model.config, folder: { ...model.folder, graphFile: model.encoder.file } }, encoderOutputs, s, s);
+  const encoder = assembleResult({ ...model.encoder, config: model.config, folder: { ...model.folder, graphFile: model.encoder.file } },
+    encoderOutputs, s, s);
   const blocks = model.decoder.sites.map((site, index) => ({ site, index, kind: model.decoder.kinds[index] }))
     .sort((a, b) => a.site.layer - b.site.layer)
-    .map(({ site, index, kind }) => ({ kind, block: readBlock(final, index, site, t, t, label, kind === 'cross' ? { length: s, n: s } : { length: t, n: t }) }));
+    .map(({ site, index, kind }) => ({ kind,
+      block: readBlock(final, index, site, t, t, label, kind === 'cross' ? { length: s, n: s } : { length: t, n: t }) }));
   const layersOf = (kind: 'self' | 'cross'): LayerTensors[] =>
     blocks.filter((b) => b.kind === kind).map(({ block: { probs, q, k, v } }) => ({ probs, q, k, v }));
   const translationText = model.tokenizer.decode(generated, { skip_special_tokens: true });
@@ -80,7 +84,8 @@ export async function runTranslation(model: LoadedTranslator, text: string, sour
   return { model: { ...encoder.facts, id: model.folder.id }, text, tokens: source.tokens, layers: encoder.layers, translation };
 }
 
-function decoderFeeds(model: LoadedTranslator, tokens: readonly number[], hidden: ort.Tensor, s: number, label: string): Record<string, ort.Tensor> {
+function decoderFeeds(model: LoadedTranslator, tokens: readonly number[], hidden: ort.Tensor, s: number, label: string): Record<string,
+  ort.Tensor> {
   const unknown = model.decoder.session.inputNames.filter((name) => !DECODER_INPUTS.includes(name));
   if (unknown.length > 0) {
     throw new QkvError('model-invalid', `${label}: ${model.decoder.file} needs ${unknown.join(', ')}, which QKV Scope does not fill (use a decoder_model.onnx without past state).`);

@@ -59,7 +59,8 @@ export function readTextFile(file: string): string {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
         if ((error as NodeJS.ErrnoException).code === 'EOF') break;
-        throw new QkvError('bad-argument', `Cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new QkvError('bad-argument',
+          `Cannot read --file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       if (read === 0) break;
       length += read;

@@ -73,11 +73,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   } catch (error) {
     throw new QkvError('bad-argument', (error as Error).message);
   }
-  if (values.help) return { help: true, model: 'embedded', format: 'json', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full', offline: false };
+  if (values.help) return { help: true, model: 'embedded', format: 'json', maxTokens: DEFAULT_MAX_TOKENS, precision: 'full',
+    offline: false };
   if (values.text === undefined && values.file === undefined) throw new QkvError('bad-argument', 'Give the text with --text or --file.');
   if (values.text !== undefined && values.file !== undefined) throw new QkvError('bad-argument', 'Give either --text or --file, not both.');
   if (values.out === '') throw new QkvError('bad-argument', '--out needs a file name.');
-  if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision takes full, quantized, fp32, fp16, q8, int8, uint8, q4, q4f16 or bnb4, not "${values.precision}".`);
+  if (!isPrecision(values.precision)) throw new QkvError('bad-argument',
+    `--precision takes full, quantized, fp32, fp16, q8, int8, uint8, q4, q4f16 or bnb4, not "${values.precision}".`);
   const format = values.format ?? (values.out?.toLowerCase().endsWith('.npz') ? 'npz' : 'json');
   if (format !== 'json' && format !== 'npz') throw new QkvError('bad-argument', `--format takes "json" or "npz", not "${format}".`);
   if (values['cache-dir'] === '') throw new QkvError('bad-argument', '--cache-dir needs a folder.');
@@ -119,6 +121,7 @@ export function parseIndexList(text: string, flag: string): number[] {
 
 function parsePositive(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new QkvError('bad-argument', `${flag} takes a whole number of at least 1, not "${text}".`);
+  if (!Number.isInteger(value) || value < 1) throw new QkvError('bad-argument',
+    `${flag} takes a whole number of at least 1, not "${text}".`);
   return value;
 }

@@ -41,12 +41,15 @@ export function parseInspectArgs(argv: readonly string[]): InspectOptions {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new QkvError('bad-argument', 'inspect takes one PATH: a model folder or an .onnx file.');
-  if (!values.probe && (values.out !== undefined || values.tokens !== undefined)) throw new QkvError('bad-argument', '--out and --tokens go with --probe.');
+  if (!values.probe && (values.out !== undefined || values.tokens !== undefined)) throw new QkvError('bad-argument',
+    '--out and --tokens go with --probe.');
   if (values.probe && !values.out) throw new QkvError('bad-argument', '--probe needs --out F, the file to write the export to.');
   const tokens = values.tokens === undefined ? 8 : Number(values.tokens);
-  if (!Number.isInteger(tokens) || tokens < 1 || tokens > 4096) throw new QkvError('bad-argument', `--tokens takes a whole number from 1 to 4096, not "${values.tokens}".`);
+  if (!Number.isInteger(tokens) || tokens < 1 || tokens > 4096) throw new QkvError('bad-argument',
+    `--tokens takes a whole number from 1 to 4096, not "${values.tokens}".`);
   if (!isPrecision(values.precision)) throw new QkvError('bad-argument', `--precision does not know "${values.precision}".`);
-  return { target: positionals[0], json: values.json ?? false, probe: values.probe ?? false, tokens, out: values.out, precision: values.precision };
+  return { target: positionals[0], json: values.json ?? false, probe: values.probe ?? false, tokens, out: values.out,
+    precision: values.precision };
 }
 
 export async function runInspect(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

@@ -31,7 +31,8 @@ async function pickAndConfirm(cached: readonly CachedModel[]): Promise<CachedMod
   if (!picked) return undefined;
   const remove = vscode.l10n.t('Delete');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Delete {0} ({1}) from the cache? It downloads again the next time it is used.', picked.cached.name, formatBytes(picked.cached.bytes)),
+    vscode.l10n.t('Delete {0} ({1}) from the cache? It downloads again the next time it is used.', picked.cached.name,
+      formatBytes(picked.cached.bytes)),
     { modal: true }, remove);
   return answer === remove ? picked.cached : undefined;
 }

@@ -51,10 +51,12 @@ export function registerEditorTestCommands(services: Services): vscode.Disposabl
     editor.onDidPaint((p: LinkPainted) => remember(editorPaints, p.resultId, p.at)),
     panel.onDidPickQuery((picked) => (panelQuery = picked)),
     vscode.commands.registerCommand('qkvScope.internal.editorPaint', () => editor.painted),
-    vscode.commands.registerCommand('qkvScope.internal.panelQuery', () => panelQuery && { resultId: panelQuery.resultId, query: panelQuery.query ?? null }),
+    vscode.commands.registerCommand('qkvScope.internal.panelQuery',
+      () => panelQuery && { resultId: panelQuery.resultId, query: panelQuery.query ?? null }),
     vscode.commands.registerCommand('qkvScope.internal.clickRerun', () => panel.clickRerun()),
     vscode.commands.registerCommand('qkvScope.internal.clickToken', (token: number, place: TokenPlace) => panel.clickToken(token, place)),
-    vscode.commands.registerCommand('qkvScope.internal.waitForLivePaint', (after: number, timeoutMs?: number) => waitForLivePaint(after, timeoutMs)),
+    vscode.commands.registerCommand('qkvScope.internal.waitForLivePaint',
+      (after: number, timeoutMs?: number) => waitForLivePaint(after, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.panelStatus', () => panel.currentStatus),
   ];
 }

@@ -41,16 +41,20 @@ export async function exportJson(services: Services, scope?: ExportScope, target
   return uri.fsPath;
 }
 
-async function pickScope(layers: number, heads: number, tokens: number, ref: { layer: number; head: number }): Promise<ExportScope | undefined> {
+async function pickScope(layers: number, heads: number, tokens: number,
+  ref: { layer: number; head: number }): Promise<ExportScope | undefined> {
   // Rough size: each float is ~11 characters of JSON; per head n² attention + 3·n·d vectors (d ≈ 64 is typical).
   const perHead = tokens * tokens + 3 * tokens * 64;
   const size = (count: number) => `~${Math.max(1, Math.round((count * perHead * 11) / 1e6))} MB`;
   const items: (vscode.QuickPickItem & { scope: ExportScope })[] = [
-    { scope: 'head', label: vscode.l10n.t('Current head'), description: vscode.l10n.t('Layer {0} · Head {1}', ref.layer + 1, ref.head + 1) },
+    { scope: 'head', label: vscode.l10n.t('Current head'),
+      description: vscode.l10n.t('Layer {0} · Head {1}', ref.layer + 1, ref.head + 1) },
     { scope: 'layer', label: vscode.l10n.t('Current layer'), description: vscode.l10n.t('Layer {0}, all {1} heads', ref.layer + 1, heads) },
-    { scope: 'model', label: vscode.l10n.t('Whole model'), description: vscode.l10n.t('{0} layers × {1} heads, {2}', layers, heads, size(layers * heads)) },
+    { scope: 'model', label: vscode.l10n.t('Whole model'),
+      description: vscode.l10n.t('{0} layers × {1} heads, {2}', layers, heads, size(layers * heads)) },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Export Attention as JSON'), placeHolder: vscode.l10n.t('What to export') });
+  const picked = await vscode.window.showQuickPick(items,
+    { title: vscode.l10n.t('Export Attention as JSON'), placeHolder: vscode.l10n.t('What to export') });
   return picked?.scope;
 }
 

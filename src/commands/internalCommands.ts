@@ -33,10 +33,12 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
   });
 
   /** Clicks a heatmap cell in the webview and resolves with what the step-by-step card then shows. */
-  const clickCell = (layer: number, head: number, row: number, col: number, timeoutMs = 30_000) => new Promise<StepShown>((resolve, reject) => {
+  const clickCell = (layer: number, head: number, row: number, col: number,
+    timeoutMs = 30_000) => new Promise<StepShown>((resolve, reject) => {
     const ref = { layer, head };
     const listener = panel.onDidShowStep((shown) => {
-      if (shown.resultId !== panel.shown?.resultId || shown.ref.layer !== layer || shown.ref.head !== head || shown.query !== row || shown.key !== col) return;
+      if (shown.resultId !== panel.shown?.resultId || shown.ref.layer !== layer || shown.ref.head !== head || shown.query !== row ||
+        shown.key !== col) return;
       clearTimeout(timer);
       listener.dispose();
       resolve(shown);
@@ -86,7 +88,8 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
     }),
     vscode.commands.registerCommand('qkvScope.internal.shown', () => {
       const shown = panel.shown;
-      return shown && { text: shown.result.text, model: shown.result.model, tokens: shown.result.tokens, ref: shown.ref, resultId: shown.resultId };
+      return shown &&
+        { text: shown.result.text, model: shown.result.model, tokens: shown.result.tokens, ref: shown.ref, resultId: shown.resultId };
     }),
     /** The engine's own numbers for one head, for checking an export against them. */
     vscode.commands.registerCommand('qkvScope.internal.headTensors', (layer: number, head: number) => {

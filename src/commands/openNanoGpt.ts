@@ -15,7 +15,8 @@ const META = 'meta.pkl';
 
 /** @param checkpoint skip the file dialog (scripts and tests) @returns the converted model folder now in use */
 export async function openNanoGpt(services: Services, checkpoint?: string, meta?: string): Promise<string | undefined> {
-  const ckpt = checkpoint ?? (await askFor(vscode.l10n.t('nanoGPT checkpoint (ckpt.pt)'), { [vscode.l10n.t('PyTorch checkpoint')]: ['pt', 'pth', 'ckpt'] }));
+  const ckpt = checkpoint ??
+    (await askFor(vscode.l10n.t('nanoGPT checkpoint (ckpt.pt)'), { [vscode.l10n.t('PyTorch checkpoint')]: ['pt', 'pth', 'ckpt'] }));
   if (!ckpt) return undefined;
   const beside = path.join(path.dirname(ckpt), META);
   let metaPath = meta ?? (fs.existsSync(beside) ? beside : undefined);
@@ -60,7 +61,8 @@ function convertWithProgress(services: Services, checkpoint: string, meta: strin
 }
 
 async function askFor(title: string, filters: Record<string, string[]>): Promise<string | undefined> {
-  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: false, canSelectMany: false, title, filters });
+  const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: false, canSelectMany: false, title,
+    filters });
   return picked?.[0]?.fsPath;
 }
 

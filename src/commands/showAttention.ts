@@ -43,7 +43,8 @@ export function textToShow(editor: vscode.TextEditor): { readonly text: string; 
   const range = selection.isEmpty ? document.lineAt(selection.active.line).range : selection;
   const text = document.getText(range);
   if (text.trim() === '') return undefined;
-  return { text, origin: { uri: document.uri, start: document.offsetAt(range.start), end: document.offsetAt(range.end), version: document.version } };
+  return { text,
+    origin: { uri: document.uri, start: document.offsetAt(range.start), end: document.offsetAt(range.end), version: document.version } };
 }
 
 /**

@@ -160,7 +160,8 @@ export class EditorLink implements vscode.Disposable {
   private pickFromSelection(selection: vscode.Selection, document: vscode.TextDocument): void {
     const a = this.analysed;
     if (!a || a.stale) return;
-    const query = queryOfSelection(a.result.tokens, document.offsetAt(selection.start) - a.range.start, document.offsetAt(selection.end) - a.range.start);
+    const query = queryOfSelection(a.result.tokens, document.offsetAt(selection.start) - a.range.start,
+      document.offsetAt(selection.end) - a.range.start);
     if (query === undefined || query === this.query) return;
     this.query = query;
     this.panel.pickQuery(a.resultId, query);
@@ -197,7 +198,8 @@ export class EditorLink implements vscode.Disposable {
     const document = await vscode.workspace.openTextDocument(a.uri);
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document) ??
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: true, preview: false });
-    const selection = new vscode.Selection(document.positionAt(a.range.start + token.start), document.positionAt(a.range.start + token.end));
+    const selection = new vscode.Selection(document.positionAt(a.range.start + token.start),
+      document.positionAt(a.range.start + token.end));
     if (!editor.selection.isEqual(selection)) this.ownSelection = selection;
     editor.selection = selection;
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

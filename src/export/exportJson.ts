@@ -64,7 +64,8 @@ export function* exportChunks(result: AttentionResult, selection: ExportSelectio
   if (t) {
     const decoder = { rows: t.tokens.length, headDim: t.headDim };
     const pick = (all: readonly number[], count: number) => all.filter((i) => i < count);
-    const tokens = t.tokens.map((x, index) => ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special }));
+    const tokens = t.tokens.map((x,
+      index) => ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special }));
     yield `,\n"translation":{"text":${JSON.stringify(t.text)},"stopped":${JSON.stringify(t.stopped)},`;
     yield `"layers":${t.layers},"heads":${t.heads},"head_dim":${t.headDim},\n`;
     yield `"tokens":[${tokens.map((x) => JSON.stringify(x)).join(',\n')}],\n"decoder_layers":`;

@@ -51,7 +51,8 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   const plan = planFeeds(exposed.graph, label);
   const session = await createSession(exposed.bytes, folder.graphPath, label);
   // A generation loop's decoder runs on its own; the result says which file and which part of it ran.
-  const shown = exposed.insideWrapper ? { ...folder, graphFile: `${folder.graphFile} (the decoder inside ${exposed.insideWrapper})` } : folder;
+  const shown = exposed.insideWrapper
+    ? { ...folder, graphFile: `${folder.graphFile} (the decoder inside ${exposed.insideWrapper})` } : folder;
   return {
     folder: shown, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
     lowPrecision: exposed.lowPrecision, fused: exposed.fused, positions: findPositionTable(exposed.graph, config),
@@ -66,7 +67,8 @@ export async function createSession(bytes: Uint8Array, graphPath: string, label:
   try {
     const backend = ortBackend();
     // The folder option is onnxruntime-node's; the WASM build is given no options it does not know.
-    const external = backend.name === 'native' ? { extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } } } : {};
+    const external = backend.name === 'native'
+      ? { extra: { session: { model_external_initializers_file_folder_path: path.dirname(graphPath) } } } : {};
     return await backend.ort.InferenceSession.create(bytes, {
       // Every text has its own length: a memory pattern cached per input shape, and an arena sized for the
       // longest text yet, would only grow over a long session.

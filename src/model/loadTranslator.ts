@@ -67,13 +67,15 @@ export async function loadTranslator(folder: ModelFolder, encoderPath: string): 
   const eosId = config.eosTokenId ?? tokenizer.eos_token_id;
   const startId = config.decoderStartTokenId ?? tokenizer.pad_token_id;
   if (eosId === undefined || eosId === null || startId === undefined || startId === null) {
-    throw new QkvError('model-invalid', `${label}: config.json names no eos_token_id or decoder_start_token_id, so a translation cannot start or stop.`);
+    throw new QkvError('model-invalid',
+      `${label}: config.json names no eos_token_id or decoder_start_token_id, so a translation cannot start or stop.`);
   }
   const encoder = await loadGraph(encoderPath, folder.dir, label);
   const decoderGraph = await loadGraph(folder.graphPath, folder.dir, label);
   const ix = indexGraph(decoderGraph.graph);
   const kinds = decoderGraph.sites.map((site) => blockKind(ix, site.q, site.k, () => false));
-  if (!kinds.includes('cross')) throw new QkvError('no-attention', `${label}: ${folder.graphFile} has no cross-attention (no block whose K comes from the encoder).`);
+  if (!kinds.includes('cross')) throw new QkvError('no-attention',
+    `${label}: ${folder.graphFile} has no cross-attention (no block whose K comes from the encoder).`);
   return {
     folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), eosId, startId,
     encoder: withoutGraph(encoder), decoder: { ...withoutGraph(decoderGraph), kinds },

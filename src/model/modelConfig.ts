@@ -86,7 +86,8 @@ export function readModelConfig(dir: string, modelLabel: string): ModelConfig {
   } catch (error) {
     throw new QkvError('model-invalid', `${modelLabel}: config.json is missing or not valid JSON (${(error as Error).message}).`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new QkvError('model-invalid', `${modelLabel}: config.json is not a JSON object.`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new QkvError('model-invalid',
+    `${modelLabel}: config.json is not a JSON object.`);
   return parseModelConfig(raw as RawConfig);
 }
 

@@ -30,7 +30,8 @@ export function resolveModelFolder(value: string, baseDir: string = process.cwd(
   const spec = parseModelSpec(value, baseDir);
   const id = value.trim() || EMBEDDED_MODEL;
   if (spec.kind === 'hub') {
-    throw new QkvError('model-not-found', `Model "${id}" is a hub id and there is no folder of that name; hub models are downloaded by the engine.`);
+    throw new QkvError('model-not-found',
+      `Model "${id}" is a hub id and there is no folder of that name; hub models are downloaded by the engine.`);
   }
   const dir = spec.kind === 'embedded' ? embeddedModelDir() : spec.dir;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {

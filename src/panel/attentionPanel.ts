@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, type AttentionKind, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
+  parseFromWebview, type AttentionKind, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary,
+    type StepShown,
   type ToWebview,
 } from '../../shared/protocol';
 import { parseWebviewState } from '../../shared/webviewState';
@@ -88,7 +89,8 @@ export class AttentionPanel implements vscode.Disposable {
     if (this.showing.layer >= result.model.layers || this.showing.head >= result.model.heads) this.showing = { layer: 0, head: 0 };
     this.setStatus({ state: 'idle' });
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
+    else this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
     this.postSummary();
   }
 
@@ -131,7 +133,8 @@ export class AttentionPanel implements vscode.Disposable {
   /** Brings the panel to the front (the status bar item); opens it again on the last result when it was closed. */
   reveal(): boolean {
     if (this.panel) this.panel.reveal(undefined, false);
-    else if (this.current) this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
+    else if (this.current) this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
     return this.panel !== undefined;
   }
 
@@ -146,7 +149,8 @@ export class AttentionPanel implements vscode.Disposable {
   clickCell(ref: HeadRef, row: number, col: number): boolean {
     const current = this.current;
     const n = current?.result.tokens.length ?? 0;
-    if (!current || !this.ready || row >= n || col >= n || ref.layer >= current.result.model.layers || ref.head >= current.result.model.heads) return false;
+    if (!current || !this.ready || row >= n || col >= n || ref.layer >= current.result.model.layers ||
+      ref.head >= current.result.model.heads) return false;
     this.post({ type: 'clickCell', ref, row, col });
     return true;
   }

@@ -35,5 +35,6 @@ function packed(tensors: readonly Float32Array[]): ArrayBuffer {
 /** The position vectors [n × dim], or null when the model has none that could be found. */
 export function positionsPayload(result: AttentionResult): PositionsPayload | null {
   const positions = result.positions;
-  return positions ? { source: positions.source, dim: positions.dim, firstRow: positions.firstRow, data: positions.data.slice().buffer } : null;
+  return positions
+    ? { source: positions.source, dim: positions.dim, firstRow: positions.firstRow, data: positions.data.slice().buffer } : null;
 }

@@ -7,7 +7,8 @@ import type { FromWebview, ToWebview } from '../../shared/protocol';
 import { headTensors } from './headPayload';
 import { layerHeadsBuffer, layerProbs, positionsPayload, translationHeadsBuffer } from './layerPayload';
 
-type TensorRequest = Extract<FromWebview, { type: 'requestHead' | 'requestLayerHeads' | 'requestLayers' | 'requestPositions' | 'requestTranslationHeads' }>;
+type TensorRequest = Extract<FromWebview,
+  { type: 'requestHead' | 'requestLayerHeads' | 'requestLayers' | 'requestPositions' | 'requestTranslationHeads' }>;
 
 export function tensorReplies(result: AttentionResult, resultId: number, message: TensorRequest): ToWebview[] {
   if (message.resultId !== resultId) return [];
@@ -20,7 +21,8 @@ export function tensorReplies(result: AttentionResult, resultId: number, message
       return [{ type: 'head', requestId, resultId, ref: message.ref, tensors: headTensors(result, message.ref) }];
     }
     case 'requestLayerHeads':
-      return layersOf(message.layers).map((layer) => ({ type: 'layerHeads', requestId, resultId, layer, buffer: layerHeadsBuffer(result, layer) }));
+      return layersOf(message.layers).map((layer) => ({ type: 'layerHeads', requestId, resultId, layer,
+        buffer: layerHeadsBuffer(result, layer) }));
     case 'requestLayers':
       return layersOf(message.layers).map((layer) => ({ type: 'layer', requestId, resultId, layer, probs: layerProbs(result, layer) }));
     case 'requestTranslationHeads': {

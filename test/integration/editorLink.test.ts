@@ -82,13 +82,15 @@ describe('editor paint and linking', () => {
     const best = paint.keys.reduce((a, b) => (b.weight > a.weight ? b : a));
     assert.match(paint.status, new RegExp(`^\\$\\(eye\\) L${ref.layer + 1} H${ref.head + 1} · " it" → ".*" ${best.weight.toFixed(3)}$`));
     assert.match(best.hover, / · rank 1 of \d+ in the row of " it"$/);
-    await until(panelQuery, (q) => q?.resultId === shown.resultId && q.query === it, (q) => `the panel should pick " it" (${it}) as its query, not ${JSON.stringify(q)}`);
+    await until(panelQuery, (q) => q?.resultId === shown.resultId && q.query === it,
+      (q) => `the panel should pick " it" (${it}) as its query, not ${JSON.stringify(q)}`);
 
     // Another head in the panel: the paint follows it.
     const other = ref.layer === 1 && ref.head === 2 ? { layer: 0, head: 1 } : { layer: 1, head: 2 };
     assert.equal(await qkv.showHead(other.layer, other.head), true);
     await qkv.waitForPaint(other);
-    const otherRow = (await qkv.headTensors(other.layer, other.head))!.probs.slice(it * shown.tokens.length, (it + 1) * shown.tokens.length);
+    const otherRow = (await qkv.headTensors(other.layer, other.head))!.probs.slice(it * shown.tokens.length,
+      (it + 1) * shown.tokens.length);
     const label = `L${other.layer + 1} H${other.head + 1}`;
     const repainted = (await until(editorPaint, (p) => !!p?.status.includes(label), (p) => `status bar: ${p?.status}`))!;
     for (const key of repainted.keys.filter((k) => !k.masked)) assert.ok(Math.abs(key.weight - otherRow[key.token]) < 1e-6);
@@ -114,7 +116,8 @@ describe('editor paint and linking', () => {
     };
     const inText = shown.tokens.map((t, index) => ({ ...t, index })).filter((t) => t.end > t.start);
     assert.ok(inText.some((t) => /[\uD800-\uDBFF]/.test(MIXED.slice(t.start, t.end))), 'the text has an emoji token');
-    const cases: [number, TokenPlace][] = [[inText[3].index, 'row'], [inText[5].index, 'column'], ...inText.map((t): [number, TokenPlace] => [t.index, 'chip'])];
+    const cases: [number, TokenPlace][] = [[inText[3].index, 'row'], [inText[5].index, 'column'],
+      ...inText.map((t): [number, TokenPlace] => [t.index, 'chip'])];
     for (const [index, place] of cases) {
       const t = shown.tokens[index];
       assert.equal(await clickToken(index, place), true);
@@ -125,7 +128,8 @@ describe('editor paint and linking', () => {
     for (const t of inText) {
       await putCursor(editor, start + t.end);
       const holds = (p: Painted | undefined) => !!p && shown.tokens[p.query].start < t.end && t.end <= shown.tokens[p.query].end;
-      await until(editorPaint, holds, (p) => `the cursor after ${JSON.stringify(MIXED.slice(t.start, t.end))} should pick its token, not ${p?.query}`);
+      await until(editorPaint, holds,
+        (p) => `the cursor after ${JSON.stringify(MIXED.slice(t.start, t.end))} should pick its token, not ${p?.query}`);
     }
   });
 
@@ -134,19 +138,23 @@ describe('editor paint and linking', () => {
     await putCursor(editor, start + shown.tokens[4].end);
     const before = await paintedQuery(4);
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'New. '));
-    const moved = await until(editorPaint, (p) => p?.keys[0].start === before.keys[0].start + 5, () => 'the paint should move with the text');
+    const moved = await until(editorPaint, (p) => p?.keys[0].start === before.keys[0].start + 5,
+      () => 'the paint should move with the text');
     assert.deepEqual(moved?.keys.map((k) => k.start), before.keys.map((k) => k.start + 5), 'the paint moved with the text');
     for (const key of moved!.keys) {
       const token = shown.tokens[key.token];
-      assert.equal(editor.document.getText(new vscode.Range(editor.document.positionAt(key.start), editor.document.positionAt(key.end))), PIZZA.slice(token.start, token.end));
+      assert.equal(editor.document.getText(new vscode.Range(editor.document.positionAt(key.start), editor.document.positionAt(key.end))),
+        PIZZA.slice(token.start, token.end));
     }
     const pizza = editor.document.getText().indexOf(' pizza') + ' pizza'.length;
     await editor.edit((b) => b.insert(editor.document.positionAt(pizza), ' slice'));
-    await until(panelStatus, (status) => status.state === 'stale', (status) => `the panel should say the text changed, it says ${JSON.stringify(status)}`);
+    await until(panelStatus, (status) => status.state === 'stale',
+      (status) => `the panel should say the text changed, it says ${JSON.stringify(status)}`);
     assert.equal(await editorPaint(), undefined, 'stale text has no paint');
     assert.equal(await command<boolean>('qkvScope.internal.clickRerun'), true);
     const edited = PIZZA.replace(' pizza', ' pizza slice');
-    await until(qkv.shown, (shown) => shown?.text === edited, (shown) => `Run again should show the edited text, not ${JSON.stringify(shown?.text)}`, 20_000);
+    await until(qkv.shown, (shown) => shown?.text === edited,
+      (shown) => `Run again should show the edited text, not ${JSON.stringify(shown?.text)}`, 20_000);
     assert.equal((await panelStatus()).state, 'idle');
   });
 

@@ -9,7 +9,8 @@ describe('Show Attention', () => {
   it('runs the model on the selection and the panel paints layer 1, head 1', async () => {
     const outcome = await showAttentionFor(PIZZA);
     assert.deepEqual(outcome, { model: testModel(), tokens: PIZZA_TOKENS, layers: outcome.layers, heads: outcome.heads });
-    assert.ok(outcome.layers >= 2 && outcome.heads >= 3, `the test model should have at least 2 layers × 3 heads, not ${outcome.layers} × ${outcome.heads}`);
+    assert.ok(outcome.layers >= 2 && outcome.heads >= 3,
+      `the test model should have at least 2 layers × 3 heads, not ${outcome.layers} × ${outcome.heads}`);
     await eventually(activeTabIsPanel, 'the QKV Scope panel should become the active tab');
     assert.equal(panelCount(), 1);
 

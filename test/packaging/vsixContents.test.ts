@@ -13,7 +13,8 @@ import { packageRoot } from '../../src/model/packageRoot';
 import { ZipArchive } from './zipArchive';
 
 /** The script itself, not its copy under out/: it names the .vsix files relative to where it lives. */
-const packaging = () => import(pathToFileURL(path.join(packageRoot(), 'scripts', 'package.mjs')).href) as Promise<typeof import('../../scripts/package.mjs')>;
+const packaging = () => import(pathToFileURL(path.join(packageRoot(), 'scripts',
+  'package.mjs')).href) as Promise<typeof import('../../scripts/package.mjs')>;
 const BIN = 'extension/node_modules/onnxruntime-node/bin/napi-v6';
 /** Uncompressed size above which something that should be pruned has probably crept in (win32: ~95 MB). */
 const MAX_UNPACKED_MB = 130;
@@ -93,7 +94,8 @@ describe('npm run package', async () => {
         const dir = `${BIN}/${native.dir}`;
         const binding = `${dir}/onnxruntime_binding.node`;
         for (const required of [binding, `${dir}/${native.library}`, 'extension/node_modules/onnxruntime-node/dist/index.js',
-          'extension/node_modules/onnxruntime-common/dist/cjs/index.js', 'extension/node_modules/onnxruntime-common/dist/cjs/package.json']) {
+          'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
+            'extension/node_modules/onnxruntime-common/dist/cjs/package.json']) {
           assert.ok(vsix.has(required), `${required} is missing`);
         }
         // Every library that the binding or onnxruntime names and that onnxruntime-node ships for this platform travels too.
@@ -102,7 +104,8 @@ describe('npm run package', async () => {
         const missing: string[] = [];
         for (const name of [binding, `${dir}/${native.library}`]) {
           for (const library of librariesNamedIn(vsix.read(name))) {
-            if (shippedByNpm.has(library) && !vsix.has(`${dir}/${library}`)) missing.push(`${library} (named by ${path.posix.basename(name)})`);
+            if (shippedByNpm.has(library) &&
+              !vsix.has(`${dir}/${library}`)) missing.push(`${library} (named by ${path.posix.basename(name)})`);
           }
         }
         assert.deepEqual(missing, []);
@@ -144,7 +147,8 @@ describe('npm run package', async () => {
           const backends: string[] = [];
           const engine = new AttentionEngine(path.join(dir, 'extension', 'dist', 'engineWorker.js'), (b) => backends.push(b.name));
           try {
-            const result = await engine.run({ text: 'The pizza came out of the oven and it tasted good.', model: 'embedded', maxTokens: 512 });
+            const result = await engine.run({ text: 'The pizza came out of the oven and it tasted good.', model: 'embedded',
+              maxTokens: 512 });
             assert.equal(result.tokens.length, 12);
             assert.deepEqual(backends, [runsHere]);
           } finally {

@@ -169,7 +169,8 @@ describe('qkv-scope edge cases', { concurrency: 3 }, () => {
     it(`${what}: no crash, and the export is whole`, () => {
       const dir = tmp();
       const out = path.join(dir, 'x.json');
-      const command = `"${process.execPath}" "${BIN}" --text "${PIZZA}" --model "${fixtureDir('wide-gpt2')}" --out "${out}" | ${pipeTo}; echo "status=\${PIPESTATUS[0]}" >&2`;
+      const command = `"${process.execPath}" "${BIN}" --text "${PIZZA}" --model "${fixtureDir('wide-gpt2')}" --out "${out}" | ${pipeTo}; ` +
+        `echo "status=\${PIPESTATUS[0]}" >&2`;
       const run = spawnSync('bash', ['-c', command], { encoding: 'utf8', timeout: 60_000 });
       assert.match(run.stderr, /status=0/, run.stderr);
       assert.doesNotMatch(run.stderr, /EPIPE|Unhandled/);
@@ -182,7 +183,8 @@ describe('qkv-scope edge cases', { concurrency: 3 }, () => {
     it(`${signal} during an export leaves no file of ours`, async () => {
       const dir = tmp();
       const text = 'The pizza came out of the oven and it tasted good. '.repeat(40);
-      const child = spawn(process.execPath, [BIN, '--text', text, '--model', fixtureDir('wide-gpt2'), '--out', path.join(dir, 'x.json')], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, '--text', text, '--model', fixtureDir('wide-gpt2'), '--out', path.join(dir, 'x.json')],
+        { stdio: 'ignore' });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const end = Date.now() + 30_000;
       while (!fs.readdirSync(dir).some((f) => f.endsWith('.tmp')) && Date.now() < end) await new Promise((r) => setTimeout(r, 2));

@@ -10,7 +10,8 @@ async function main(modelDir: string): Promise<void> {
   const run = engine.run({ text, model: modelDir, maxTokens: 512 }, {
     onProgress: (stage) => stage === 'running' && setTimeout(() => void engine.dispose(), 5),
   });
-  const outcome = await run.then(() => 'resolved', (error: unknown) => `rejected: ${error instanceof QkvError ? error.code : String(error)}`);
+  const outcome = await run.then(() => 'resolved',
+    (error: unknown) => `rejected: ${error instanceof QkvError ? error.code : String(error)}`);
   await engine.dispose();
   process.stdout.write(`${outcome}\nalive\n`);
 }

@@ -22,14 +22,16 @@ before(async () => {
 after(() => server.close());
 
 function filesUnder(dir: string): string[] {
-  return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()) : [];
+  return fs.existsSync(dir)
+    ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()) : [];
 }
 
 describe('signals during a download', { concurrency: 2 }, () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal}: exit ${code}, no partial file left`, async () => {
       const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-sig-'));
-      const child = spawn(process.execPath, [BIN, '--text', PIZZA, '--model', REPO, '--hub-endpoint', server.endpoint, '--cache-dir', cache], { stdio: 'ignore' });
+      const child = spawn(process.execPath,
+        [BIN, '--text', PIZZA, '--model', REPO, '--hub-endpoint', server.endpoint, '--cache-dir', cache], { stdio: 'ignore' });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       const modelDir = hubModelDir(cache, REPO, 'main');
       const end = Date.now() + 30_000;

@@ -10,7 +10,8 @@ import { fixtureDir } from '../unit/support';
 const load = (name: string) => () => loadModel(resolveModelFolder(fixtureDir(name)));
 
 async function runs(model: LoadedModel): Promise<boolean> {
-  return model.session.run(buildFeeds(model.plan, { ids: [1, 2], length: 2, padId: 0, causal: model.config.causal ?? false })).then(() => true, () => false);
+  return model.session.run(buildFeeds(model.plan,
+    { ids: [1, 2], length: 2, padId: 0, causal: model.config.causal ?? false })).then(() => true, () => false);
 }
 
 describe('model cache', () => {

@@ -20,7 +20,8 @@ const nearMessage = fc.record({
 }, { requiredKeys: ['type'] });
 
 const isIndex = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isRef = (v: unknown) => typeof v === 'object' && v !== null && isIndex((v as { layer: unknown }).layer) && isIndex((v as { head: unknown }).head);
+const isRef = (v: unknown) => typeof v === 'object' && v !== null && isIndex((v as { layer: unknown }).layer) &&
+  isIndex((v as { head: unknown }).head);
 
 /** What an accepted message must be, checked independently of the parser. */
 function fits(m: FromWebview): boolean {
@@ -51,7 +52,8 @@ describe('protocol parsers (property-based)', () => {
     const good = fc.oneof(
       fc.constant({ type: 'ready' }), fc.record({ type: fc.constant('showing'), ref: goodRef }),
       fc.record({ type: fc.constant('requestHead'), requestId: id, resultId: id, ref: goodRef }),
-      fc.record({ type: fc.constant('requestLayers'), requestId: id, resultId: id, layers: fc.array(fc.nat({ max: 99 }), { maxLength: 40 }) }),
+      fc.record({ type: fc.constant('requestLayers'), requestId: id, resultId: id,
+        layers: fc.array(fc.nat({ max: 99 }), { maxLength: 40 }) }),
     );
     fc.assert(fc.property(good, (message) => parseFromWebview(message)?.type === message.type), { numRuns: 500 });
   });

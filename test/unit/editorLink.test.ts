@@ -45,7 +45,8 @@ for (const model of ['tiny-gpt2', 'tiny-bert']) {
         const index = tokenAtCursor(tokens, offset);
         if (index === undefined) {
           // Only where no token covers the text (BERT drops spaces): a gap between tokens.
-          assert.ok(tokens.every((t) => !(t.start < offset && offset <= t.end) && !(t.start <= offset && offset < t.end)), `offset ${offset}`);
+          assert.ok(tokens.every((t) => !(t.start < offset && offset <= t.end) && !(t.start <= offset && offset < t.end)),
+            `offset ${offset}`);
           continue;
         }
         const t = tokens[index];
@@ -70,7 +71,8 @@ describe('the analysed range follows edits', () => {
 
   it('moves with text typed or deleted before it, and ignores text after it', () => {
     assert.deepEqual(followChanges(range, [insert(0, 'abc')], false), { range: { start: 13, end: 23 }, inside: false });
-    assert.deepEqual(followChanges(range, [{ rangeOffset: 2, rangeLength: 8, text: '' }], false), { range: { start: 2, end: 12 }, inside: false });
+    assert.deepEqual(followChanges(range, [{ rangeOffset: 2, rangeLength: 8, text: '' }], false),
+      { range: { start: 2, end: 12 }, inside: false });
     assert.deepEqual(followChanges(range, [insert(25, 'x')], false), { range, inside: false });
   });
 
@@ -81,8 +83,10 @@ describe('the analysed range follows edits', () => {
   });
 
   it('an edit inside marks it touched and the range takes in the new text; several changes apply in order', () => {
-    assert.deepEqual(followChanges(range, [{ rangeOffset: 12, rangeLength: 3, text: 'abcdef' }], false), { range: { start: 10, end: 23 }, inside: true });
-    assert.deepEqual(followChanges(range, [{ rangeOffset: 5, rangeLength: 10, text: '' }], false), { range: { start: 5, end: 10 }, inside: true });
+    assert.deepEqual(followChanges(range, [{ rangeOffset: 12, rangeLength: 3, text: 'abcdef' }], false),
+      { range: { start: 10, end: 23 }, inside: true });
+    assert.deepEqual(followChanges(range, [{ rangeOffset: 5, rangeLength: 10, text: '' }], false),
+      { range: { start: 5, end: 10 }, inside: true });
     // Multi-cursor: VS Code lists the later change first.
     assert.deepEqual(followChanges(range, [insert(30, 'x'), insert(1, 'yy')], false), { range: { start: 12, end: 22 }, inside: false });
   });
@@ -108,7 +112,8 @@ describe('the paint of one query on a real causal model', () => {
         assert.equal(key.weight, row[key.token]);
         assert.equal(key.step, stepOf(row[key.token]));
         assert.equal(key.rank, 1 + plan.keys.filter((k) => !k.masked && k.weight > key.weight).length);
-        assert.match(key.hover, new RegExp(`^L2 H3 · " it" → ".*" ${row[key.token].toFixed(3)} · rank ${key.rank} of ${query + 1} in the row of " it"$`));
+        assert.match(key.hover,
+          new RegExp(`^L2 H3 · " it" → ".*" ${row[key.token].toFixed(3)} · rank ${key.rank} of ${query + 1} in the row of " it"$`));
       }
     }
     const best = plan.keys.find((k) => k.rank === 1)!;
@@ -124,13 +129,16 @@ describe('link messages are validated both ways', () => {
   it('accepts each message that fits, and rejects what does not', () => {
     assert.deepEqual(parseFromWebview({ type: 'picked', resultId: 3, query: 2 }), { type: 'picked', resultId: 3, query: 2 });
     assert.deepEqual(parseFromWebview({ type: 'picked', resultId: 3, query: null }), { type: 'picked', resultId: 3, query: null });
-    assert.deepEqual(parseFromWebview({ type: 'revealToken', resultId: 3, token: 0, extra: 'dropped' }), { type: 'revealToken', resultId: 3, token: 0 });
+    assert.deepEqual(parseFromWebview({ type: 'revealToken', resultId: 3, token: 0, extra: 'dropped' }),
+      { type: 'revealToken', resultId: 3, token: 0 });
     assert.deepEqual(parseFromWebview({ type: 'rerun' }), { type: 'rerun' });
-    for (const bad of [{ type: 'picked', resultId: 3 }, { type: 'picked', resultId: -1, query: 0 }, { type: 'revealToken', resultId: 1, token: 1.5 }, null, 'rerun']) {
+    for (const bad of [{ type: 'picked', resultId: 3 }, { type: 'picked', resultId: -1, query: 0 },
+      { type: 'revealToken', resultId: 1, token: 1.5 }, null, 'rerun']) {
       assert.equal(parseEditorFromWebview(bad), undefined, JSON.stringify(bad));
     }
     assert.deepEqual(parseEditorToWebview({ type: 'pickQuery', resultId: 1, query: 4 }), { type: 'pickQuery', resultId: 1, query: 4 });
-    assert.deepEqual(parseEditorToWebview({ type: 'clickToken', resultId: 1, token: 4, place: 'row' }), { type: 'clickToken', resultId: 1, token: 4, place: 'row' });
+    assert.deepEqual(parseEditorToWebview({ type: 'clickToken', resultId: 1, token: 4, place: 'row' }),
+      { type: 'clickToken', resultId: 1, token: 4, place: 'row' });
     assert.equal(parseEditorToWebview({ type: 'clickToken', resultId: 1, token: 4, place: 'cell' }), undefined);
     assert.equal(parseEditorToWebview({ type: 'pickQuery', resultId: 1, query: '4' }), undefined);
   });

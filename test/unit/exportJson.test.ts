@@ -101,7 +101,8 @@ describe('JSON export', () => {
 
   it('says where it could not write', async () => {
     const file = path.join(dir, 'missing-folder', 'a.json');
-    await assert.rejects(writeExportFile(file, result), (e: unknown) => e instanceof QkvError && e.code === 'write-failed' && e.message.includes(file));
+    await assert.rejects(writeExportFile(file, result),
+      (e: unknown) => e instanceof QkvError && e.code === 'write-failed' && e.message.includes(file));
   });
 
   it('rejects documents that are not exports', () => {

@@ -285,7 +285,8 @@ function t5Bucket(relative: number, buckets = 32, maxDistance = 128): number {
   const maxExact = half / 2;
   if (distance < maxExact) return base + distance;
   // Computed in float32 by torch: log(d / maxExact) / log(maxDistance / maxExact) · (half − maxExact), truncated.
-  const large = maxExact + Math.trunc(Math.fround(Math.fround(Math.log(distance / maxExact)) / Math.fround(Math.log(maxDistance / maxExact)) * (half - maxExact)));
+  const large = maxExact +
+    Math.trunc(Math.fround(Math.fround(Math.log(distance / maxExact)) / Math.fround(Math.log(maxDistance / maxExact)) * (half - maxExact)));
   return base + Math.min(large, half - 1);
 }
 

@@ -12,7 +12,8 @@ const { DataType } = onnx.TensorProto;
 type Dim = number | string;
 
 function input(name: string, elemType: number, dims: Dim[]): onnx.IValueInfoProto {
-  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } };
+  return { name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } };
 }
 
 /** A graph whose only nodes say how the mask is used: Add(scores, mask) is additive, Mul is 0/1, Where picks. */
@@ -21,7 +22,8 @@ function graph(inputs: onnx.IValueInfoProto[], maskUse?: 'Add' | 'Mul' | 'WhereH
   const mask = inputs.find((i) => /mask/.test(i.name ?? ''))?.name ?? '';
   if (maskUse === 'Add' || maskUse === 'Mul') node.push({ opType: maskUse, input: ['scores', mask], output: ['out'] });
   if (maskUse === 'WhereHides') node.push({ opType: 'Where', input: [mask, 'minus_inf', 'scores'], output: ['out'] });
-  const initializer: onnx.ITensorProto[] = [{ name: 'minus_inf', dataType: DataType.FLOAT, dims: [], floatData: [-1e9] }, { name: 'scale', dataType: DataType.FLOAT, dims: [], floatData: [1] }];
+  const initializer: onnx.ITensorProto[] = [{ name: 'minus_inf', dataType: DataType.FLOAT, dims: [], floatData: [-1e9] },
+    { name: 'scale', dataType: DataType.FLOAT, dims: [], floatData: [1] }];
   return { node, initializer, input: [...inputs, input('scale', DataType.FLOAT, [])] };
 }
 
@@ -54,24 +56,29 @@ describe('feeds from the graph’s metadata', () => {
 
   it('a 4-D float mask: additive (0 / lowest) or 0/1, lower-triangular for a causal model, at its declared size', () => {
     const dims: Dim[] = ['batch', 1, 4, 4];
-    const additive = buildFeeds(planFeeds(graph([input('input_ids', DataType.INT64, ['b', 's']), input('attention_mask', DataType.FLOAT, dims)], 'Add'), 'm'),
+    const additive = buildFeeds(planFeeds(graph([input('input_ids', DataType.INT64, ['b', 's']),
+      input('attention_mask', DataType.FLOAT, dims)], 'Add'), 'm'),
       { ids: IDS, length: 3, padId: 0, causal: true });
     const low = -3.4028234663852886e38;
-    assert.deepEqual(Array.from(additive.attention_mask.data as Float32Array).slice(0, 8), [0, low, low, low, 0, 0, low, low].map(Math.fround));
-    const keep = buildFeeds(planFeeds(graph([input('input_ids', DataType.INT64, ['b', 's']), input('attention_mask', DataType.FLOAT, dims)], 'Mul'), 'm'),
+    assert.deepEqual(Array.from(additive.attention_mask.data as Float32Array).slice(0, 8),
+      [0, low, low, low, 0, 0, low, low].map(Math.fround));
+    const keep = buildFeeds(planFeeds(graph([input('input_ids', DataType.INT64, ['b', 's']), input('attention_mask', DataType.FLOAT, dims)],
+      'Mul'), 'm'),
       { ids: IDS, length: 3, padId: 0, causal: true });
     assert.deepEqual(Array.from(keep.attention_mask.data as Float32Array).slice(0, 8), [1, 0, 0, 0, 1, 1, 0, 0]);
   });
 
   it('a bool mask: true keeps, unless the graph uses true to hide', () => {
-    const bool = (use?: 'WhereHides') => buildFeeds(planFeeds(graph([input('input_ids', DataType.INT64, ['b', 's']), input('mask', DataType.BOOL, ['b', 's'])], use), 'm'),
+    const bool = (use?: 'WhereHides') => buildFeeds(planFeeds(graph([input('input_ids', DataType.INT64, ['b', 's']),
+      input('mask', DataType.BOOL, ['b', 's'])], use), 'm'),
       { ids: IDS, length: 3, padId: 0, causal: false }).mask.data as Uint8Array;
     assert.deepEqual(Array.from(bool()), [1, 1, 1]);
     assert.deepEqual(Array.from(bool('WhereHides')), [0, 0, 0]);
   });
 
   it('past state, per layer or stacked, is fed empty in its declared float type (float16 too)', () => {
-    const g = graph([input('input_ids', DataType.INT64, ['b', 's']), input('past_key_values.0.key', DataType.FLOAT16, ['batch', 2, 'past_sequence_length', 8]),
+    const g = graph([input('input_ids', DataType.INT64, ['b', 's']),
+      input('past_key_values.0.key', DataType.FLOAT16, ['batch', 2, 'past_sequence_length', 8]),
       input('past_0', DataType.FLOAT, [2, 'batch', 4, 'past_seq_len', 8])]);
     const feeds = buildFeeds(planFeeds(g, 'm'), { ids: IDS, length: 3, padId: 0, causal: true });
     assert.equal(feeds['past_key_values.0.key'].type, 'float16');

@@ -60,7 +60,8 @@ test('with no browser anywhere, one sentence says how to get one', async () => {
 test('the script prints this machine’s browser, and fails with one line on a wrong CHROMIUM', () => {
   const found = execFileSync(process.execPath, [SCRIPT], { encoding: 'utf8' }).trim();
   assert.ok(fs.existsSync(found), found);
-  const wrong = spawnSync(process.execPath, [SCRIPT, '--quiet'], { encoding: 'utf8', env: { ...process.env, CHROMIUM: '/nowhere/chrome' } });
+  const wrong = spawnSync(process.execPath, [SCRIPT, '--quiet'],
+    { encoding: 'utf8', env: { ...process.env, CHROMIUM: '/nowhere/chrome' } });
   assert.equal(wrong.status, 1);
   assert.equal(wrong.stdout, '');
   assert.equal(wrong.stderr, 'CHROMIUM is set to /nowhere/chrome, which does not exist.\n');

@@ -62,10 +62,15 @@ describe('fused attention opened up', () => {
   }
 
   const refusals: [string, string, (model: onnx.IModelProto) => void, string][] = [
-    ['gqa-packed-rotary', 'com.microsoft.GroupQueryAttention', (m) => m.graph!.node![0].attribute!.push({ name: 'smooth_softmax', type: 2, i: 1 }), 'smooth_softmax=1'],
-    ['attention-past-causal', 'com.microsoft.Attention', (m) => m.graph!.node![0].attribute!.push({ name: 'do_rotary', type: 2, i: 1 }), 'do_rotary=1 (rotary inside Attention)'],
-    ['mha-bias-padding', 'com.microsoft.MultiHeadAttention', (m) => { m.graph!.input!.find((v) => v.name === 'key_padding_mask')!.type!.tensorType!.shape!.dim!.splice(1); }, 'a 1-D key_padding_mask (key lengths)'],
-    ['onnx-attention-3d-gqa', 'ai.onnx.Attention', (m) => { m.opsetImport![0].version = 10; }, 'opset 10 (opening it up needs opset 11 or later, for Range)'],
+    ['gqa-packed-rotary', 'com.microsoft.GroupQueryAttention',
+      (m) => m.graph!.node![0].attribute!.push({ name: 'smooth_softmax', type: 2, i: 1 }), 'smooth_softmax=1'],
+    ['attention-past-causal', 'com.microsoft.Attention', (m) => m.graph!.node![0].attribute!.push({ name: 'do_rotary', type: 2, i: 1 }),
+      'do_rotary=1 (rotary inside Attention)'],
+    ['mha-bias-padding', 'com.microsoft.MultiHeadAttention',
+      (m) => { m.graph!.input!.find((v) => v.name === 'key_padding_mask')!.type!.tensorType!.shape!.dim!.splice(1); },
+        'a 1-D key_padding_mask (key lengths)'],
+    ['onnx-attention-3d-gqa', 'ai.onnx.Attention', (m) => { m.opsetImport![0].version = 10; },
+      'opset 10 (opening it up needs opset 11 or later, for Range)'],
   ];
   for (const [name, op, edit, combination] of refusals) {
     it(`refuses ${op} with ${combination}, naming it in one sentence`, () => {
@@ -83,7 +88,8 @@ describe('fused attention opened up', () => {
 });
 
 /** softmax(q·kᵀ·scale + causal mask) from the exposed q and k, batch 0, every head. */
-function assertRecomputes(outputs: ort.InferenceSession.OnnxValueMapType, plain: { scale: number; causal: boolean }, heads: number, n: number): void {
+function assertRecomputes(outputs: ort.InferenceSession.OnnxValueMapType, plain: { scale: number; causal: boolean }, heads: number,
+  n: number): void {
   const q = Float32Array.from(asNumbers(outputs[outputName(0, 'q')] as ort.Tensor));
   const k = Float32Array.from(asNumbers(outputs[outputName(0, 'k')] as ort.Tensor));
   const p = asNumbers(outputs[outputName(0, 'probs')] as ort.Tensor);

@@ -25,7 +25,8 @@ interface Case {
   readonly tolerance: number;
 }
 
-const OURS: Case = { name: 'fused-attention fixture', model: fixtureDir('fused-attention'), text: PIZZA, op: 'com.microsoft.Attention', layers: 1, tolerance: 1e-5 };
+const OURS: Case = { name: 'fused-attention fixture', model: fixtureDir('fused-attention'), text: PIZZA, op: 'com.microsoft.Attention',
+  layers: 1, tolerance: 1e-5 };
 const REAL: readonly Case[] = [
   // The graph's embedding table has 1000 rows while its tokenizer is GPT-2's: this text's ids are all below 1000.
   { name: 'genai-ortopt-tiny-random-gpt2-fused', model: path.join(REAL_GRAPHS, 'genai-ortopt-tiny-random-gpt2-fused'),
@@ -44,7 +45,8 @@ describe('qkv-scope on fused attention', () => {
 
 function runCase(c: Case): void {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-fused-')), 'export.json');
-  const run = spawnSync(process.execPath, [BIN, '--model', c.model, '--text', c.text, '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, [BIN, '--model', c.model, '--text', c.text, '--out', out],
+    { encoding: 'utf8', timeout: 120_000 });
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, new RegExp(`Fused attention opened up: ${c.op.replace(/\./g, '\\.')} `));
   assert.match(run.stdout, new RegExp(`: ${c.layers} layers × `));

@@ -42,7 +42,8 @@ const GRAPHS: readonly RealGraph[] = [
 
 const available = fs.existsSync(REAL_GRAPHS);
 
-describe('fused attention opened up on real graphs', { skip: available ? false : `../shared/real-graphs is absent (${REAL_GRAPHS})` }, () => {
+describe('fused attention opened up on real graphs', { skip: available ? false : `../shared/real-graphs is absent (${REAL_GRAPHS})` },
+  () => {
   for (const graph of GRAPHS) {
     it(`${graph.folder}: every output matches the fused ${graph.op} graph within ${graph.tolerance}`, async (t) => {
       const dir = path.join(REAL_GRAPHS, graph.folder, 'onnx');
@@ -51,7 +52,8 @@ describe('fused attention opened up on real graphs', { skip: available ? false :
       const exposed = exposeAttention(bytes, graph.folder);
       assert.deepEqual(exposed.fused, Array.from({ length: graph.layers }, () => graph.op));
       assert.equal(exposed.sites.length, graph.layers);
-      const [fused, opened] = await Promise.all([ort.InferenceSession.create(bytes, options), ort.InferenceSession.create(exposed.bytes, options)]);
+      const [fused,
+        opened] = await Promise.all([ort.InferenceSession.create(bytes, options), ort.InferenceSession.create(exposed.bytes, options)]);
       const feeds = graphFeeds(decodeModel(bytes).graph!, graph.values(N), graph.sizes(N));
       const [a, b] = await Promise.all([fused.run(feeds), opened.run(feeds)]);
       const d = worstDifference(fused.outputNames, a, b);

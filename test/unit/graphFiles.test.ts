@@ -19,10 +19,12 @@ after(() => engine.dispose());
 /** A copy of a fixture folder, with its graph written under another name (or moved to external data). */
 function copyFixture(name: string, graphName: string, externalData?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-graphs-'));
-  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(fixtureDir(name), f), path.join(dir, f));
+  for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(fixtureDir(name), f),
+    path.join(dir, f));
   fs.mkdirSync(path.join(dir, 'onnx'));
   const bytes = fs.readFileSync(path.join(fixtureDir(name), 'onnx', 'model.onnx'));
-  fs.writeFileSync(path.join(dir, 'onnx', graphName), externalData ? moveWeightsOut(bytes, path.join(dir, 'onnx', externalData), externalData) : bytes);
+  fs.writeFileSync(path.join(dir, 'onnx', graphName),
+    externalData ? moveWeightsOut(bytes, path.join(dir, 'onnx', externalData), externalData) : bytes);
   return dir;
 }
 
@@ -35,7 +37,8 @@ function moveWeightsOut(bytes: Uint8Array, dataPath: string, location: string): 
     const raw = tensor.rawData;
     if (!raw || raw.length < 1024) continue;
     chunks.push(Buffer.from(raw));
-    tensor.externalData = [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(raw.length) }];
+    tensor.externalData = [{ key: 'location', value: location }, { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(raw.length) }];
     tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
     tensor.rawData = new Uint8Array(0);
     offset += raw.length;
@@ -83,7 +86,8 @@ describe('graph files', () => {
     const server = await startHubServer({ 'test/external': repoFromFolder(copyFixture('tiny-gpt2', 'model.onnx', 'model.onnx_data')) });
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-hub-external-'));
     try {
-      const result = await engine.run({ text: PIZZA, model: 'test/external', maxTokens: 512, hub: { cacheDir, endpoint: server.endpoint } });
+      const result = await engine.run({ text: PIZZA, model: 'test/external', maxTokens: 512,
+        hub: { cacheDir, endpoint: server.endpoint } });
       assert.equal(result.layers.length, 2);
       assert.ok(server.requests.some((r) => r.endsWith('/onnx/model.onnx_data')), server.requests.join(', '));
     } finally {

@@ -109,9 +109,11 @@ describe('hub models', () => {
     assert.equal(graph[0].loaded, 0);
     assert.deepEqual(graph.at(-1), { model: GPT2, file: 'onnx/model.onnx', loaded: size, total: size });
     assert.ok(events.every((e) => e.total !== null && e.loaded <= e.total));
-    assert.deepEqual(server.requests.slice(before).filter((r) => !r.startsWith('/api/')).map((r) => r.replace(`/${GPT2}/resolve/main/`, '')),
+    assert.deepEqual(server.requests.slice(before).filter((r) => !r.startsWith('/api/')).map((r) => r.replace(`/${GPT2}/resolve/main/`,
+      '')),
       ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
-    assert.deepEqual(filesIn(hubModelDir(cache, GPT2, 'main')), ['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    assert.deepEqual(filesIn(hubModelDir(cache, GPT2, 'main')),
+      ['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);
   });
 
   it('serves a second run from the cache with no request, even in a new worker', async () => {
@@ -160,7 +162,8 @@ describe('hub models', () => {
     const before = server.requests.length;
     const result = await engine.run(request(`${GPT2}@v1.0`, cache));
     assert.equal(result.model.id, `${GPT2}@v1.0`);
-    assert.ok(server.requests.slice(before).every((r) => r.startsWith(`/${GPT2}/resolve/v1.0/`) || r === `/api/models/${GPT2}/tree/v1.0/onnx`));
+    assert.ok(server.requests.slice(before).every((r) => r.startsWith(`/${GPT2}/resolve/v1.0/`) ||
+      r === `/api/models/${GPT2}/tree/v1.0/onnx`));
     assert.ok(fs.existsSync(path.join(hubModelDir(cache, GPT2, 'v1.0'), 'onnx', 'model.onnx')));
   });
 

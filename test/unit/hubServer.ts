@@ -61,7 +61,8 @@ export async function startHubServer(repos: HubRepos): Promise<HubServer> {
     const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/[^/]+\/onnx$/.exec(url);
     if (tree && repos[tree[1]]) {
       const files = Object.entries(repos[tree[1]]).filter(([file]) => file.startsWith('onnx/'));
-      const listing = files.map(([file, source]) => ({ type: 'file', path: file, size: listedSizes.get(`${tree[1]}/${file}`) ?? fs.statSync(source).size }));
+      const listing = files.map(([file, source]) => ({ type: 'file', path: file,
+        size: listedSizes.get(`${tree[1]}/${file}`) ?? fs.statSync(source).size }));
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(listing));
       return;
     }

@@ -76,7 +76,8 @@ describe('qkv-scope inspect', () => {
 
   for (const wrapper of ['BeamSearch', 'GreedySearch', 'Sampling', 'If', 'Loop']) {
     it(`a decoder inside ${wrapper} gets a sentence naming the wrapper and the file to use`, () => {
-      const graph: onnx.IGraphProto = { node: [{ opType: wrapper, domain: wrapper === 'If' || wrapper === 'Loop' ? '' : 'com.microsoft', input: ['x'], output: ['y'] }] };
+      const graph: onnx.IGraphProto = { node: [{ opType: wrapper, domain: wrapper === 'If' || wrapper === 'Loop' ? '' : 'com.microsoft',
+        input: ['x'], output: ['y'] }] };
       const message = explainNoAttention(graph, 'Model "m"');
       assert.match(message, new RegExp(`inside (a )?${wrapper}`));
       assert.match(message, /decoder_model\.onnx or model\.onnx/);
@@ -85,7 +86,8 @@ describe('qkv-scope inspect', () => {
 
   it('a BeamSearch that holds its decoder graph: the decoder runs on its own, and the result says so', () => {
     const dir = path.dirname(tmp('x'));
-    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(fixtureDir('tiny-gpt2'), f), path.join(dir, f));
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(fixtureDir('tiny-gpt2'), f),
+      path.join(dir, f));
     fs.mkdirSync(path.join(dir, 'onnx'));
     const decoder = decodeModel(fs.readFileSync(path.join(fixtureDir('tiny-gpt2'), 'onnx', 'model.onnx')));
     const wrapped: onnx.IModelProto = {
@@ -98,10 +100,13 @@ describe('qkv-scope inspect', () => {
     };
     fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), onnx.ModelProto.encode(wrapped).finish());
     const out = tmp('beam.json');
-    const run = spawnSync(process.execPath, [BIN, '--model', dir, '--text', 'The pizza came out.', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [BIN, '--model', dir, '--text', 'The pizza came out.', '--out', out],
+      { encoding: 'utf8', timeout: 60_000 });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /ONNX file: onnx\/model\.onnx \(the decoder inside BeamSearch\)/);
-    const plain = spawnSync(process.execPath, [BIN, '--model', fixtureDir('tiny-gpt2'), '--text', 'The pizza came out.', '--out', tmp('plain.json')], { encoding: 'utf8', timeout: 60_000 });
+    const plain = spawnSync(process.execPath,
+      [BIN, '--model', fixtureDir('tiny-gpt2'), '--text', 'The pizza came out.', '--out', tmp('plain.json')],
+        { encoding: 'utf8', timeout: 60_000 });
     const [a, b] = [out, plain.stdout.match(/Wrote (.*)/)![1]].map((f) => checkExport(JSON.parse(fs.readFileSync(f, 'utf8'))));
     assert.deepEqual(a.layers[1].heads[2].attention, b.layers[1].heads[2].attention);
     const inspected = inspect([dir]);

@@ -57,7 +57,8 @@ test('the French bundle translates every message, keeping its placeholders', asy
 });
 
 test('a message is looked up by its English text, with arguments, and falls back to English', () => {
-  const table = parseL10nTable(JSON.stringify({ 'Head {0} of {1}': 'Tête {0} sur {1}', odd: { message: 'bizarre', comment: 'x' }, bad: 3 }));
+  const table = parseL10nTable(JSON.stringify({ 'Head {0} of {1}': 'Tête {0} sur {1}', odd: { message: 'bizarre', comment: 'x' },
+    bad: 3 }));
   assert.equal(formatMessage(table, 'Head {0} of {1}', [3, 12]), 'Tête 3 sur 12');
   assert.equal(formatMessage(table, 'odd', []), 'bizarre');
   assert.equal(formatMessage(table, 'bad', []), 'bad');

@@ -39,7 +39,8 @@ describe('the model’s true formula in the step card and the what-if lab', () =
           const formula = headFormula(r.model, tensors, n);
           const ours = whatIfAttention({ q: tensors.q, k: tensors.k, n, d, causal: r.model.causal, formula }, MODEL_SETTINGS);
           // Keys the model masks beyond causality (Gemma 2's sliding window) have weight 0 there: compare the rest.
-          for (let cell = 0; cell < n * n; cell++) if (tensors.probs[cell] > 0) worst = Math.max(worst, Math.abs(ours[cell] - tensors.probs[cell]));
+          for (let cell = 0; cell < n * n; cell++) if (tensors.probs[cell] > 0) worst = Math.max(worst,
+            Math.abs(ours[cell] - tensors.probs[cell]));
           const steps = cellSteps({ q: tensors.q, k: tensors.k, n, d, causal: r.model.causal, formula }, n - 1, 0);
           assert.equal(steps.bias?.label, 'term' in c ? c.term : undefined);
           assert.equal(steps.softcap?.cap, 'softcap' in c ? c.softcap : undefined);

@@ -65,7 +65,8 @@ save_shakespeare_meta(${JSON.stringify(path.join(scratch, 'meta.pkl'))})`]);
 
   it('converts a character checkpoint saved under torch.compile, and the folder runs', async () => {
     const out = path.join(scratch, 'char');
-    const done = convert([tinyCheckpoint('char', 'seed=7, vocab_size=65, compiled=True'), '--meta', path.join(scratch, 'meta.pkl'), '--out', out]);
+    const done = convert([tinyCheckpoint('char', 'seed=7, vocab_size=65, compiled=True'), '--meta', path.join(scratch, 'meta.pkl'), '--out',
+      out]);
     assert.equal(done.status, 0, done.stderr);
     assert.ok(largestDifference(done.stdout) < 1e-4);
     for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'README.md']) {
@@ -88,7 +89,8 @@ save_shakespeare_meta(${JSON.stringify(path.join(scratch, 'meta.pkl'))})`]);
 
   it('refuses a checkpoint that is not in nanoGPT\'s layout with one sentence naming the missing key', () => {
     const bad = path.join(scratch, 'bad.pt');
-    execFileSync(PYTHON, ['-c', `import torch; torch.save({"model": {"transformer.wte.weight": torch.zeros(4, 8)}}, ${JSON.stringify(bad)})`]);
+    execFileSync(PYTHON,
+      ['-c', `import torch; torch.save({"model": {"transformer.wte.weight": torch.zeros(4, 8)}}, ${JSON.stringify(bad)})`]);
     const done = convert([bad, '--out', path.join(scratch, 'bad')]);
     assert.equal(done.status, 1);
     assert.equal(done.stderr.trim(), 'from_nanogpt: The checkpoint has no "transformer.wpe.weight": it is not in nanoGPT\'s GPT layout.');

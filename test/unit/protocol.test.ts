@@ -11,7 +11,8 @@ const buffer = (bytes: number) => new ArrayBuffer(bytes);
 const ref = { layer: 1, head: 2 };
 const summary = {
   resultId: 3, text: 'Hi there', tokens: [{ id: 1, piece: 'Hi', display: 'Hi', start: 0, end: 2, special: false }], stats: [],
-  model: { id: 'embedded', architecture: 'gpt2', layers: 2, heads: 4, headDim: 16, hiddenSize: 64, causal: true, maxPositions: 128, quantizedScores: false },
+  model: { id: 'embedded', architecture: 'gpt2', layers: 2, heads: 4, headDim: 16, hiddenSize: 64, causal: true, maxPositions: 128,
+    quantizedScores: false },
 };
 
 /** A message that fits, and variants of it that do not. */
@@ -27,7 +28,8 @@ const FROM_WEBVIEW: Readonly<Record<string, Case<FromWebview>>> = {
   showing: { good: { type: 'showing', ref }, bad: [{ ref: { layer: -1, head: 0 } }, { ref: undefined }] },
   painted: { good: { type: 'painted', resultId: 3, ref, tokens: 12, inputMs: 7.5 }, bad: [{ tokens: 1.5 }, { resultId: 'x' }] },
   requestHead: { good: { type: 'requestHead', requestId: 1, resultId: 3, ref }, bad: [{ requestId: -1 }, { ref: { layer: 0 } }] },
-  requestLayerHeads: { good: { type: 'requestLayerHeads', requestId: 2, resultId: 3, layers: [0, 1] }, bad: [{ layers: [0.5] }, { layers: 'all' }] },
+  requestLayerHeads: { good: { type: 'requestLayerHeads', requestId: 2, resultId: 3, layers: [0, 1] },
+    bad: [{ layers: [0.5] }, { layers: 'all' }] },
   requestLayers: { good: { type: 'requestLayers', requestId: 2, resultId: 3, layers: [1] }, bad: [{ layers: [-1] }] },
   requestPositions: { good: { type: 'requestPositions', requestId: 4, resultId: 3 }, bad: [{ resultId: undefined }] },
   requestTranslationHeads: {
@@ -42,7 +44,8 @@ const FROM_WEBVIEW: Readonly<Record<string, Case<FromWebview>>> = {
     good: { type: 'stepShown', resultId: 3, ref, query: 1, key: 0, weight: 0.5, modelWeight: 0.5, text: '0.5' },
     bad: [{ weight: Number.POSITIVE_INFINITY }, { text: 3 }],
   },
-  image: { good: { type: 'image', requestId: 5, format: 'svg', data: buffer(8), title: 'embedded · L1 H1' }, bad: [{ format: 'gif' }, { data: 'bytes' }] },
+  image: { good: { type: 'image', requestId: 5, format: 'svg', data: buffer(8), title: 'embedded · L1 H1' },
+    bad: [{ format: 'gif' }, { data: 'bytes' }] },
   imageFailed: { good: { type: 'imageFailed', requestId: 5, reason: 'No picture yet.' }, bad: [{ reason: 4 }, { requestId: 0.5 }] },
   picked: { good: { type: 'picked', resultId: 3, query: null }, bad: [{ query: -2 }] },
   revealToken: { good: { type: 'revealToken', resultId: 3, token: 0 }, bad: [{ token: 'x' }] },
@@ -55,13 +58,15 @@ const TO_WEBVIEW: Readonly<Record<string, Case<ToWebview>>> = {
     good: { type: 'head', requestId: 1, resultId: 3, ref, tensors: { probs: buffer(4), q: buffer(4), k: buffer(4), v: buffer(4) } },
     bad: [{ tensors: { probs: [0.5], q: buffer(4), k: buffer(4), v: buffer(4) } }, { ref: 'L1' }],
   },
-  layerHeads: { good: { type: 'layerHeads', requestId: 2, resultId: 3, layer: 0, buffer: buffer(16) }, bad: [{ buffer: new Float32Array(4) }, { layer: -1 }] },
+  layerHeads: { good: { type: 'layerHeads', requestId: 2, resultId: 3, layer: 0, buffer: buffer(16) },
+    bad: [{ buffer: new Float32Array(4) }, { layer: -1 }] },
   translationHeads: {
     good: { type: 'translationHeads', requestId: 7, resultId: 3, kind: 'decoder', layer: 0, buffer: buffer(64) },
     bad: [{ kind: 'encoder' }, { buffer: new Float32Array(16) }, { layer: 'all' }, { resultId: undefined }],
   },
   settings: { good: { type: 'settings', colourScale: 'cividis' }, bad: [{ colourScale: 'rainbow' }] },
-  status: { good: { type: 'status', status: { state: 'running', message: 'Running…' } }, bad: [{ status: { state: 'running' } }, { status: { state: 'sleeping', message: '' } }] },
+  status: { good: { type: 'status', status: { state: 'running', message: 'Running…' } },
+    bad: [{ status: { state: 'running' } }, { status: { state: 'sleeping', message: '' } }] },
   show: { good: { type: 'show', ref }, bad: [{ ref: { layer: 0, head: 'x' } }] },
   layer: { good: { type: 'layer', requestId: 2, resultId: 3, layer: 1, probs: buffer(64) }, bad: [{ probs: [1] }] },
   positions: {
@@ -101,7 +106,8 @@ describe('messages to the webview (checked by the webview)', () => {
     const good = { type: 'summary', summary: { ...summary, translation }, show: ref };
     assert.deepEqual(parseToWebview(good), good);
     for (const change of [{ tokens: undefined }, { stopped: 'tired' }, { heads: -1 }, { tokens: [{ display: 3 }] }]) {
-      assert.equal(parseToWebview({ ...good, summary: { ...summary, translation: { ...translation, ...change } } }), undefined, JSON.stringify(change));
+      assert.equal(parseToWebview({ ...good, summary: { ...summary, translation: { ...translation, ...change } } }), undefined,
+        JSON.stringify(change));
     }
   });
   it('drops what is not a message', () => {
@@ -118,7 +124,8 @@ describe('the saved view', () => {
 
   it('keeps what fits of a damaged state, and needs a head', () => {
     assert.deepEqual(parseWebviewState({ ref, tab: 'nowhere', query: -1, whatIf: { scoring: 'magic' }, scale: 2, model: 5 }), { ref });
-    assert.deepEqual(parseWebviewState({ ref, whatIf: { ...MODEL_SETTINGS, mask: { kind: 'window', size: 3 }, scale: { kind: 'custom', value: 2 } } })?.whatIf,
+    assert.deepEqual(parseWebviewState({ ref,
+      whatIf: { ...MODEL_SETTINGS, mask: { kind: 'window', size: 3 }, scale: { kind: 'custom', value: 2 } } })?.whatIf,
       { ...MODEL_SETTINGS, mask: { kind: 'window', size: 3 }, scale: { kind: 'custom', value: 2 } });
     for (const junk of [undefined, null, 'state', { tab: 'heatmap' }]) assert.equal(parseWebviewState(junk), undefined);
   });

@@ -43,7 +43,8 @@ function checkInvariants(file: string, lowPrecision: boolean): string {
   assert.ok(figures.rowSum < (lowPrecision ? 2e-3 : 1e-5), `rows sum to 1 (max |sum − 1| ${figures.rowSum})`);
   assert.ok(figures.recompute < (lowPrecision ? 5e-3 : 1e-5), `the model's formula recomputes the attention (max Δ ${figures.recompute})`);
   assert.ok(figures.scoresSoftmax < 1e-5, `softmax(scores) = attention (max Δ ${figures.scoresSoftmax})`);
-  return `scale ${doc.model.scale}, max |row sum − 1| ${figures.rowSum.toExponential(1)}, max recompute Δ ${figures.recompute.toExponential(1)}`;
+  return `scale ${doc.model.scale}, max |row sum − 1| ${figures.rowSum.toExponential(1)}, max recompute Δ ` +
+    `${figures.recompute.toExponential(1)}`;
 }
 
 describe('real graphs: model folders', { skip: absent }, () => {
@@ -62,14 +63,16 @@ describe('real graphs: model folders', { skip: absent }, () => {
       t.diagnostic(`${folder}: ${checkInvariants(out, false)}`);
     });
 
-    it(`${folder}: our feeds run the original graph, and the patch leaves its outputs bit-identical (fused: equal within tolerance)`, async () => {
+    it(`${folder}: our feeds run the original graph, and the patch leaves its outputs bit-identical (fused: equal within tolerance)`,
+      async () => {
       const graphPath = path.join(dir, 'onnx', 'model.onnx');
       const bytes = fs.readFileSync(graphPath);
       const graph = decodeGraph(bytes, folder);
       const config = readModelConfig(dir, folder);
       const ids = [2, 5, 6, 7, 3];
       const plan = planFeeds(graph, folder);
-      const feeds = buildFeeds(plan, { ids, length: plan.fixedLength ?? ids.length, padId: config.padTokenId ?? 0, causal: config.causal ?? false });
+      const feeds = buildFeeds(plan,
+        { ids, length: plan.fixedLength ?? ids.length, padId: config.padTokenId ?? 0, causal: config.causal ?? false });
       const original = await createSession(bytes, graphPath, folder);
       const a = await original.run(feeds);
       if (REFUSED[folder]) {

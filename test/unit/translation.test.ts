@@ -35,7 +35,8 @@ describe('translation with an encoder–decoder model', () => {
     const r = await result();
     assert.equal(r.translation?.text, 'La pizza est sortie du four.');
     assert.equal(r.translation?.stopped, 'end');
-    assert.deepEqual(r.translation?.tokens.map((t) => t.display), ['<pad>', '␣La', '␣pizza', '␣est', '␣sortie', '␣du', '␣four', '.', '</s>']);
+    assert.deepEqual(r.translation?.tokens.map((t) => t.display),
+      ['<pad>', '␣La', '␣pizza', '␣est', '␣sortie', '␣du', '␣four', '.', '</s>']);
     for (const token of r.translation!.tokens.filter((x) => !x.special)) {
       assert.equal(r.translation!.text.slice(token.start, token.end), token.piece.replace(/^▁/, ''), `${token.piece} at ${token.start}`);
     }
@@ -59,7 +60,8 @@ describe('translation with an encoder–decoder model', () => {
     assert.ok(worst < 1e-5, `recomputed attention differs by ${worst}`);
   });
 
-  it('the panel host sends each decoder layer of both kinds exactly as long as the protocol says, and nothing for a layer that is not there', async () => {
+  it('the panel host sends each decoder layer of both kinds exactly as long as the protocol says, and nothing for a layer that is not ' +
+    'there', async () => {
     const r = await result();
     const t = r.translation!;
     const [s, rows, d] = [r.tokens.length, t.tokens.length, t.headDim];
@@ -86,7 +88,8 @@ describe('translation with an encoder–decoder model', () => {
 
   it('prints the translation and exports all three kinds through the CLI', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-marian-')), 'a.json');
-    const run = spawnSync(process.execPath, [path.join(packageRoot(), 'bin', 'qkv-scope.js'), '--model', MARIAN, '--text', SOURCE, '--out', out],
+    const run = spawnSync(process.execPath,
+      [path.join(packageRoot(), 'bin', 'qkv-scope.js'), '--model', MARIAN, '--text', SOURCE, '--out', out],
       { encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stderr, '');

@@ -155,7 +155,8 @@ describe('one cell, step by step (hand-computed)', () => {
 describe('plain-language readings', () => {
   const labels = ['The', '␣pizza', '␣it'];
   const input = { q: [3, 1.5, -1.5], k: [0.6, 3, -3], n: 3, d: 1, causal: true };
-  const read = (s: WhatIfSettings) => whatIfReading({ settings: s, causal: true, n: 3, d: 1, labels, model: whatIfAttention(input, MODEL_SETTINGS), variant: whatIfAttention(input, s) });
+  const read = (s: WhatIfSettings) => whatIfReading({ settings: s, causal: true, n: 3, d: 1, labels,
+    model: whatIfAttention(input, MODEL_SETTINGS), variant: whatIfAttention(input, s) });
 
   it('the model’s own settings say they reproduce it', () => {
     assert.match(read(MODEL_SETTINGS), /^The model’s own formula: this reproduces its attention \(largest difference 0\.0e\+0\)\.$/);

@@ -24,7 +24,8 @@ after(async () => {
 /** Layer 0's heads packed as the host packs them (src/panel/layerPayload.ts): probs, then q, k, v, head by head. */
 function layerBase64(fixture: Fixture): string {
   const heads = fixture.summary.model.heads;
-  const parts = (['probs', 'q', 'k', 'v'] as const).flatMap((kind) => Array.from({ length: heads }, (_, h) => fixture.heads[`0:${h}`][kind]));
+  const parts = (['probs', 'q', 'k', 'v'] as const).flatMap((kind) => Array.from({ length: heads },
+    (_, h) => fixture.heads[`0:${h}`][kind]));
   const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
   let offset = 0;
   for (const part of parts) {
@@ -45,7 +46,8 @@ describe('webview: the editor link', () => {
       window.postMessage({ type: 'summary', summary, show: { layer: 0, head: 1 }, heads: { layer: 0, buffer: bytes.buffer } }, '*');
     }, { summary: gpt2.summary as unknown as Record<string, unknown>, layer: layerBase64(gpt2) });
     await panel.waitForPaint({ layer: 0, head: 1 }, gpt2.summary.resultId);
-    const asked = (await panel.messages()).filter((m) => m.type === 'requestHead' || (m.type === 'requestLayerHeads' && m.layers.includes(0)));
+    const asked = (await panel.messages()).filter((m) => m.type === 'requestHead' ||
+      (m.type === 'requestLayerHeads' && m.layers.includes(0)));
     assert.deepEqual(asked, [], 'the shown layer came with the summary');
   });
 
@@ -63,7 +65,8 @@ describe('webview: the editor link', () => {
     await panel.waitForMessage((m) => m.type === 'revealToken' && m.token === 4, 'reveal 4 after its chip was clicked');
     for (const [place, token] of [['row', 2], ['column', 5]] as const) {
       await panel.post({ type: 'clickToken', resultId, token, place });
-      await panel.waitForMessage((m) => m.type === 'revealToken' && m.token === token, `reveal ${token} after its ${place} label was clicked`);
+      await panel.waitForMessage((m) => m.type === 'revealToken' && m.token === token,
+        `reveal ${token} after its ${place} label was clicked`);
     }
     const after = await since(panel, seen);
     assert.ok(after.some((m) => m.type === 'picked' && m.query === 2), 'a row label picks the query');

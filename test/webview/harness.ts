@@ -45,7 +45,8 @@ interface HeadBase64 {
 const encode = (t: Float32Array) => Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64');
 
 function toBase64(head: HeadArrays): HeadBase64 {
-  return { probs: encode(head.probs), q: encode(head.q), k: encode(head.k), v: encode(head.v), ...(head.scores ? { scores: encode(head.scores) } : {}) };
+  return { probs: encode(head.probs), q: encode(head.q), k: encode(head.k), v: encode(head.v),
+    ...(head.scores ? { scores: encode(head.scores) } : {}) };
 }
 
 /** Every layer's probs [heads × n × n] as base64, from the fixture's layers or its heads. */
@@ -185,7 +186,8 @@ export class Panel {
   /** Waits for the webview to say it painted this head. */
   async waitForPaint(ref: HeadRef, resultId?: number): Promise<void> {
     await this.waitForMessage(
-      (m) => m.type === 'painted' && m.ref.layer === ref.layer && m.ref.head === ref.head && (resultId === undefined || m.resultId === resultId),
+      (m) => m.type === 'painted' && m.ref.layer === ref.layer && m.ref.head === ref.head &&
+        (resultId === undefined || m.resultId === resultId),
       `painted ${JSON.stringify(ref)}`,
     );
   }
@@ -223,7 +225,8 @@ export class Panel {
   async answer(requestId: number, resultId: number, ref: HeadRef, head: HeadArrays): Promise<void> {
     await this.page.evaluate(({ requestId, resultId, ref, head }) => {
       const buffer = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
-      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v), ...(head.scores ? { scores: buffer(head.scores) } : {}) };
+      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v),
+        ...(head.scores ? { scores: buffer(head.scores) } : {}) };
       window.postMessage({ type: 'head', requestId, resultId, ref, tensors }, '*');
     }, { requestId, resultId, ref, head: toBase64(head) });
   }
@@ -278,7 +281,8 @@ export class Panel {
   }
 
   async fakeHost(): Promise<Pick<FakeHost, 'state' | 'acquired' | 'cspViolations'>> {
-    return this.page.evaluate(() => ({ state: window.__host.state, acquired: window.__host.acquired, cspViolations: window.__host.cspViolations }));
+    return this.page.evaluate(() => ({ state: window.__host.state, acquired: window.__host.acquired,
+      cspViolations: window.__host.cspViolations }));
   }
 
   /** Asks for a picture of the current view, as the host's Export Image does, and returns its bytes. */
@@ -348,7 +352,8 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
     if (message.type === 'requestHead') {
       const head = host.heads[`${message.ref.layer}:${message.ref.head}`];
       if (!head) return;
-      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v), ...(head.scores ? { scores: buffer(head.scores) } : {}) };
+      const tensors = { probs: buffer(head.probs), q: buffer(head.q), k: buffer(head.k), v: buffer(head.v),
+        ...(head.scores ? { scores: buffer(head.scores) } : {}) };
       send({ type: 'head', requestId, resultId, ref: message.ref, tensors });
     } else if (message.type === 'requestLayerHeads') {
       // Every head of the layer in one buffer, as src/panel/layerPayload.ts packs it: probs, then q, k, v.
@@ -356,7 +361,8 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
         const heads = Object.keys(host.heads).filter((key) => key.startsWith(`${layer}:`)).map((key) => host.heads[key]);
         const count = Object.keys(host.heads).filter((key) => key.startsWith('0:')).length;
         if (heads.length === 0 || heads.length !== count) continue;
-        const order = (kind: 'probs' | 'q' | 'k' | 'v') => Array.from({ length: count }, (_, h) => new Uint8Array(buffer(host.heads[`${layer}:${h}`][kind])));
+        const order = (kind: 'probs' | 'q' | 'k' | 'v') => Array.from({ length: count },
+          (_, h) => new Uint8Array(buffer(host.heads[`${layer}:${h}`][kind])));
         const parts = [...order('probs'), ...order('q'), ...order('k'), ...order('v')];
         const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
         let offset = 0;
@@ -372,7 +378,8 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
       }
     } else if (message.type === 'requestPositions') {
       const p = host.positions;
-      send({ type: 'positions', requestId, resultId, positions: p && { source: p.source, dim: p.dim, firstRow: p.firstRow, data: buffer(p.data) } });
+      send({ type: 'positions', requestId, resultId,
+        positions: p && { source: p.source, dim: p.dim, firstRow: p.firstRow, data: buffer(p.data) } });
     }
   };
   (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => {
@@ -395,7 +402,8 @@ function installFakeHost(theme: { vars: Record<string, string>; bodyClass: strin
       },
     };
   };
-  document.addEventListener('securitypolicyviolation', (event) => host.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  document.addEventListener('securitypolicyviolation',
+    (event) => host.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
   const applyTheme = (): boolean => {
     if (!document.documentElement) return false;
     for (const [name, value] of Object.entries(theme.vars)) document.documentElement.style.setProperty(name, value);

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
         });
         const name = theme.file.replace(/^panel-/, `layout-${size.window}-`);
         await panel.page.screenshot({ path: path.join(outDir, name) });
-        console.log(`${size.window} ${theme.name}: first heatmap cell at y = ${top.toFixed(0)} in the panel, ${(top + size.top).toFixed(0)} in the window → ${name}`);
+        console.log(`${size.window} ${theme.name}: first heatmap cell at y = ${top.toFixed(0)} in the panel, ` +
+          `${(top + size.top).toFixed(0)} in the window → ${name}`);
         await panel.close();
       }
     }

@@ -52,7 +52,8 @@ async function hoverMatrix(panel: Panel, canvas: string, row: number, col: numbe
   const box = await panel.page.locator(canvas).boundingBox();
   const g = await panel.page.locator(canvas).evaluate((c: HTMLCanvasElement) => ({ ...c.dataset }));
   assert.ok(box && g.originX, `${canvas} is not painted`);
-  await panel.page.mouse.move(box.x + Number(g.originX) + (col + 0.5) * Number(g.cellW), box.y + Number(g.originY) + (row + 0.5) * Number(g.cellH));
+  await panel.page.mouse.move(box.x + Number(g.originX) + (col + 0.5) * Number(g.cellW),
+    box.y + Number(g.originY) + (row + 0.5) * Number(g.cellH));
 }
 
 /** The [r, g, b] at the centre of a MatrixView cell. */
@@ -94,7 +95,8 @@ describe('step-by-step card', () => {
     assert.match(await panel.text('.qkv-step__item--mask'), /^mask\+ 0 \(key 2 is visible to query 9\)/);
     assert.match(await panel.text('.qkv-step__item--denominator'), /over the 9 visible keys of row 9/);
     assert.ok((await panel.text('.qkv-step__item--weight')).endsWith(`= ${expected.weight.toFixed(6)}`));
-    assert.match(await panel.text('.qkv-step__check'), new RegExp(`Model’s own value: ${probs[it * n + pizza].toFixed(6)} · \\|Δ\\| = .* \\(the same\\)`));
+    assert.match(await panel.text('.qkv-step__check'),
+      new RegExp(`Model’s own value: ${probs[it * n + pizza].toFixed(6)} · \\|Δ\\| = .* \\(the same\\)`));
     // The heatmap's readout for the same cell shows the same value.
     assert.equal(expected.weight.toFixed(4), probs[it * n + pizza].toFixed(4));
 
@@ -105,7 +107,8 @@ describe('step-by-step card', () => {
     const line = await panel.text('.qkv-step__component');
     assert.ok(line.startsWith('component 3 of 8: q = '), line);
     assert.ok(line.includes(String(Number(q[it * d + 2].toPrecision(6))).replace('-', '−')), `${line} should show q[2] = ${q[it * d + 2]}`);
-    assert.ok(line.includes(String(Number(k[pizza * d + 2].toPrecision(6))).replace('-', '−')), `${line} should show k[2] = ${k[pizza * d + 2]}`);
+    assert.ok(line.includes(String(Number(k[pizza * d + 2].toPrecision(6))).replace('-', '−')),
+      `${line} should show k[2] = ${k[pizza * d + 2]}`);
 
     // The output part: top contributors sorted by share, led by the real largest share.
     const rows = await card.locator('.qkv-step__contributors tbody tr').count();
@@ -169,7 +172,8 @@ describe('step-by-step card', () => {
       const items = await panel.page.locator('.qkv-step__item').allInnerTexts();
       assert.ok(items.some((text) => term.test(text)), items.join(' | '));
       if (name === 'tiny-t5') assert.ok(items.some((text) => /q·k × scale 1 =/.test(text)), items.join(' | '));
-      if (process.env.QKV_FORMULA_SHOTS) await panel.page.screenshot({ path: `${process.env.QKV_FORMULA_SHOTS}/step-${name}.png`, fullPage: true });
+      if (process.env.QKV_FORMULA_SHOTS) await panel.page.screenshot({ path: `${process.env.QKV_FORMULA_SHOTS}/step-${name}.png`,
+        fullPage: true });
       await panel.close();
     });
   }
@@ -204,12 +208,14 @@ describe('what-if lab', () => {
     const { q, k, probs } = headOf(gpt2, ref);
     const n = gpt2.summary.tokens.length;
     const ours = whatIfAttention({ q, k, n, d: 8, causal: true }, { ...MODEL_SETTINGS, mask: { kind: 'antiCausal' } });
-    near(await matrixPixel(panel, '.qkv-whatif__variant canvas', 5, 2), hexRgb(LIGHT_MODERN.vars['--vscode-editor-background']), 'masked lower left');
+    near(await matrixPixel(panel, '.qkv-whatif__variant canvas', 5, 2), hexRgb(LIGHT_MODERN.vars['--vscode-editor-background']),
+      'masked lower left');
     await hoverMatrix(panel, '.qkv-whatif__variant canvas', 2, 5);
     assert.match(await panel.text('.qkv-whatif__variant .qkv-matrix__readout'),
       new RegExp(`weight ${ours[2 * n + 5].toFixed(4)} \\(model ${probs[2 * n + 5].toFixed(4)}, what-if ${ours[2 * n + 5].toFixed(4)}\\)`));
     await hoverMatrix(panel, '.qkv-whatif__difference canvas', 2, 5);
-    assert.match(await panel.text('.qkv-whatif__difference .qkv-matrix__readout'), new RegExp(`change ${(ours[2 * n + 5] - probs[2 * n + 5]).toFixed(4)}`));
+    assert.match(await panel.text('.qkv-whatif__difference .qkv-matrix__readout'),
+      new RegExp(`change ${(ours[2 * n + 5] - probs[2 * n + 5]).toFixed(4)}`));
 
     await panel.page.getByRole('button', { name: 'Back to the model’s formula' }).click();
     await panel.page.locator('.qkv-whatif__reading', { hasText: 'The model’s own formula' }).waitFor();
@@ -234,7 +240,8 @@ describe('what-if lab', () => {
     await panel.page.locator('.qkv-whatif__reading', { hasText: 'temperature 1.1' }).waitFor();
     assert.equal(await panel.text('.qkv-position'), 'Layer 1 / 2 · Head 1 / 4', 'the arrow key switched heads');
     await panel.page.getByLabel('Mask', { exact: true }).selectOption('window');
-    await panel.page.locator('.qkv-whatif__reading', { hasText: 'window of 3: each token sees only keys fewer than 3 positions away and not after it' }).waitFor();
+    await panel.page.locator('.qkv-whatif__reading',
+      { hasText: 'window of 3: each token sees only keys fewer than 3 positions away and not after it' }).waitFor();
     assert.deepEqual(panel.errors, []);
     await panel.close();
   });
@@ -278,10 +285,12 @@ describe('all heads', () => {
       `␣it attends most to ${gpt2.summary.tokens[best].display} (${probs[it * n + best].toFixed(3)}) in the current head.`);
     // A dimmed row is closer to the background than the picked row's cells of the same value would be: the picked
     // row of every thumbnail is drawn at full strength.
-    const [picked, dimmed] = await panel.page.locator('button.qkv-thumb[data-ref="0:2"] canvas').evaluate((c: HTMLCanvasElement, [row, n]) => {
+    const [picked,
+      dimmed] = await panel.page.locator('button.qkv-thumb[data-ref="0:2"] canvas').evaluate((c: HTMLCanvasElement, [row, n]) => {
       const ctx = c.getContext('2d')!;
       const size = c.width;
-      const at = (r: number) => Array.from(ctx.getImageData(Math.floor(size * 0.05), Math.floor(((r + 0.5) / n) * size), 1, 1).data.slice(0, 3));
+      const at = (r: number) => Array.from(ctx.getImageData(Math.floor(size * 0.05), Math.floor(((r + 0.5) / n) * size), 1, 1).data.slice(0,
+        3));
       return [at(row), at(row + 1)];
     }, [it, n]);
     const white = [255, 255, 255];
@@ -340,7 +349,8 @@ describe('positions', () => {
     await panel.waitForMessage((m) => m.type === 'requestPositions', 'requestPositions');
     const note = panel.page.locator('.qkv-positions__note', { hasText: 'learns its positions' });
     await note.waitFor();
-    assert.equal(await note.textContent(), 'tiny-gpt2 learns its positions: rows 0…11 of transformer.wpe.weight [32 wide], added to the token embeddings before layer 1.');
+    assert.equal(await note.textContent(),
+      'tiny-gpt2 learns its positions: rows 0…11 of transformer.wpe.weight [32 wide], added to the token embeddings before layer 1.');
     const { data, dim } = gpt2.positions!;
     await hoverMatrix(panel, '.qkv-positions__learned canvas', 3, 5);
     assert.equal(await panel.text('.qkv-positions__learned .qkv-matrix__readout'),
@@ -360,7 +370,9 @@ describe('positions', () => {
     const panel = await openWith(roberta);
     await openTab(panel, 'Positions');
     const n = roberta.summary.tokens.length;
-    await panel.page.locator('.qkv-positions__note', { hasText: `rows 2…${n + 1} of embeddings.position_embeddings.weight [32 wide] (positions 0…${n - 1}: this model’s positions start after the padding index)` }).waitFor();
+    await panel.page.locator('.qkv-positions__note',
+      { hasText: `rows 2…${n + 1} of embeddings.position_embeddings.weight [32 wide] (positions 0…${n - 1}: this model’s positions start ` +
+        `after the padding index)` }).waitFor();
     await panel.close();
   });
 
@@ -380,7 +392,8 @@ describe('shapes strip and tabs', () => {
     assert.equal(await panel.page.locator('.qkv-shapes').isVisible(), false, 'the strip starts folded to one line');
     await panel.page.locator('.qkv-shapes-strip summary').click();
     const strip = await panel.text('.qkv-shapes');
-    for (const shape of ['X[12 × 32]', 'W_Q[32 × 32]', 'Q = X·W_Q[12 × 32]', 'split[4 × 12 × 8]', 'QKᵀ/√d[4 × 12 × 12]', 'softmax[4 × 12 × 12]', '·V[4 × 12 × 8]', 'concat[12 × 32]', 'W_O[32 × 32]']) {
+    for (const shape of ['X[12 × 32]', 'W_Q[32 × 32]', 'Q = X·W_Q[12 × 32]', 'split[4 × 12 × 8]', 'QKᵀ/√d[4 × 12 × 12]',
+      'softmax[4 × 12 × 12]', '·V[4 × 12 × 8]', 'concat[12 × 32]', 'W_O[32 × 32]']) {
       assert.ok(strip.includes(shape), `${shape} is not in ${strip}`);
     }
     await panel.page.locator('.qkv-shape', { hasText: 'softmax' }).hover();
@@ -408,7 +421,8 @@ describe('shapes strip and tabs', () => {
       await panel.setTheme(theme);
       for (const tab of ['What if', 'All heads', 'Positions']) await openTab(panel, tab);
     }
-    near(await matrixPixel(panel, '.qkv-positions__sin canvas', 0, 0), hexRgb(HIGH_CONTRAST_LIGHT.vars['--vscode-editor-background']), 'sin(0) = 0 is the background');
+    near(await matrixPixel(panel, '.qkv-positions__sin canvas', 0, 0), hexRgb(HIGH_CONTRAST_LIGHT.vars['--vscode-editor-background']),
+      'sin(0) = 0 is the background');
     assert.deepEqual(panel.errors, []);
     assert.deepEqual((await panel.fakeHost()).cspViolations, []);
     await panel.close();

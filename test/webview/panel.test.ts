@@ -266,7 +266,8 @@ describe('webview panel', () => {
     assert.ok(cell >= 1);
     const { probs } = headOf(big, { layer: 0, head: 0 });
     await panel.hoverCell(300, 100);
-    assert.equal(await panel.text('.qkv-readout__value'), `${big.summary.tokens[300].display} → ${big.summary.tokens[100].display}: ${probs[300 * 512 + 100].toFixed(4)}`);
+    assert.equal(await panel.text('.qkv-readout__value'),
+      `${big.summary.tokens[300].display} → ${big.summary.tokens[100].display}: ${probs[300 * 512 + 100].toFixed(4)}`);
     const max = maxOf(probs.subarray(512));
     const [low, high] = [hexRgb(DARK_MODERN.vars['--vscode-editor-background']), hexRgb(DARK_MODERN.vars['--vscode-charts-blue'])];
     assertColour(await panel.cellPixel(300, 100), heatColor(probs[300 * 512 + 100], max, low, high), 'cell 300,100');

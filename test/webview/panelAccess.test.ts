@@ -118,7 +118,8 @@ describe('colour', () => {
 });
 
 /** viridis at 0, ⅛ … 1, as webview/canvas/colourMaps.ts holds it. */
-const VIRIDIS_STOPS = ['440154', '472d7b', '3b528b', '2c728e', '21918c', '28ae80', '5ec962', 'addc30', 'fde725'].map((h) => hexRgb(`#${h}`));
+const VIRIDIS_STOPS = ['440154', '472d7b', '3b528b', '2c728e', '21918c', '28ae80', '5ec962', 'addc30',
+  'fde725'].map((h) => hexRgb(`#${h}`));
 
 describe('state', () => {
   it('comes back after a reload with its tab, head, query, key, what-if formula and scale', async () => {
@@ -128,15 +129,18 @@ describe('state', () => {
     await panel.page.locator('.qkv-token__pick').nth(1).click(); // the key: opens the step card
     await panel.page.getByRole('tab', { name: 'What if' }).click();
     await panel.page.getByLabel('Scoring').selectOption('cosine');
-    const saved = (await panel.fakeHost()).state as { ref: unknown; tab: string; query: number; key: number; whatIf: WhatIfSettings; scale: string };
-    assert.deepEqual([saved.ref, saved.tab, saved.query, saved.key, saved.whatIf.scoring, saved.scale], [{ layer: 1, head: 3 }, 'whatif', 8, 1, 'cosine', 'unit']);
+    const saved = (await panel.fakeHost()).state as { ref: unknown; tab: string; query: number; key: number; whatIf: WhatIfSettings;
+      scale: string };
+    assert.deepEqual([saved.ref, saved.tab, saved.query, saved.key, saved.whatIf.scoring, saved.scale],
+      [{ layer: 1, head: 3 }, 'whatif', 8, 1, 'cosine', 'unit']);
     await panel.close();
 
     // The reload: a new page whose getState returns what was saved; the host sends the summary on the saved head.
     const again = await harness.open(LIGHT_MODERN, undefined, undefined, saved);
     await again.waitForMessage((m) => m.type === 'ready', 'ready');
     await again.load(gpt2, { layer: 1, head: 3 });
-    await again.waitForMessage((m) => m.type === 'requestHead' || m.type === 'requestLayerHeads', 'asks the host for the data it no longer holds');
+    await again.waitForMessage((m) => m.type === 'requestHead' || m.type === 'requestLayerHeads',
+      'asks the host for the data it no longer holds');
     assert.equal(await again.text('.qkv-position'), 'Layer 2 / 2 · Head 4 / 4');
     assert.equal(await again.page.getByRole('tab', { name: 'What if' }).getAttribute('aria-selected'), 'true');
     assert.equal(await again.page.getByLabel('Scoring').inputValue(), 'cosine');
@@ -148,7 +152,8 @@ describe('state', () => {
   });
 
   it('keeps what fits of a damaged saved state and ignores the rest', async () => {
-    const panel = await harness.open(DARK_MODERN, undefined, undefined, { ref: { layer: 1, head: 1 }, tab: 'nowhere', query: -3, whatIf: { scoring: 'magic' } });
+    const panel = await harness.open(DARK_MODERN, undefined, undefined,
+      { ref: { layer: 1, head: 1 }, tab: 'nowhere', query: -3, whatIf: { scoring: 'magic' } });
     await panel.waitForMessage((m) => m.type === 'ready', 'ready');
     await panel.load(gpt2, { layer: 1, head: 1 });
     await panel.waitForPaint({ layer: 1, head: 1 });

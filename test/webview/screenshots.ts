@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const engine = new AttentionEngine();
   const harness = await Harness.launch();
   try {
-    const model = process.env.QKV_SCREENSHOT_MODEL ?? (fs.existsSync(path.join(embeddedModelDir(), 'config.json')) ? 'embedded' : 'tiny-gpt2');
+    const model = process.env.QKV_SCREENSHOT_MODEL ??
+      (fs.existsSync(path.join(embeddedModelDir(), 'config.json')) ? 'embedded' : 'tiny-gpt2');
     console.log(`model: ${model}`);
     const fixture = await realFixture(engine, model, 1);
     const all = process.env.QKV_SCREENSHOT_ONLY !== 'previous-token';
@@ -75,7 +76,8 @@ function previousTokenHead(fixture: Fixture): HeadRef {
   return { layer: best.layer, head: best.head };
 }
 
-async function open(harness: Harness, theme: Theme, fixture: Fixture, show: { layer: number; head: number }, viewport = VIEWPORT): Promise<Panel> {
+async function open(harness: Harness, theme: Theme, fixture: Fixture, show: { layer: number; head: number },
+  viewport = VIEWPORT): Promise<Panel> {
   const panel = await harness.open(theme, viewport, 1);
   await panel.waitForMessage((m) => m.type === 'ready', 'ready');
   await panel.load(fixture, show);
@@ -85,7 +87,8 @@ async function open(harness: Harness, theme: Theme, fixture: Fixture, show: { la
 
 async function save(panel: Panel, file: string, theme: Theme, scene?: Pick<Scene, 'clip'>): Promise<void> {
   const clip = scene?.clip ? await panel.page.locator(scene.clip).boundingBox() : null;
-  await panel.page.screenshot({ path: file, fullPage: true, ...(clip ? { clip: { x: 0, y: 0, width: VIEWPORT.width, height: clip.y + clip.height + 16 } } : {}) });
+  await panel.page.screenshot({ path: file, fullPage: true,
+    ...(clip ? { clip: { x: 0, y: 0, width: VIEWPORT.width, height: clip.y + clip.height + 16 } } : {}) });
   if (panel.errors.length) throw new Error(`${theme.name}: ${panel.errors.join('; ')}`);
   console.log(`${theme.name}: ${path.relative(packageRoot(), file)}`);
   await panel.close();

@@ -11,7 +11,8 @@ type TranslationRequest = Extract<FromWebview, { type: 'requestTranslationHeads'
 
 /** Waits for the webview's request for this kind and answers it as the extension host does. */
 export async function answerKind(panel: Panel, result: AttentionResult, resultId: number, kind: DecoderKind): Promise<void> {
-  const request = await panel.waitForMessage((m) => m.type === 'requestTranslationHeads' && m.kind === kind, `requestTranslationHeads ${kind}`) as TranslationRequest;
+  const request = await panel.waitForMessage((m) => m.type === 'requestTranslationHeads' && m.kind === kind,
+    `requestTranslationHeads ${kind}`) as TranslationRequest;
   const [reply] = tensorReplies(result, resultId, request);
   assert.equal(reply?.type, 'translationHeads');
   const buffer = (reply as { buffer: ArrayBuffer }).buffer;

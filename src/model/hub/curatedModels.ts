@@ -25,7 +25,8 @@ const MB = 1e6;
 export const CURATED_MODELS: readonly CuratedModel[] = [
   {
     id: 'Xenova/distilgpt2', architecture: 'gpt2', causal: true, layers: 6, heads: 12,
-    files: { full: { file: 'onnx/decoder_model.onnx', bytes: 329 * MB }, quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: 83.5 * MB } },
+    files: { full: { file: 'onnx/decoder_model.onnx', bytes: 329 * MB },
+      quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: 83.5 * MB } },
   },
   {
     id: 'Xenova/gpt2', architecture: 'gpt2', causal: true, layers: 12, heads: 12,
@@ -52,11 +53,13 @@ export const CURATED_MODELS: readonly CuratedModel[] = [
   // downloaded. Their sizes could not be read offline (opus-mt models are about 300 MB in float32).
   {
     id: 'Xenova/opus-mt-en-fr', architecture: 'marian', causal: false, layers: 6, heads: 8,
-    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null }, quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
+    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null },
+      quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
   },
   {
     id: 'Xenova/opus-mt-fr-en', architecture: 'marian', causal: false, layers: 6, heads: 8,
-    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null }, quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
+    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null },
+      quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
   },
 ];
 

@@ -101,15 +101,18 @@ export class DownloadGuard {
         '(the size the hub listing or the curated list states, or the qkvScope.maxDownloadSize setting, --max-download). The server may be misbehaving.');
     }
     if (total !== null && loaded > total) {
-      throw new QkvError('download-failed', `The download of ${this.file} was stopped: the server sent more than the ${total} bytes it announced.`);
+      throw new QkvError('download-failed',
+        `The download of ${this.file} was stopped: the server sent more than the ${total} bytes it announced.`);
     }
   }
 
   stopMessage(got: string): string | undefined {
     switch (this.reason) {
       case 'idle': return `The download of ${this.file} stalled: the server sent nothing for too long after ${got}. Try again.`;
-      case 'slow': return `The download of ${this.file} was stopped: it was too slow (under ${formatBytes(this.limits.lowSpeedBytesPerSecond)}/s) after ${got}. Try again later, or use another hub endpoint.`;
-      case 'deadline': return `The download of ${this.file} was stopped: it took too long for its size after ${got}. Try again later, or use another hub endpoint.`;
+      case 'slow': return `The download of ${this.file} was stopped: it was too slow (under ` +
+        `${formatBytes(this.limits.lowSpeedBytesPerSecond)}/s) after ${got}. Try again later, or use another hub endpoint.`;
+      case 'deadline': return `The download of ${this.file} was stopped: it took too long for its size after ${got}. Try again later, or ` +
+        `use another hub endpoint.`;
       default: return undefined;
     }
   }

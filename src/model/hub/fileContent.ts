@@ -37,7 +37,8 @@ export async function checkDownloadedFile(file: string, partial: string): Promis
       await handle.close();
     }
     if (!MODEL_PROTO_FIRST_TAGS.has(head[0])) {
-      throw new QkvError('download-failed', `The server sent something that is not an ONNX model for ${file}. Nothing was saved; check the hub endpoint.`);
+      throw new QkvError('download-failed',
+        `The server sent something that is not an ONNX model for ${file}. Nothing was saved; check the hub endpoint.`);
     }
   }
 }

@@ -13,7 +13,8 @@ interface ListedFile {
   readonly lfs?: { readonly size?: unknown };
 }
 
-export async function listedSizes(endpoint: string, ref: HubModelRef, headers: Record<string, string>, signal?: AbortSignal): Promise<Map<string, number>> {
+export async function listedSizes(endpoint: string, ref: HubModelRef, headers: Record<string, string>,
+  signal?: AbortSignal): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   const url = `${endpoint}/api/models/${ref.repo}/tree/${encodeURIComponent(ref.revision)}/onnx`;
   try {

@@ -76,7 +76,8 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     for (const data of await externalDataOf(path.join(dir, file), name)) {
       const relative = path.posix.join(path.posix.dirname(file), data);
       if (!(await fetchFile(relative))) {
-        throw new QkvError('model-not-found', `Model "${name}" on ${endpoint}: ${file} keeps its weights in ${relative}, which the server does not have (HTTP 404).`);
+        throw new QkvError('model-not-found',
+          `Model "${name}" on ${endpoint}: ${file} keeps its weights in ${relative}, which the server does not have (HTTP 404).`);
       }
     }
   };

@@ -68,7 +68,8 @@ function pythonMissing(python: string): QkvError {
 
 /** Checks that Python runs and has torch and numpy, before anything is converted. */
 export async function checkPython(python: string, signal?: AbortSignal): Promise<void> {
-  const probe = `import importlib.util, sys; missing = [m for m in ${JSON.stringify(REQUIRED_MODULES)} if importlib.util.find_spec(m) is None]; print(" ".join(missing)); sys.exit(1 if missing else 0)`;
+  const probe = `import importlib.util, sys; missing = [m for m in ${JSON.stringify(REQUIRED_MODULES)} if importlib.util.find_spec(m) is ` +
+    `None]; print(" ".join(missing)); sys.exit(1 if missing else 0)`;
   const done = await runPython(python, ['-c', probe], signal);
   if (done.code === 0) return;
   const missing = done.stdout.trim();

@@ -50,7 +50,8 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
   const sites = findAttention(graph);
   if (sites.length === 0) {
     const inner = innerDecoder(model);
-    if (inner) return { ...exposeAttention(inner.bytes, `${modelLabel} (the decoder inside ${inner.wrapper})`, graphPath), insideWrapper: inner.wrapper };
+    if (inner) return { ...exposeAttention(inner.bytes, `${modelLabel} (the decoder inside ${inner.wrapper})`, graphPath),
+      insideWrapper: inner.wrapper };
     throw new QkvError('no-attention', explainNoAttention(graph, modelLabel));
   }
 
@@ -69,7 +70,8 @@ export function exposeAttention(bytes: Uint8Array, modelLabel: string, graphPath
   patched.set(base, 0);
   patched.set(tail, base.byteLength);
   const origins = sites.map((site) => fusedOrigin(opened, site.softmaxNode));
-  return { bytes: patched, sites, graph, fused, fusedOrigin: origins, lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
+  return { bytes: patched, sites, graph, fused, fusedOrigin: origins,
+    lowPrecision: usesFloat16(graph) || sites.some((site) => site.quantizedScores) };
 }
 
 /** Opens up fused attention in place; an attribute combination we do not implement is refused in one sentence. */
@@ -102,7 +104,8 @@ export function decodeChecked(bytes: Uint8Array, modelLabel: string, graphPath?:
 
 function usesFloat16(graph: onnx.IGraphProto): boolean {
   const half = onnx.TensorProto.DataType.FLOAT16;
-  return (graph.initializer ?? []).some((t) => t.dataType === half) || (graph.input ?? []).some((v) => v.type?.tensorType?.elemType === half);
+  return (graph.initializer ?? []).some((t) => t.dataType === half) ||
+    (graph.input ?? []).some((v) => v.type?.tensorType?.elemType === half);
 }
 
 /** Every tensor of a block that the patched graph outputs: the Softmax input (scores) besides probs, q, k and v. */
@@ -138,7 +141,8 @@ export function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string):
       'Use decoder_model.onnx or model.onnx from the same export instead.';
   }
   if (wrapper) {
-    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's convert_generation) ` +
+    return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's ` +
+      `convert_generation) ` +
       'and holds no decoder graph QKV Scope can read. Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
   }
   if (!ops.has('Softmax')) return `${modelLabel}: the graph has no Softmax, so it has no attention to show.`;

@@ -25,7 +25,8 @@ export function checkExternalData(files: readonly string[], graphPath: string, m
       throw new QkvError('model-invalid', `${modelLabel}: ${path.basename(graphPath)} keeps weights in "${file}", outside its own folder; QKV Scope only reads data files beside the graph.`);
     }
     if (!fs.existsSync(full)) {
-      throw new QkvError('model-not-found', `${modelLabel}: ${path.basename(graphPath)} keeps its weights in ${file}, which is missing from ${dir}.`);
+      throw new QkvError('model-not-found',
+        `${modelLabel}: ${path.basename(graphPath)} keeps its weights in ${file}, which is missing from ${dir}.`);
     }
   }
 }

@@ -22,7 +22,8 @@ export function graphInputs(graph: onnx.IGraphProto): GraphInput[] {
   const initialized = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   return (graph.input ?? []).filter((v) => !initialized.has(v.name ?? '')).map((v) => {
     const tensor = v.type?.tensorType;
-    const dims = (tensor?.shape?.dim ?? []).map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam || '?'));
+    const dims = (tensor?.shape?.dim ??
+      []).map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam || '?'));
     return { name: v.name ?? '', type: TYPES.get(tensor?.elemType ?? -1) ?? 'unknown', dims };
   });
 }

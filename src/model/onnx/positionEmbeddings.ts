@@ -38,7 +38,8 @@ export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig):
     if (node.opType !== 'Gather') continue;
     const tensor = initializers.get(node.input?.[0] ?? '');
     const name = tensor?.name ?? '';
-    if (!tensor || tensor.dims?.length !== 2 || Number(tensor.dims[0]) < 2 || ROTARY_NAME.test(name) || SEGMENT_NAME.test(name) || !isFloatTable(tensor)) continue;
+    if (!tensor || tensor.dims?.length !== 2 || Number(tensor.dims[0]) < 2 || ROTARY_NAME.test(name) || SEGMENT_NAME.test(name) ||
+      !isFloatTable(tensor)) continue;
     const named = POSITION_NAME.test(name);
     const inputs = inputsBehind(ix, node.input?.[1] ?? '');
     // RoBERTa-style exports compute position ids from input_ids, so a name that says "position" is enough.

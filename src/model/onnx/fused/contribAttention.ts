@@ -9,7 +9,8 @@ const DEFAULT_MASK_FILTER = -10000;
 
 export function openContribAttention(node: FusedNode, g: Subgraph): void {
   if (node.int('do_rotary', 0) !== 0) node.refuse('do_rotary=1 (rotary inside Attention)');
-  if (node.int('past_present_share_buffer', 0) !== 0 || node.has(6)) node.refuse('past_present_share_buffer (a shared past/present buffer)');
+  if (node.int('past_present_share_buffer', 0) !== 0 ||
+    node.has(6)) node.refuse('past_present_share_buffer (a shared past/present buffer)');
   const heads = node.int('num_heads', 0);
   if (heads <= 0) node.refuse('no num_heads');
   const [qSize, kSize, vSize] = hiddenSizes(node);

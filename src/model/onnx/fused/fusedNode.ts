@@ -120,7 +120,8 @@ export function typeTable(graph: onnx.IGraphProto): TypeTable {
   for (const info of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) {
     const tensorType = info.type?.tensorType;
     if (!info.name || !tensorType) continue;
-    const dims = tensorType.shape?.dim?.map((d) => ((d as onnx.TensorShapeProto.Dimension).value === 'dimValue' ? Number(d.dimValue) : undefined));
+    const dims = tensorType.shape?.dim?.map((d) => ((d as onnx.TensorShapeProto.Dimension).value === 'dimValue'
+      ? Number(d.dimValue) : undefined));
     table.set(info.name, { elemType: tensorType.elemType ?? undefined, dims: tensorType.shape ? dims ?? [] : undefined });
   }
   for (const init of graph.initializer ?? []) {

@@ -62,10 +62,12 @@ function projections(node: FusedNode, g: Subgraph, heads: number): HeadTensors {
     if (node.has(3)) node.refuse('key and value given per head (BNSH) with a bias');
     return { q: splitHeads(g, query, heads), k: node.input(1), v: node.input(2) };
   }
-  if (!node.has(3)) return { q: splitHeads(g, query, heads), k: splitHeads(g, node.input(1), heads), v: splitHeads(g, node.input(2), heads) };
+  if (!node.has(3)) return { q: splitHeads(g, query, heads), k: splitHeads(g, node.input(1), heads),
+    v: splitHeads(g, node.input(2), heads) };
   const [qSize, kSize, vSize] = biasSizes(node);
   const bias = node.input(3);
-  const add = (tensor: string, start: number, size: number) => splitHeads(g, g.op('Add', [tensor, g.take(bias, 0, start, start + size)]), heads);
+  const add = (tensor: string, start: number, size: number) => splitHeads(g, g.op('Add', [tensor, g.take(bias, 0, start, start + size)]),
+    heads);
   return { q: add(query, 0, qSize), k: add(node.input(1), qSize, kSize), v: add(node.input(2), qSize + kSize, vSize) };
 }
 
