@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
   const atEnd = medianOf(rss.slice(COMMANDS - 10, COMMANDS));
   console.log(`BENCH soak, extension host: ${COMMANDS} Show Attention commands, 2 models, in ` +
     `${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-    `RSS at command 20 ${formatRss(at20)}, at command ${COMMANDS} ${formatRss(atEnd)}, ratio ${(atEnd / at20).toFixed(3)} (target < 1.10; single readings ${formatRss(rss[19])} and ${formatRss(rss[COMMANDS - 1])})`);
+    `RSS at command 20 ${formatRss(at20)}, at command ${COMMANDS} ${formatRss(atEnd)}, ` +
+    `ratio ${(atEnd / at20).toFixed(3)} (target < 1.10; single readings ${formatRss(rss[19])} and ${formatRss(rss[COMMANDS - 1])})`);
   console.log('1 passed, 0 failed');
 }

@@ -13,7 +13,8 @@ export function assertInputSize(text: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes; count exactly only when it could matter.
   if (text.length * 3 <= MAX_INPUT_BYTES || Buffer.byteLength(text, 'utf8') <= MAX_INPUT_BYTES) return;
   throw new QkvError('too-long',
-    `The text is ${(Buffer.byteLength(text, 'utf8') / 1e6).toFixed(1)} MB; QKV Scope reads at most ${MAX_INPUT_BYTES / (1 << 20)} MiB of text. Select less text.`);
+    `The text is ${(Buffer.byteLength(text, 'utf8') / 1e6).toFixed(1)} MB; ` +
+    `QKV Scope reads at most ${MAX_INPUT_BYTES / (1 << 20)} MiB of text. Select less text.`);
 }
 
 /** The token limit that applies: the user's, or the model's positions when fewer. */

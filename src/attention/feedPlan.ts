@@ -89,7 +89,9 @@ export function runLength(plan: FeedPlan, n: number, modelLabel: string): number
       `${modelLabel} reads exactly ${plan.fixedLength} tokens (fixed in the graph); the text is ${n} tokens. Select less text.`);
   }
   if (!plan.canPad) {
-    throw new QkvError('model-invalid', `${modelLabel} reads exactly ${plan.fixedLength} tokens (fixed in the graph) and has no attention mask to pad with; the text is ${n} tokens.`);
+    throw new QkvError('model-invalid',
+      `${modelLabel} reads exactly ${plan.fixedLength} tokens (fixed in the graph) and has no attention mask to pad with; ` +
+      `the text is ${n} tokens.`);
   }
   return plan.fixedLength;
 }

@@ -30,7 +30,8 @@ export function readBlock(
 ): BlockTensors {
   const get = (kind: ExposedKind) => outputs[outputName(index, kind)] as ort.Tensor;
   const fail = (what: string) => new QkvError('no-attention',
-    `${modelLabel}: attention block ${index} has an unexpected layout (${what}); QKV Scope reads [batch, heads, n, n] or [batch·heads, n, n] probabilities and [batch, heads, n, d] or [batch·heads, n, d] Q, K and V.`);
+    `${modelLabel}: attention block ${index} has an unexpected layout (${what}); QKV Scope reads [batch, heads, n, n] or [batch·heads, ` +
+    `n, n] probabilities and [batch, heads, n, d] or [batch·heads, n, d] Q, K and V.`);
   const probs = get('probs');
   const q = get('q');
   const heads = probs.data.length / (length * keys.length);

@@ -29,7 +29,8 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
   const positions = model.config.maxPositions;
   if (ids.length > maxTokens) {
     throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). Select less text.`);
+      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). ` +
+      `Select less text.`);
   }
   if (positions !== null && ids.length > positions) {
     throw new QkvError('too-long',
@@ -40,7 +41,8 @@ export function tokenize(model: LoadedModel, text: string, maxTokens: number): T
   const beyond = rows?.kind === 'ids' && rows.tableRows !== undefined ? ids.find((id) => id >= rows.tableRows!) : undefined;
   if (beyond !== undefined && rows?.kind === 'ids') {
     throw new QkvError('model-invalid',
-      `Model "${model.folder.id}": its tokenizer gives token id ${beyond}, beyond the graph's embedding table of ${rows.tableRows} rows; the tokenizer does not belong to this graph.`);
+      `Model "${model.folder.id}": its tokenizer gives token id ${beyond}, beyond the graph's embedding table of ${rows.tableRows} rows; ` +
+      `the tokenizer does not belong to this graph.`);
   }
   const tokens = alignTokens(text, ids, model.vocabulary);
   if (model.vocabulary.unknownId === null) assertAllRead(text, tokens, model.folder.id);
@@ -53,7 +55,8 @@ function assertAllRead(text: string, tokens: readonly Token[], modelId: string):
   if (missing.length === 0) return;
   const shown = missing.slice(0, 8).map((ch) => `"${ch}"`).join(', ');
   throw new QkvError('unreadable-text',
-    `Model "${modelId}" has no token for ${shown}${missing.length > 8 ? ' and more' : ''}: its vocabulary cannot spell this text. Remove those characters or choose another model.`);
+    `Model "${modelId}" has no token for ${shown}${missing.length > 8 ? ' and more' : ''}: its vocabulary cannot spell this text. ` +
+    `Remove those characters or choose another model.`);
 }
 
 export async function runAttention(model: LoadedModel, text: string, tokenized: TokenizedText): Promise<AttentionResult> {

@@ -25,7 +25,8 @@ export function tokenizeSource(model: LoadedTranslator, text: string, maxTokens:
   const positions = model.config.maxPositions;
   if (ids.length > maxTokens) {
     throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). Select less text.`);
+      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). ` +
+      `Select less text.`);
   }
   if (positions !== null && ids.length > positions) {
     throw new QkvError('too-long',
@@ -88,7 +89,9 @@ function decoderFeeds(model: LoadedTranslator, tokens: readonly number[], hidden
   ort.Tensor> {
   const unknown = model.decoder.session.inputNames.filter((name) => !DECODER_INPUTS.includes(name));
   if (unknown.length > 0) {
-    throw new QkvError('model-invalid', `${label}: ${model.decoder.file} needs ${unknown.join(', ')}, which QKV Scope does not fill (use a decoder_model.onnx without past state).`);
+    throw new QkvError('model-invalid',
+      `${label}: ${model.decoder.file} needs ${unknown.join(', ')}, ` +
+      `which QKV Scope does not fill (use a decoder_model.onnx without past state).`);
   }
   const feeds: Record<string, ort.Tensor> = { input_ids: ids(model.decoder, 'input_ids', tokens), encoder_hidden_states: hidden };
   if (model.decoder.session.inputNames.includes('encoder_attention_mask')) {

@@ -30,7 +30,8 @@ export function formatSummary(result: AttentionResult): string {
   const n = tokens.length;
   const label = (i: number) => JSON.stringify(tokens[i].display);
   const lines = [
-    `Model: ${model.id} (${model.architecture}, ${model.causal ? 'causal' : 'bidirectional'}${model.quantizedScores ? ', quantized Q·Kᵀ' : ''}): ` +
+    `Model: ${model.id} (${model.architecture}, ` +
+    `${model.causal ? 'causal' : 'bidirectional'}${model.quantizedScores ? ', quantized Q·Kᵀ' : ''}): ` +
       `${model.layers} layers × ${model.heads} heads × ${model.headDim} dims`,
     ...(model.onnxFile ? [`ONNX file: ${model.onnxFile}`] : []),
     ...(model.kvHeadOf ? [`Grouped K/V heads: ${kvGroups(model.kvHeadOf)}`] : []),

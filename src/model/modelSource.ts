@@ -36,7 +36,8 @@ export function resolveModelFolder(value: string, baseDir: string = process.cwd(
   const dir = spec.kind === 'embedded' ? embeddedModelDir() : spec.dir;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new QkvError('model-not-found',
-      `Model "${id}" was not found: no folder ${dir}. Use "embedded", a hub id such as Xenova/gpt2, or a folder holding config.json, tokenizer.json and onnx/model.onnx.`);
+      `Model "${id}" was not found: no folder ${dir}. Use "embedded", a hub id such as Xenova/gpt2, or a folder holding config.json, ` +
+      `tokenizer.json and onnx/model.onnx.`);
   }
   for (const file of ['config.json', 'tokenizer.json']) {
     if (!fs.existsSync(path.join(dir, file))) {

@@ -117,7 +117,9 @@ describe('the paint of one query on a real causal model', () => {
       }
     }
     const best = plan.keys.find((k) => k.rank === 1)!;
-    assert.equal(plan.strongest, `L2 H3 · " it" → ${JSON.stringify(PIZZA.slice(result.tokens[best.token].start, result.tokens[best.token].end))} ${best.weight.toFixed(3)}`);
+    assert.equal(plan.strongest,
+      `L2 H3 · " it" → ${JSON.stringify(PIZZA.slice(result.tokens[best.token].start, result.tokens[best.token].end))} ` +
+      `${best.weight.toFixed(3)}`);
   });
 
   it('shade steps grow with the weight, from none to the darkest', () => {

@@ -80,7 +80,9 @@ describe('fused attention opened up', () => {
         assert.ok(error instanceof QkvError);
         assert.equal(error.code, 'no-attention');
         const node = op === 'ai.onnx.Attention' ? 'Attention' : op.replace('com.microsoft.', '');
-        assert.equal(error.message, `Model "${name}": the fused ${op} node "/model/layers.0/attn/${node}" uses ${combination}, which QKV Scope does not open up yet.`);
+        assert.equal(error.message,
+          `Model "${name}": the fused ${op} node "/model/layers.0/attn/${node}" uses ${combination}, ` +
+          `which QKV Scope does not open up yet.`);
         return true;
       });
     });

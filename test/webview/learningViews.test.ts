@@ -257,7 +257,9 @@ describe('all heads', () => {
     assert.equal(await panel.page.locator('button.qkv-thumb').count(), 8);
     assert.equal(await panel.page.locator('.qkv-thumb--aggregate').count(), 4);
     assert.equal(await panel.page.locator('button.qkv-thumb.is-selected').getAttribute('aria-label'),
-      `Layer 1 / 2 · Head 1 / 4: entropy ${gpt2.summary.stats[0][0].entropy.toFixed(2)}, previous token ${gpt2.summary.stats[0][0].previousToken.toFixed(2)}, first token ${gpt2.summary.stats[0][0].firstToken.toFixed(2)}, self ${gpt2.summary.stats[0][0].self.toFixed(2)}`);
+      `Layer 1 / 2 · Head 1 / 4: entropy ${gpt2.summary.stats[0][0].entropy.toFixed(2)}, ` +
+      `previous token ${gpt2.summary.stats[0][0].previousToken.toFixed(2)}, ` +
+      `first token ${gpt2.summary.stats[0][0].firstToken.toFixed(2)}, self ${gpt2.summary.stats[0][0].self.toFixed(2)}`);
     await panel.clearMessages();
     await panel.page.locator('button.qkv-thumb[data-ref="1:2"]').click();
     assert.equal(await panel.text('.qkv-position'), 'Layer 2 / 2 · Head 3 / 4');

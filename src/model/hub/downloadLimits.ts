@@ -98,7 +98,8 @@ export class DownloadGuard {
     if (loaded > this.limits.maxBytes || (total !== null && total > this.limits.maxBytes)) {
       throw new QkvError('download-failed',
         `The download of ${this.file} was stopped: it is larger than ${formatBytes(this.limits.maxBytes)}, the most this file may be ` +
-        '(the size the hub listing or the curated list states, or the qkvScope.maxDownloadSize setting, --max-download). The server may be misbehaving.');
+        '(the size the hub listing or the curated list states, or the qkvScope.maxDownloadSize setting, --max-download). ' +
+        'The server may be misbehaving.');
     }
     if (total !== null && loaded > total) {
       throw new QkvError('download-failed',

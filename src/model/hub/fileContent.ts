@@ -24,7 +24,9 @@ export async function checkDownloadedFile(file: string, partial: string): Promis
       const value: unknown = JSON.parse(await fs.promises.readFile(partial, 'utf8'));
       if (value === null || typeof value !== 'object') throw new Error('not a JSON object');
     } catch (error) {
-      throw new QkvError('download-failed', `The server sent something that is not ${file} (${(error as Error).message.split('\n')[0]}). Nothing was saved; check the hub endpoint.`);
+      throw new QkvError('download-failed',
+        `The server sent something that is not ${file} (${(error as Error).message.split('\n')[0]}). Nothing was saved; ` +
+        `check the hub endpoint.`);
     }
     return;
   }

@@ -175,7 +175,8 @@ function authHeaders(endpoint: string): Record<string, string> {
 
 function offlineError(name: string, missing: string): QkvError {
   return new QkvError('model-not-found',
-    `Model "${name}" is not fully downloaded (${missing} is missing) and downloads are off (qkvScope.allowRemoteModels is false, or --offline). ` +
+    `Model "${name}" is not fully downloaded (${missing} is missing) and downloads are off (qkvScope.allowRemoteModels is false, ` +
+    `or --offline). ` +
     'Allow downloads once, or use "embedded" or a local model folder.');
 }
 

@@ -63,7 +63,8 @@ function runPython(python: string, args: string[], signal?: AbortSignal, onLine?
 
 function pythonMissing(python: string): QkvError {
   return new QkvError('conversion-failed',
-    `Python was not found at "${python}". Install Python 3 with torch and numpy (pip install torch numpy), or set qkvScope.pythonPath to the Python you trained with.`);
+    `Python was not found at "${python}". Install Python 3 with torch and numpy (pip install torch numpy), ` +
+    `or set qkvScope.pythonPath to the Python you trained with.`);
 }
 
 /** Checks that Python runs and has torch and numpy, before anything is converted. */
@@ -75,7 +76,8 @@ export async function checkPython(python: string, signal?: AbortSignal): Promise
   const missing = done.stdout.trim();
   if (!missing) throw pythonMissing(python);
   throw new QkvError('conversion-failed',
-    `The Python at "${python}" has no ${missing.split(' ').join(' or ')}: install it there (pip install ${missing}), or set qkvScope.pythonPath to the Python you trained with.`);
+    `The Python at "${python}" has no ${missing.split(' ').join(' or ')}: install it there (pip install ${missing}), ` +
+    `or set qkvScope.pythonPath to the Python you trained with.`);
 }
 
 export class MetaNeeded extends QkvError {

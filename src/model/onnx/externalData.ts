@@ -22,7 +22,9 @@ export function checkExternalData(files: readonly string[], graphPath: string, m
   for (const file of files) {
     const full = path.resolve(dir, file);
     if (path.relative(dir, full).startsWith('..')) {
-      throw new QkvError('model-invalid', `${modelLabel}: ${path.basename(graphPath)} keeps weights in "${file}", outside its own folder; QKV Scope only reads data files beside the graph.`);
+      throw new QkvError('model-invalid',
+        `${modelLabel}: ${path.basename(graphPath)} keeps weights in "${file}", outside its own folder; ` +
+        `QKV Scope only reads data files beside the graph.`);
     }
     if (!fs.existsSync(full)) {
       throw new QkvError('model-not-found',
