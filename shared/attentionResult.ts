@@ -98,7 +98,10 @@ export interface Translation {
   readonly headDim: number;
   /** Decoder self-attention (causal): probs [heads, t, t], q/k/v [heads, t, headDim]. */
   readonly decoder: readonly LayerTensors[];
-  /** Cross-attention: probs [heads, t, s] (translation rows × source columns), q [heads, t, d] from the decoder, k/v [heads, s, d] from the encoder. */
+  /**
+   * Cross-attention: probs [heads, t, s] (translation rows × source columns), q [heads, t, d] from the decoder,
+   * k/v [heads, s, d] from the encoder.
+   */
   readonly cross: readonly LayerTensors[];
 }
 

@@ -82,7 +82,9 @@ function* formulaChanges(input: ReadingInput, l10n: Translator): Generator<strin
           fixed(variant[0]));
       break;
     case 'antiCausal':
-      yield l10n.t('anti-causal: each token can now only see itself and the tokens after it; the last token attends only to itself (weight {0})', fixed(variant[last * n + last]));
+      yield l10n.t(
+        'anti-causal: each token can now only see itself and the tokens after it; the last token attends only to itself (weight {0})',
+        fixed(variant[last * n + last]));
       break;
     case 'window':
       yield causal

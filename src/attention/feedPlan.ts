@@ -100,7 +100,10 @@ export function runLength(plan: FeedPlan, n: number, modelLabel: string): number
 export function feedText(input: PlannedInput): string {
   const role = input.role;
   switch (role.kind) {
-    case 'ids': return `token ids${role.tableRows ? ` (embedding table of ${role.tableRows} rows)` : ''}, padded with the pad token when the length is fixed`;
+    case 'ids': {
+      const table = role.tableRows ? ` (embedding table of ${role.tableRows} rows)` : '';
+      return `token ids${table}, padded with the pad token when the length is fixed`;
+    }
     case 'mask': return role.form === 'additive' ? 'additive mask: 0 for a visible key, the lowest float for a hidden one'
       : role.form === 'hide' ? 'mask: true hides a key' : 'mask: 1 for each real token, 0 for padding (and for later keys when causal)';
     case 'mask-length': return 'mask index: the number of real tokens';

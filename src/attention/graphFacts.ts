@@ -13,8 +13,7 @@ export function assertFiniteAttention(layers: readonly LayerTensors[], heads: nu
     const query = Math.floor((at % (n * n)) / n);
     throw new QkvError('model-invalid',
       `Model "${modelId}" produced a non-finite attention weight (${layer.probs[at]}) in layer ${l}, head ${head} (query ${query}, ` +
-      `key ${at % n}); ` +
-      'its weights or its graph are damaged.');
+      `key ${at % n}); its weights or its graph are damaged.`);
   });
 }
 

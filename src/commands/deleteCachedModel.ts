@@ -12,7 +12,8 @@ export async function deleteCachedModel(services: Services, name?: string): Prom
   const cacheDir = modelCacheDir(services.context);
   const cached = listCachedModels(cacheDir);
   if (cached.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No hub models are cached. Models download when Show Attention first uses them.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No hub models are cached. Models download when Show Attention first uses them.'));
     return undefined;
   }
   const chosen = name === undefined ? await pickAndConfirm(cached) : cached.find((m) => m.name === name);

@@ -28,7 +28,8 @@ export async function exportImage(services: Services, target?: vscode.Uri | stri
   if (!uri) return undefined;
   const format = formatOf(uri.fsPath);
   if (uri.scheme !== 'file' || !format) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('QKV Scope can export a picture only to a .png or .svg file on this machine, not to {0}.', uri.toString()));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('QKV Scope can export a picture only to a .png or .svg file on this machine, not to {0}.', uri.toString()));
     return undefined;
   }
   const rendering = services.panel.renderImage(format);

@@ -1,6 +1,6 @@
 // Runs in the extension host: the tensors the views ask for beyond one head — every head of a layer ahead of time
-// (so switching heads never waits on the host), every head of a decoder layer (translators), every head's attention of a layer (the all-heads grid) and the
-// model's position vectors (the Positions view) — as exact-length ArrayBuffers.
+// (so switching heads never waits on the host), every head of a decoder layer (translators), every head's attention
+// of a layer (the all-heads grid) and the model's position vectors (the Positions view) — as exact-length ArrayBuffers.
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { DecoderKind, PositionsPayload } from '../../shared/protocol';
 

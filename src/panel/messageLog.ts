@@ -7,7 +7,12 @@ import { payloadBytes } from './headPayload';
 export function describe(message: ToWebview | FromWebview): string {
   switch (message.type) {
     case 'summary':
-      return `summary #${message.summary.resultId}: ${message.summary.tokens.length} tokens, ${message.summary.model.layers}×${message.summary.model.heads} heads, show L${message.show.layer} H${message.show.head}${message.heads ? `, its layer ${message.heads.buffer.byteLength} bytes` : ''}`;
+    {
+      const { summary, show, heads } = message;
+      const layerBytes = heads ? `, its layer ${heads.buffer.byteLength} bytes` : '';
+      return `summary #${summary.resultId}: ${summary.tokens.length} tokens, ${summary.model.layers}×${summary.model.heads} heads, ` +
+        `show L${show.layer} H${show.head}${layerBytes}`;
+    }
     case 'head':
       return `head #${message.requestId} L${message.ref.layer} H${message.ref.head}: ${payloadBytes(message.tensors)} bytes`;
     case 'layer':
@@ -19,7 +24,8 @@ export function describe(message: ToWebview | FromWebview): string {
     case 'image':
       return `image #${message.requestId} ${message.format}: ${message.data.byteLength} bytes`;
     case 'positions':
-      return `positions #${message.requestId}: ${message.positions ? `${message.positions.source}, ${message.positions.data.byteLength} bytes` : 'none'}`;
+      return `positions #${message.requestId}: ` +
+        (message.positions ? `${message.positions.source}, ${message.positions.data.byteLength} bytes` : 'none');
     default:
       return JSON.stringify(message);
   }

@@ -22,7 +22,8 @@ const CASES = [
 
 describe('the model’s true formula in the step card and the what-if lab', () => {
   for (const c of CASES) {
-    it(`${c.name}: records scale ${c.scale.toPrecision(4)}${'term' in c ? ` and ${c.term}` : ''}${'softcap' in c ? `, soft-cap ${c.softcap}` : ''}, and reproduces every head`, async () => {
+    const extras = `${'term' in c ? ` and ${c.term}` : ''}${'softcap' in c ? `, soft-cap ${c.softcap}` : ''}`;
+    it(`${c.name}: records scale ${c.scale.toPrecision(4)}${extras}, and reproduces every head`, async () => {
       const r: AttentionResult = await engine.run({ text: PIZZA, model: fixtureDir(c.name), maxTokens: 512 });
       const n = r.tokens.length;
       const d = r.model.headDim;

@@ -54,7 +54,8 @@ describe('a translator in the panel', () => {
 
     await panel.page.locator('[data-kind="decoder"]').click();
     await answerKind(panel, result, fixture.summary.resultId, 'decoder');
-    await panel.page.waitForFunction((n) => document.querySelector<HTMLCanvasElement>('.qkv-translation__canvas')?.dataset.cols === String(n), rows);
+    await panel.page.waitForFunction(
+      (n) => document.querySelector<HTMLCanvasElement>('.qkv-translation__canvas')?.dataset.cols === String(n), rows);
     assert.match(await panel.text('.qkv-translation__title'), /Decoder self-attention/);
 
     await panel.page.locator('[data-kind="encoder"]').click();

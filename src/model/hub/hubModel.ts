@@ -176,8 +176,7 @@ function authHeaders(endpoint: string): Record<string, string> {
 function offlineError(name: string, missing: string): QkvError {
   return new QkvError('model-not-found',
     `Model "${name}" is not fully downloaded (${missing} is missing) and downloads are off (qkvScope.allowRemoteModels is false, ` +
-    `or --offline). ` +
-    'Allow downloads once, or use "embedded" or a local model folder.');
+    'or --offline). Allow downloads once, or use "embedded" or a local model folder.');
 }
 
 function folder(id: string, dir: string, graphFile: string): ModelFolder {

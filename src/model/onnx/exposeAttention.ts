@@ -142,9 +142,8 @@ export function explainNoAttention(graph: onnx.IGraphProto, modelLabel: string):
   }
   if (wrapper) {
     return `${modelLabel}: the decoder runs inside a ${wrapper.opType} node (a generation loop exported by onnxruntime's ` +
-      `convert_generation) ` +
-      'and holds no decoder graph QKV Scope can read. Use the decoder graph it was built from (decoder_model.onnx or model.onnx, ' +
-      'without the search) instead.';
+      'convert_generation) and holds no decoder graph QKV Scope can read. ' +
+      'Use the decoder graph it was built from (decoder_model.onnx or model.onnx, without the search) instead.';
   }
   if (!ops.has('Softmax')) return `${modelLabel}: the graph has no Softmax, so it has no attention to show.`;
   return `${modelLabel}: no Softmax in the graph sits between a Q·Kᵀ MatMul and a MatMul with V, so no attention block was found.`;
