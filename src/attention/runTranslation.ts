@@ -85,8 +85,9 @@ export async function runTranslation(model: LoadedTranslator, text: string, sour
   return { model: { ...encoder.facts, id: model.folder.id }, text, tokens: source.tokens, layers: encoder.layers, translation };
 }
 
-function decoderFeeds(model: LoadedTranslator, tokens: readonly number[], hidden: ort.Tensor, s: number, label: string): Record<string,
-  ort.Tensor> {
+function decoderFeeds(
+  model: LoadedTranslator, tokens: readonly number[], hidden: ort.Tensor, s: number, label: string,
+): Record<string, ort.Tensor> {
   const unknown = model.decoder.session.inputNames.filter((name) => !DECODER_INPUTS.includes(name));
   if (unknown.length > 0) {
     throw new QkvError('model-invalid',

@@ -13,8 +13,8 @@ import { packageRoot } from '../../src/model/packageRoot';
 import { ZipArchive } from './zipArchive';
 
 /** The script itself, not its copy under out/: it names the .vsix files relative to where it lives. */
-const packaging = () => import(pathToFileURL(path.join(packageRoot(), 'scripts',
-  'package.mjs')).href) as Promise<typeof import('../../scripts/package.mjs')>;
+const packaging = () =>
+  import(pathToFileURL(path.join(packageRoot(), 'scripts', 'package.mjs')).href) as Promise<typeof import('../../scripts/package.mjs')>;
 const BIN = 'extension/node_modules/onnxruntime-node/bin/napi-v6';
 /** Uncompressed size above which something that should be pruned has probably crept in (win32: ~95 MB). */
 const MAX_UNPACKED_MB = 130;

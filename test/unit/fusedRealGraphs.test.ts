@@ -52,8 +52,10 @@ describe('fused attention opened up on real graphs', { skip: available ? false :
       const exposed = exposeAttention(bytes, graph.folder);
       assert.deepEqual(exposed.fused, Array.from({ length: graph.layers }, () => graph.op));
       assert.equal(exposed.sites.length, graph.layers);
-      const [fused,
-        opened] = await Promise.all([ort.InferenceSession.create(bytes, options), ort.InferenceSession.create(exposed.bytes, options)]);
+      const [fused, opened] = await Promise.all([
+        ort.InferenceSession.create(bytes, options),
+        ort.InferenceSession.create(exposed.bytes, options),
+      ]);
       const feeds = graphFeeds(decodeModel(bytes).graph!, graph.values(N), graph.sizes(N));
       const [a, b] = await Promise.all([fused.run(feeds), opened.run(feeds)]);
       const d = worstDifference(fused.outputNames, a, b);

@@ -22,8 +22,9 @@ export type FeedValues = Record<string, readonly number[]>;
  * Feeds for every graph input of declared fixed shape (symbolic dimensions take `dims[name]` or `sizes[param]`):
  * `values` where given, else uniform floats in [−1, 1) for float inputs.
  */
-export function graphFeeds(graph: onnx.IGraphProto, values: FeedValues, sizes: Record<string, number> = {}, seed = 7): Record<string,
-  ort.Tensor> {
+export function graphFeeds(
+  graph: onnx.IGraphProto, values: FeedValues, sizes: Record<string, number> = {}, seed = 7,
+): Record<string, ort.Tensor> {
   const random = seededRandom(seed);
   const feeds: Record<string, ort.Tensor> = {};
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));

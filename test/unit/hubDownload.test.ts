@@ -109,8 +109,8 @@ describe('hub models', () => {
     assert.equal(graph[0].loaded, 0);
     assert.deepEqual(graph.at(-1), { model: GPT2, file: 'onnx/model.onnx', loaded: size, total: size });
     assert.ok(events.every((e) => e.total !== null && e.loaded <= e.total));
-    assert.deepEqual(server.requests.slice(before).filter((r) => !r.startsWith('/api/')).map((r) => r.replace(`/${GPT2}/resolve/main/`,
-      '')),
+    assert.deepEqual(
+      server.requests.slice(before).filter((r) => !r.startsWith('/api/')).map((r) => r.replace(`/${GPT2}/resolve/main/`, '')),
       ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
     assert.deepEqual(filesIn(hubModelDir(cache, GPT2, 'main')),
       ['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);

@@ -35,8 +35,9 @@ describe('model specs', () => {
   });
 
   it('never sends a bare word or a malformed id to the network', () => {
-    for (const value of ['gpt2', 'a/b/c', 'a/../b', 'a--b/c', 'owner/na me']) assert.equal(parseModelSpec(value, base).kind, 'folder',
-      value);
+    for (const value of ['gpt2', 'a/b/c', 'a/../b', 'a--b/c', 'owner/na me']) {
+      assert.equal(parseModelSpec(value, base).kind, 'folder', value);
+    }
   });
 });
 
