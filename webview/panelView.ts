@@ -1,8 +1,8 @@
 // Runs in the webview: builds the whole panel inside #app and routes each state change to the part it concerns.
 // Above the tabs, kept short so the picture starts within the first screenful: one row with the model, the
 // layer/head controls and the export buttons; the shapes strip folded to one line; the tokens as one compact row
-// (pick query and key there; the heatmap's own labels name every row and column too). Below: one tab per view — Heatmap, Step by step, What if, All heads, Positions. Before any result it
-// shows a short empty state.
+// (pick query and key there; the heatmap's own labels name every row and column too). Below: one tab per view —
+// Heatmap, Step by step, What if, All heads, Positions. Before any result it shows a short empty state.
 import type { AttentionKind, HeadRef, StepShown } from '../shared/protocol';
 import { KindSwitch } from './chrome/kindSwitch';
 import { TranslationView } from './translation/translationView';
