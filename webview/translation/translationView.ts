@@ -195,12 +195,13 @@ export class TranslationView {
             : l10n.t('q_i: the decoder\'s query for «{0}»; k_j: the key of «{1}» from the decoder (d = {2})', query, key, head.d),
         }),
         el('li', { text: `q_i · k_j = ${sig(s.dot)}` }),
-        el('li', { text: l10n.t('× scale {0} = {1}', sig(s.scale), sig(s.times)) }),
+        el('li', { text: `× scale ${sig(s.scale)} = ${sig(s.times)}` }),
         el('li', { text: s.maskReason ? l10n.t('masked ({0}): −∞', s.maskReason) : l10n.t('mask: + 0 (visible)') }),
         el('li', { text: l10n.t('exp({0}) = {1}; ÷ the row\'s Σ exp {2}', sig(s.logit - s.shift), sig(s.exp), sig(s.denominator)) }),
         el('li', {
           className: 'qkv-translation__weight',
-          text: l10n.t('weight w_ij = {0} — the model\'s own: {1} (|Δ| {2})', num(s.weight), num(modelWeight), Math.abs(s.weight - modelWeight).toExponential(1)),
+          text: l10n.t('weight w_ij = {0} — the model\'s own: {1} (|Δ| {2})',
+            num(s.weight), num(modelWeight), Math.abs(s.weight - modelWeight).toExponential(1)),
         }),
       ]),
       el('p', {
