@@ -24,7 +24,10 @@ export class Controls {
         className: 'qkv-button qkv-button--secondary qkv-button--small',
         text,
         attrs: {
-          type: 'button', 'aria-label': label, title: l10n.t('{0} ({1})', label, keys.replace(' ', l10n.t(' or '))), 'aria-keyshortcuts': keys,
+          type: 'button',
+          'aria-label': label,
+          title: l10n.t('{0} ({1})', label, keys.replace(' ', l10n.t(' or '))),
+          'aria-keyshortcuts': keys,
         },
       });
       button.addEventListener('click', (event) => {

@@ -66,7 +66,9 @@ export class ModelLine {
     if (model.quantizedScores) facts.push(l10n.t('Q·Kᵀ on 8-bit integers'));
     this.facts.textContent = ` · ${facts.join(' · ')}`;
     this.facts.append(el('span', { className: 'qkv-visually-hidden', text: ` · ${size}` }));
-    const attends = model.causal ? l10n.t('Each token attends only to itself and earlier tokens') : l10n.t('Each token attends to every token');
+    const attends = model.causal
+      ? l10n.t('Each token attends only to itself and earlier tokens')
+      : l10n.t('Each token attends to every token');
     this.facts.title = `${size}. ${attends}`;
     // A translator: what it wrote. The kind switch beside the layer and head controls picks what the views show.
     this.translation.hidden = translation === undefined;
@@ -74,7 +76,8 @@ export class ModelLine {
       el('strong', { text: l10n.t('Translation: ') }), el('span', { text: translation.text }),
       el('span', {
         className: 'qkv-note',
-        text: `${translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : ''}${l10n.t(' · Encoder · Decoder · Cross picks which attention is shown')}`,
+        text: (translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : '') +
+          l10n.t(' · Encoder · Decoder · Cross picks which attention is shown'),
       }),
     ] : []));
   }

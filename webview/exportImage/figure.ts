@@ -84,7 +84,9 @@ export function layoutFigure(figure: Figure, measure: (text: string) => number):
   const header = TITLE_PX + 10 + TEXT_PX + 10 + LEGEND_BAR.height + 16;
   const rowHeights = rows.map((row) => Math.max(...row.map((b) => b.height)));
   const rowWidths = rows.map((row) => row.reduce((sum, b) => sum + b.width, 0) + GAP * (row.length - 1));
-  const widest = Math.max(rowWidths.length ? Math.max(...rowWidths) : 0, measure(figure.legend) + LEGEND_BAR.width + 160, measure(figure.subtitle));
+  const widest = Math.max(
+    rowWidths.length ? Math.max(...rowWidths) : 0, measure(figure.legend) + LEGEND_BAR.width + 160, measure(figure.subtitle),
+  );
   const width = Math.ceil(2 * MARGIN + widest);
   const height = Math.ceil(2 * MARGIN + header + rowHeights.reduce((sum, h) => sum + h, 0) + GAP * Math.max(0, rows.length - 1));
   const causal = figure.matrices.some((m) => m.causal);

@@ -61,7 +61,9 @@ export class ArcsView {
   /** The overlay checkboxes for the heads of the current layer. */
   renderPicker(heads: number, ref: HeadRef, overlay: readonly number[], palette: Palette): void {
     const others = [...Array(heads).keys()].filter((h) => h !== ref.head);
-    const intro = el('span', { className: 'qkv-note', text: l10n.t('Layer {0}, head {1} (solid); also draw:', ref.layer + 1, ref.head + 1) });
+    const intro = el('span', {
+      className: 'qkv-note', text: l10n.t('Layer {0}, head {1} (solid); also draw:', ref.layer + 1, ref.head + 1),
+    });
     this.picker.replaceChildren(intro, ...others.map((h) => {
       const id = `qkv-arcs-head-${h}`;
       const box = el('input', { attrs: { type: 'checkbox', id } });

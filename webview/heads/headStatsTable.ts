@@ -63,7 +63,9 @@ export class HeadStatsTable {
     }
     this.body.replaceChildren(...rows.map(({ ref: r, values }) => {
       const button = el('button', {
-        className: 'qkv-link', text: l10n.t('L{0} H{1}', r.layer + 1, r.head + 1), attrs: { type: 'button', title: l10n.t('Show this head') },
+        className: 'qkv-link',
+        text: l10n.t('L{0} H{1}', r.layer + 1, r.head + 1),
+        attrs: { type: 'button', title: l10n.t('Show this head') },
       });
       button.addEventListener('click', () => this.select(r));
       const tr = el('tr', { className: sameRef(r, ref) ? 'is-selected' : '' }, [

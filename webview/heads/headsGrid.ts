@@ -147,7 +147,9 @@ export class HeadsGrid {
       const aggregate = (what: string) => {
         const label = l10n.t('Layer {0}: {1} over heads', layer + 1, what);
         const c = canvas({ role: 'img', 'aria-label': label });
-        const element = el('div', { className: 'qkv-thumb qkv-thumb--aggregate', attrs: { title: label } }, [c, el('span', { className: 'qkv-thumb__stat' })]);
+        const element = el('div', { className: 'qkv-thumb qkv-thumb--aggregate', attrs: { title: label } }, [
+          c, el('span', { className: 'qkv-thumb__stat' }),
+        ]);
         return { c, element };
       };
       const [mean, max] = [aggregate('mean'), aggregate('max')];

@@ -152,7 +152,8 @@ export class StepCard {
     this.current = { steps, output, palette };
     const [qi, kj] = [tokens[query].display, tokens[key].display];
     this.title.textContent =
-      l10n.t('{0} (query {1}) → {2} (key {3}) · {4} · d = {5}', quoted(qi), query + 1, quoted(kj), key + 1, describeRef(head.ref, model), d);
+      l10n.t('{0} (query {1}) → {2} (key {3}) · {4} · d = {5}',
+        quoted(qi), query + 1, quoted(kj), key + 1, describeRef(head.ref, model), d);
     this.vectors.q.setLabel(`q_${query + 1} (${quoted(qi)})`);
     this.vectors.k.setLabel(`k_${key + 1} (${quoted(kj)})`);
     this.drawVectors();
@@ -242,7 +243,8 @@ function formulaItems(s: CellSteps): [string, string, StageId][] {
     : `q·k × scale ${sig(s.scale, 6)} = ${sig(s.dot, 6)} × ${sig(s.scale, 6)} = ${sig(s.times, 6)}`;
   const items: [string, string, StageId][] = [['scale', scale, 'scores']];
   if (s.softcap) {
-    items.push(['soft-cap', `${sig(s.softcap.cap)} · tanh(${sig(s.times, 6)} / ${sig(s.softcap.cap)}) = ${sig(s.softcap.value, 6)}`, 'scores']);
+    const capped = `${sig(s.softcap.cap)} · tanh(${sig(s.times, 6)} / ${sig(s.softcap.cap)}) = ${sig(s.softcap.value, 6)}`;
+    items.push(['soft-cap', capped, 'scores']);
   }
   if (s.bias) {
     items.push(['bias', `+ ${s.bias.label} ${sig(s.bias.value, 3)} = ${sig((s.softcap?.value ?? s.times) + s.bias.value, 6)}`, 'scores']);
