@@ -4,6 +4,7 @@ import type { AttentionResult, LayerTensors, ModelFacts, Token } from '../../sha
 import { QkvError } from '../../shared/errors';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
+import { exposedOutputs } from '../model/onnx/exposeAttention';
 import { positionRows } from '../model/onnx/positionEmbeddings';
 import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
@@ -63,16 +64,20 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
   const length = runLength(model.plan, n, label);
   const padId = model.config.padTokenId ?? model.tokenizer.pad_token_id ?? 0;
   const feeds = buildFeeds(model.plan, { ids, length, padId, causal: model.config.causal ?? false });
-  const outputs = await runSession(model.session, feeds, label);
+  // Only the attention tensors: the model's own outputs (logits over a whole vocabulary) are not shown, and skipping
+  // them skips the work that only they need.
+  const outputs = await runSession(model.session, feeds, label, exposedOutputs(model.session));
   const result = assembleResult(model, outputs, length, n);
   const positionData = model.positions && positionRows(model.positions, n);
   const positions = positionData && { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
   return { model: result.facts, text, tokens, layers: result.layers, ...(positions ? { positions } : {}) };
 }
 
-export async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, label: string): Promise<ort.InferenceSession.OnnxValueMapType> {
+export async function runSession(
+  session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, label: string, fetches?: readonly string[],
+): Promise<ort.InferenceSession.OnnxValueMapType> {
   try {
-    return await session.run(feeds);
+    return await (fetches ? session.run(feeds, [...fetches]) : session.run(feeds));
   } catch (error) {
     throw new QkvError('model-invalid', `${label} failed to run on this text: ${firstLine(error)}`);
   }

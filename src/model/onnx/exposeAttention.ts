@@ -27,8 +27,15 @@ export interface ExposedModel {
   readonly insideWrapper?: string;
 }
 
+const OUTPUT_PREFIX = 'qkv_scope.';
+
 export function outputName(site: number, kind: ExposedKind): string {
-  return `qkv_scope.${site}.${kind}`;
+  return `${OUTPUT_PREFIX}${site}.${kind}`;
+}
+
+/** The outputs surgery added, among a patched session's outputs. */
+export function exposedOutputs(session: { readonly outputNames: readonly string[] }): string[] {
+  return session.outputNames.filter((name) => name.startsWith(OUTPUT_PREFIX));
 }
 
 /**
