@@ -2,8 +2,8 @@
 // actions of the learning views (tabs, token picks, the what-if formula). Switching heads never re-runs the
 // model. When a result arrives the webview asks for the current layer and its neighbours (all layers when small)
 // as one buffer each (layerHeads.ts), so switching heads is a repaint that never waits on the host; a head of a
-// layer not held yet is a requestHead, answered from the host's copy of the result. The all-heads grid asks for every layer at once, the Positions view for
-// the position vectors, each once per result and only when its tab opens.
+// layer not held yet is a requestHead, answered from the host's copy of the result. The all-heads grid asks for
+// every layer at once, the Positions view for the position vectors, each once per result and only when its tab opens.
 import type { HeadRef, ResultSummary, StepShown, ToWebview } from '../shared/protocol';
 import type { WebviewState } from '../shared/webviewState';
 import { MODEL_SETTINGS, type WhatIfSettings } from '../shared/whatIf';
@@ -19,7 +19,9 @@ import type { StageId } from './chrome/stages';
 import type { PanelState, ScaleMode, Store, ViewTab } from './state';
 
 /** What a new result resets: the picks, the what-if formula stays. */
-const RESULT_RESET: Partial<PanelState> = { query: undefined, key: undefined, layers: new Map(), positions: undefined, overlay: [], click: undefined };
+const RESULT_RESET: Partial<PanelState> = {
+  query: undefined, key: undefined, layers: new Map(), positions: undefined, overlay: [], click: undefined,
+};
 
 const CACHED_HEADS = 32;
 /** Memory for whole layers held ahead of time: 512 tokens of a 12-head, d=64 model take 17 MB a layer. */
@@ -56,7 +58,9 @@ export class PanelController {
         this.useLayerHeads(message);
         break;
       case 'settings':
-        if (message.colourScale !== this.store.state.colourScale) this.store.update({ colourScale: message.colourScale, palette: readPalette(message.colourScale) });
+        if (message.colourScale !== this.store.state.colourScale) {
+          this.store.update({ colourScale: message.colourScale, palette: readPalette(message.colourScale) });
+        }
         break;
       case 'renderImage':
         void answerRenderImage(this.store.state, message.requestId, message.format, (reply) => this.host.post(reply));
@@ -187,7 +191,8 @@ export class PanelController {
     const { ref, shown, layers } = this.store.state;
     const patch: { -readonly [K in keyof PanelState]?: PanelState[K] } = {};
     if (!layers.has(layer.layer)) patch.layers = new Map(layers).set(layer.layer, layer.probs);
-    if (ref.layer === layer.layer && !(shown && shown.resultId === summary.resultId && sameRef(shown.ref, ref))) patch.shown = this.held(summary, ref);
+    const shownHere = shown && shown.resultId === summary.resultId && sameRef(shown.ref, ref);
+    if (ref.layer === layer.layer && !shownHere) patch.shown = this.held(summary, ref);
     if (Object.keys(patch).length > 0) this.store.update(patch);
   }
 
@@ -220,7 +225,9 @@ export class PanelController {
     const picks = picksFor(this.saved, summary.text, summary.tokens.length);
     this.saved = undefined;
     this.store.update({
-      ...(fresh ? RESULT_RESET : {}), ...(early ? { layers: new Map([[early.layer, early.probs]]) } : {}), ...picks, summary, ref, shown: cached,
+      ...(fresh ? RESULT_RESET : {}),
+      ...(early ? { layers: new Map([[early.layer, early.probs]]) } : {}),
+      ...picks, summary, ref, shown: cached,
     });
     if (!cached) this.request(summary, ref);
     this.prefetch(summary, ref.layer);
@@ -264,7 +271,8 @@ export class PanelController {
     const p = message.positions;
     const data = p && new Float32Array(p.data);
     const fits = p && data && p.dim > 0 && data.length === summary.tokens.length * p.dim;
-    this.store.update({ positions: fits ? { resultId: summary.resultId, source: p.source, dim: p.dim, firstRow: p.firstRow, data } : null });
+    const positions = fits ? { resultId: summary.resultId, source: p.source, dim: p.dim, firstRow: p.firstRow, data } : null;
+    this.store.update({ positions });
   }
 
   private useHead(message: ToWebview & { type: 'head' }): void {
@@ -295,4 +303,5 @@ export class PanelController {
   }
 }
 
-const shapeOf = (summary: ResultSummary): LayerShape => ({ heads: summary.model.heads, n: summary.tokens.length, headDim: summary.model.headDim });
+const shapeOf = (summary: ResultSummary): LayerShape =>
+  ({ heads: summary.model.heads, n: summary.tokens.length, headDim: summary.model.headDim });

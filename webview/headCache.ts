@@ -23,7 +23,9 @@ export interface HeadData {
 }
 
 /** Wraps the received buffers, or says why they do not fit the summary. */
-export function toHeadData(resultId: number, ref: HeadRef, tensors: HeadTensors, n: number, headDim: number, causal: boolean): HeadData | string {
+export function toHeadData(
+  resultId: number, ref: HeadRef, tensors: HeadTensors, n: number, headDim: number, causal: boolean,
+): HeadData | string {
   const probs = new Float32Array(tensors.probs);
   const [q, k, v] = [tensors.q, tensors.k, tensors.v].map((buffer) => new Float32Array(buffer));
   if (probs.length !== n * n) return `probs has ${probs.length} values, expected ${n}×${n}`;

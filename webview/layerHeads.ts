@@ -23,7 +23,9 @@ export interface LayerShape {
 }
 
 /** Splits the buffer into its four tensors, or says why it does not fit the shape. */
-export function unpackLayerHeads(resultId: number, layer: number, buffer: ArrayBuffer, { heads, n, headDim }: LayerShape): LayerHeads | string {
+export function unpackLayerHeads(
+  resultId: number, layer: number, buffer: ArrayBuffer, { heads, n, headDim }: LayerShape,
+): LayerHeads | string {
   const probsLength = heads * n * n;
   const vectorLength = heads * n * headDim;
   const expected = (probsLength + 3 * vectorLength) * 4;

@@ -1,8 +1,8 @@
 // Runs in the webview: builds the whole panel inside #app and routes each state change to the part it concerns.
 // Above the tabs, kept short so the picture starts within the first screenful: one row with the model, the
 // layer/head controls and the export buttons; the shapes strip folded to one line; the tokens as one compact row
-// (pick query and key there; the heatmap's own labels name every row and column too). Below: one tab per view — Heatmap, Step by step, What if, All heads, Positions. Before any result it
-// shows a short empty state.
+// (pick query and key there; the heatmap's own labels name every row and column too). Below: one tab per view —
+// Heatmap, Step by step, What if, All heads, Positions. Before any result it shows a short empty state.
 import type { AttentionKind, HeadRef, StepShown } from '../shared/protocol';
 import { KindSwitch } from './chrome/kindSwitch';
 import { TranslationView } from './translation/translationView';
@@ -65,13 +65,20 @@ export class PanelView {
     this.controls = new Controls(events);
     this.kinds = new KindSwitch((kind) => events.setKind(kind));
     this.controls.element.append(this.kinds.element);
-    this.modelLine = new ModelLine({ exportJson: () => events.exportJson(), exportImage: () => events.exportImage() }, this.controls.element);
+    this.modelLine = new ModelLine(
+      { exportJson: () => events.exportJson(), exportImage: () => events.exportImage() },
+      this.controls.element,
+    );
     this.tokens = new TokenStrip((index) => events.pickToken(index));
     this.shapes = new ShapesStrip((stage) => events.setStage(stage));
     this.attention = new AttentionView({ ...events, hover: (cell) => this.tokens.highlight(cell?.row, cell?.col) });
     this.step = new StepCard({ pick: (query, key) => events.pickPair(query, key), shown: (step) => events.stepShown(step) });
     this.whatIf = new WhatIfView((settings) => events.setWhatIf(settings));
-    this.heads = new HeadsView({ select: (ref) => events.select(ref), pickQuery: (index) => events.pickPair(index, undefined), overlay: (heads) => events.setOverlay(heads) });
+    this.heads = new HeadsView({
+      select: (ref) => events.select(ref),
+      pickQuery: (index) => events.pickPair(index, undefined),
+      overlay: (heads) => events.setOverlay(heads),
+    });
     this.tabs = new TabBar({
       heatmap: this.attention.element,
       step: this.step.element,
@@ -95,7 +102,10 @@ export class PanelView {
       this.positions.element,
       this.translation.element,
     ]);
-    this.encoderParts = [this.tokens.element, this.tabs.element, this.attention.element, this.step.element, this.whatIf.element, this.heads.element, this.positions.element];
+    this.encoderParts = [
+      this.tokens.element, this.tabs.element, this.attention.element, this.step.element, this.whatIf.element, this.heads.element,
+      this.positions.element,
+    ];
     this.result.hidden = true;
     this.modelLine.element.hidden = true;
     root.replaceChildren(this.modelLine.element, this.status.element, this.empty, this.result);

@@ -28,8 +28,8 @@ export function saveOnChange(store: Store, host: HostConnection): void {
   store.subscribe((state, previous) => {
     const { summary } = state;
     if (!summary) return;
-    const changed = state.summary !== previous.summary || state.ref !== previous.ref || state.tab !== previous.tab || state.query !== previous.query ||
-      state.key !== previous.key || state.whatIf !== previous.whatIf || state.scale !== previous.scale;
+    const changed = state.summary !== previous.summary || state.ref !== previous.ref || state.tab !== previous.tab ||
+      state.query !== previous.query || state.key !== previous.key || state.whatIf !== previous.whatIf || state.scale !== previous.scale;
     if (!changed) return;
     host.saveState({
       ref: state.ref, text: summary.text, model: summary.model.id, tab: state.tab,

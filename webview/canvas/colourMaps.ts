@@ -4,7 +4,8 @@
 import type { ColourScale } from '../../shared/protocol';
 import type { Rgb } from './heatColor';
 
-const hex = (code: string): Rgb => [Number.parseInt(code.slice(0, 2), 16), Number.parseInt(code.slice(2, 4), 16), Number.parseInt(code.slice(4, 6), 16)];
+const hex = (code: string): Rgb =>
+  [Number.parseInt(code.slice(0, 2), 16), Number.parseInt(code.slice(2, 4), 16), Number.parseInt(code.slice(4, 6), 16)];
 
 const VIRIDIS = ['440154', '472d7b', '3b528b', '2c728e', '21918c', '28ae80', '5ec962', 'addc30', 'fde725'].map(hex);
 const CIVIDIS = ['00224e', '123570', '3b496c', '575d6d', '707173', '8a8779', 'a69d75', 'c4b56c', 'fee838'].map(hex);

@@ -114,7 +114,9 @@ const HATCH_SPACING = 6;
 let scratch: HTMLCanvasElement | undefined;
 
 /** Draws an image scaled into (x, y, width, height) of ctx: each cell a sharp rectangle, or averaged when `smooth`. */
-export function drawImageScaled(ctx: CanvasRenderingContext2D, image: ImageData, x: number, y: number, width: number, height: number, smooth = false): void {
+export function drawImageScaled(
+  ctx: CanvasRenderingContext2D, image: ImageData, x: number, y: number, width: number, height: number, smooth = false,
+): void {
   scratch ??= document.createElement('canvas');
   scratch.width = image.width;
   scratch.height = image.height;

@@ -89,7 +89,9 @@ export class MatrixView {
       ctx.restore();
     }
     this.canvas.setAttribute('aria-label', picture.description);
-    Object.assign(this.canvas.dataset, { originX: String(band), originY: String(top), cellW: String(cw), cellH: String(ch), rows: String(rows), cols: String(cols) });
+    Object.assign(this.canvas.dataset, {
+      originX: String(band), originY: String(top), cellW: String(cw), cellH: String(ch), rows: String(rows), cols: String(cols),
+    });
     this.readoutLine.textContent = this.idle;
   }
 

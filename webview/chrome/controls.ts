@@ -23,7 +23,12 @@ export class Controls {
       const button = el('button', {
         className: 'qkv-button qkv-button--secondary qkv-button--small',
         text,
-        attrs: { type: 'button', 'aria-label': label, title: l10n.t('{0} ({1})', label, keys.replace(' ', l10n.t(' or '))), 'aria-keyshortcuts': keys },
+        attrs: {
+          type: 'button',
+          'aria-label': label,
+          title: l10n.t('{0} ({1})', label, keys.replace(' ', l10n.t(' or '))),
+          'aria-keyshortcuts': keys,
+        },
       });
       button.addEventListener('click', (event) => {
         markInput(event.timeStamp);

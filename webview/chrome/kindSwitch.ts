@@ -3,18 +3,21 @@
 // Cross: each translated token reading the source.
 import { ATTENTION_KINDS, type AttentionKind } from '../../shared/protocol';
 import { el } from '../dom';
+import * as l10n from '../l10n';
 
-const LABELS: Readonly<Record<AttentionKind, { text: string; title: string }>> = {
-  encoder: { text: 'Encoder', title: 'Encoder self-attention: the source reading itself' },
-  decoder: { text: 'Decoder', title: 'Decoder self-attention: the translation reading its own earlier tokens (causal)' },
-  cross: { text: 'Cross', title: 'Cross-attention: each translated token (rows) reading the source (columns)' },
-};
+/** A function, not a constant: the bundle is read from the page, which a module's top level may run before. */
+const labels = (): Readonly<Record<AttentionKind, { text: string; title: string }>> => ({
+  encoder: { text: l10n.t('Encoder'), title: l10n.t('Encoder self-attention: the source reading itself') },
+  decoder: { text: l10n.t('Decoder'), title: l10n.t('Decoder self-attention: the translation reading its own earlier tokens (causal)') },
+  cross: { text: l10n.t('Cross'), title: l10n.t('Cross-attention: each translated token (rows) reading the source (columns)') },
+});
 
 export class KindSwitch {
   readonly element: HTMLElement;
   private readonly buttons: ReadonlyMap<AttentionKind, HTMLButtonElement>;
 
   constructor(choose: (kind: AttentionKind) => void) {
+    const LABELS = labels();
     this.buttons = new Map(ATTENTION_KINDS.map((kind) => {
       const button = el('button', {
         className: 'qkv-button qkv-button--secondary qkv-button--small qkv-kind',
@@ -24,7 +27,8 @@ export class KindSwitch {
       button.addEventListener('click', () => choose(kind));
       return [kind, button] as const;
     }));
-    this.element = el('div', { className: 'qkv-controls__group qkv-kinds', attrs: { role: 'group', 'aria-label': 'Attention kind' } }, [...this.buttons.values()]);
+    const group = { role: 'group', 'aria-label': l10n.t('Attention kind') };
+    this.element = el('div', { className: 'qkv-controls__group qkv-kinds', attrs: group }, [...this.buttons.values()]);
     this.element.hidden = true;
   }
 

@@ -39,7 +39,8 @@ export class Legend {
     this.captionLine = el('p', { className: 'qkv-legend__caption' }, [this.caption, this.captionDetail]);
     this.fixed = el('input', { attrs: { type: 'checkbox', id: 'qkv-scale-fixed' } });
     this.maskedSwatch = el('canvas', { className: 'qkv-legend__swatch', attrs: { 'aria-hidden': 'true' } });
-    this.masked = el('span', { className: 'qkv-legend__ramp', attrs: { title: l10n.t('A causal model never looks ahead: these cells are masked, not small weights') } }, [
+    const maskedTitle = l10n.t('A causal model never looks ahead: these cells are masked, not small weights');
+    this.masked = el('span', { className: 'qkv-legend__ramp', attrs: { title: maskedTitle } }, [
       this.maskedSwatch,
       l10n.t('masked'),
     ]);
@@ -49,7 +50,9 @@ export class Legend {
         this.masked,
         el('label', { className: 'qkv-legend__toggle', attrs: { for: 'qkv-scale-fixed' } }, [this.fixed, l10n.t('Fixed 0–1 scale')]),
     ]);
-    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': l10n.t('Colour scale') } }, [row, this.captionLine]);
+    this.element = el('div', { className: 'qkv-legend', attrs: { role: 'group', 'aria-label': l10n.t('Colour scale') } }, [
+      row, this.captionLine,
+    ]);
 
   }
 
@@ -86,9 +89,13 @@ export class Legend {
     this.maxLabel.textContent = scale === 'unit' ? '1' : max;
     this.fixed.checked = scale === 'unit';
     this.caption.textContent =
-      scale === 'unit' ? l10n.t('Linear scale, fixed 0 to 1: the same for every head.') : l10n.t("Linear scale, 0 to {0}: this head's largest value, not 0–1.", max);
+      scale === 'unit'
+        ? l10n.t('Linear scale, fixed 0 to 1: the same for every head.')
+        : l10n.t("Linear scale, 0 to {0}: this head's largest value, not 0–1.", max);
     // The causal detail is one hover (or one screen-reader sentence) away, so the caption stays on one line.
-    this.captionLine.title = scale === 'head' && causal ? l10n.t('Row 1 is left out of the maximum: in a causal model the first token can only attend to itself, so it is always 1.') : '';
+    this.captionLine.title = scale === 'head' && causal
+      ? l10n.t('Row 1 is left out of the maximum: in a causal model the first token can only attend to itself, so it is always 1.')
+      : '';
     this.captionDetail.textContent = this.captionLine.title ? ` ${this.captionLine.title}` : '';
   }
 }

@@ -42,7 +42,11 @@ export class ModelLine {
     this.facts = el('span', { className: 'qkv-model__facts' });
     this.actions = el('div', { className: 'qkv-model__actions', attrs: { role: 'group', 'aria-label': l10n.t('Export') } }, [
       button(l10n.t('Export JSON…'), l10n.t('Export attention, Q, K and V to a JSON file'), () => actions.exportJson()),
-      button(l10n.t('Export Image…'), l10n.t('Save the current view as a PNG (2×) or SVG picture, with labels, title and legend'), () => actions.exportImage()),
+      button(
+        l10n.t('Export Image…'),
+        l10n.t('Save the current view as a PNG (2×) or SVG picture, with labels, title and legend'),
+        () => actions.exportImage(),
+      ),
     ]);
     this.translation = el('p', { className: 'qkv-model__translation' });
     this.element = el('header', { className: 'qkv-model' }, [
@@ -62,12 +66,19 @@ export class ModelLine {
     if (model.quantizedScores) facts.push(l10n.t('Q·Kᵀ on 8-bit integers'));
     this.facts.textContent = ` · ${facts.join(' · ')}`;
     this.facts.append(el('span', { className: 'qkv-visually-hidden', text: ` · ${size}` }));
-    this.facts.title = `${size}. ${model.causal ? l10n.t('Each token attends only to itself and earlier tokens') : l10n.t('Each token attends to every token')}`;
+    const attends = model.causal
+      ? l10n.t('Each token attends only to itself and earlier tokens')
+      : l10n.t('Each token attends to every token');
+    this.facts.title = `${size}. ${attends}`;
     // A translator: what it wrote. The kind switch beside the layer and head controls picks what the views show.
     this.translation.hidden = translation === undefined;
     this.translation.replaceChildren(...(translation ? [
       el('strong', { text: l10n.t('Translation: ') }), el('span', { text: translation.text }),
-      el('span', { className: 'qkv-note', text: `${translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : ''}${l10n.t(' · Encoder · Decoder · Cross picks which attention is shown')}` }),
+      el('span', {
+        className: 'qkv-note',
+        text: (translation.stopped === 'length' ? l10n.t(' (cut at the length limit)') : '') +
+          l10n.t(' · Encoder · Decoder · Cross picks which attention is shown'),
+      }),
     ] : []));
   }
 }

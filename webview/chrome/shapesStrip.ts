@@ -21,7 +21,10 @@ export class ShapesStrip {
     this.caption = el('p', { className: 'qkv-note qkv-shapes__caption', attrs: { 'aria-live': 'polite' } });
     this.summaryShapes = el('code', { className: 'qkv-model__shapes' });
     this.element = el('details', { className: 'qkv-shapes-strip' }, [
-      el('summary', { className: 'qkv-shapes-strip__summary', attrs: { title: l10n.t('Show the shapes at each stage of multi-head attention') } }, [
+      el('summary', {
+        className: 'qkv-shapes-strip__summary',
+        attrs: { title: l10n.t('Show the shapes at each stage of multi-head attention') },
+      }, [
         el('span', { className: 'qkv-section-title', text: l10n.t('Shapes') }),
         ' ',
         this.summaryShapes,
@@ -40,10 +43,12 @@ export class ShapesStrip {
     this.stages = stagesOf(model, n);
     this.summaryShapes.textContent = shapeText(model, n);
     this.summaryShapes.title = l10n.t('d_model = hidden size, d_head = head dimension, n = tokens');
-    this.idle = l10n.t('n = {0} tokens · d_model = {1} · {2} heads × d_head = {3}. Hover a stage to see where it shows.', n, model.hiddenSize, model.heads, model.headDim);
+    this.idle = l10n.t('n = {0} tokens · d_model = {1} · {2} heads × d_head = {3}. Hover a stage to see where it shows.',
+      n, model.hiddenSize, model.heads, model.headDim);
     this.caption.textContent = this.idle;
     this.list.replaceChildren(...this.stages.map((stage) => {
-      const item = el('li', { className: 'qkv-shape', attrs: { tabindex: '0', 'data-stage': stage.id, 'aria-label': `${stage.name} ${stage.shape}: ${stage.meaning}` } }, [
+      const attrs = { tabindex: '0', 'data-stage': stage.id, 'aria-label': `${stage.name} ${stage.shape}: ${stage.meaning}` };
+      const item = el('li', { className: 'qkv-shape', attrs }, [
         el('span', { className: 'qkv-shape__name', text: stage.name }),
         el('span', { className: 'qkv-shape__dims', text: stage.shape }),
       ]);

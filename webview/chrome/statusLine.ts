@@ -11,7 +11,9 @@ export class StatusLine {
 
   constructor(onRerun: () => void) {
     this.text = el('span');
-    this.rerun = el('button', { className: 'qkv-button qkv-button--small qkv-status__rerun', text: l10n.t('Run again'), attrs: { type: 'button' } });
+    this.rerun = el('button', {
+      className: 'qkv-button qkv-button--small qkv-status__rerun', text: l10n.t('Run again'), attrs: { type: 'button' },
+    });
     this.rerun.addEventListener('click', () => onRerun());
     this.element = el('p', { className: 'qkv-status', attrs: { role: 'status', 'aria-live': 'polite' } }, [this.text, this.rerun]);
     this.element.hidden = true;
@@ -23,6 +25,7 @@ export class StatusLine {
     this.element.classList.toggle('qkv-status--running', status.state === 'running');
     this.element.classList.toggle('qkv-status--stale', status.state === 'stale');
     this.rerun.hidden = status.state !== 'stale';
-    this.text.textContent = status.state === 'error' ? l10n.t('Error: {0}', status.message) : status.state === 'idle' ? '' : status.message || l10n.t('Running…');
+    this.text.textContent = status.state === 'error' ? l10n.t('Error: {0}', status.message)
+      : status.state === 'idle' ? '' : status.message || l10n.t('Running…');
   }
 }

@@ -18,7 +18,9 @@ export class TokenStrip {
   private picked: HTMLElement[] = [];
 
   constructor(pick: (index: number) => void) {
-    this.heading = el('h2', { className: 'qkv-section-title qkv-token-strip__title', attrs: { id: 'qkv-tokens-title', 'aria-describedby': 'qkv-tokens-notes' } });
+    this.heading = el('h2', {
+      className: 'qkv-section-title qkv-token-strip__title', attrs: { id: 'qkv-tokens-title', 'aria-describedby': 'qkv-tokens-notes' },
+    });
     this.notes = el('p', { className: 'qkv-visually-hidden qkv-tokens-notes', attrs: { id: 'qkv-tokens-notes' } });
     this.list = el('ol', { className: 'qkv-tokens', attrs: { role: 'list', 'aria-labelledby': 'qkv-tokens-title' } });
     this.list.addEventListener('click', (event) => {
@@ -66,7 +68,10 @@ export class TokenStrip {
   showPicks(query: number | undefined, key: number | undefined): void {
     this.picked = this.mark(this.picked, ['is-picked-query', 'is-picked-key'], [query, key]);
     this.chips.forEach((chip, index) => {
-      const role = index === query && index === key ? l10n.t('picked as query and key') : index === query ? l10n.t('picked as query') : index === key ? l10n.t('picked as key') : undefined;
+      const role = index === query && index === key ? l10n.t('picked as query and key')
+        : index === query ? l10n.t('picked as query')
+        : index === key ? l10n.t('picked as key')
+        : undefined;
       const button = chip.firstElementChild as HTMLButtonElement;
       button.setAttribute('aria-pressed', String(role !== undefined));
       if (role) button.setAttribute('aria-description', role);
@@ -74,7 +79,9 @@ export class TokenStrip {
     });
   }
 
-  private mark(previous: HTMLElement[], names: readonly [string, string], indices: readonly [number | undefined, number | undefined]): HTMLElement[] {
+  private mark(
+    previous: HTMLElement[], names: readonly [string, string], indices: readonly [number | undefined, number | undefined],
+  ): HTMLElement[] {
     for (const chip of previous) chip.classList.remove(...names);
     const marked: HTMLElement[] = [];
     indices.forEach((index, k) => {

@@ -19,7 +19,8 @@ export function currentFigure(state: PanelState): Figure | undefined {
   const n = tokens.length;
   const labels = tokens.map((t) => (t.display.length > LABEL_CHARS ? `${t.display.slice(0, LABEL_CHARS - 1)}…` : t.display));
   const name = model.id.split(/[\\/]/).filter(Boolean).pop() ?? model.id;
-  const axes = l10n.t('{0} · rows: queries · columns: keys', quoted(summary.text.length > 80 ? `${summary.text.slice(0, 79)}…` : summary.text));
+  const shortText = summary.text.length > 80 ? `${summary.text.slice(0, 79)}…` : summary.text;
+  const axes = l10n.t('{0} · rows: queries · columns: keys', quoted(shortText));
 
   if (state.tab === 'heads') {
     const layers = [...state.layers.entries()].sort(([a], [b]) => a - b);
@@ -58,7 +59,11 @@ export function currentFigure(state: PanelState): Figure | undefined {
   const scaleMax = state.scale === 'unit' ? 1 : head.max;
   return {
     title, subtitle: axes, columns: 1, cell: Math.max(2, Math.min(28, Math.round(640 / n))), palette,
-    legend: state.scale === 'unit' ? l10n.t('Linear scale, fixed 0 to 1') : l10n.t("Linear scale, 0 to {0} (this head's largest value)", scaleMax.toFixed(4)),
-    matrices: [{ ...square, title: l10n.t('Attention'), values: head.probs, causal: model.causal, ramp: { kind: 'sequential', max: scaleMax } }],
+    legend: state.scale === 'unit'
+      ? l10n.t('Linear scale, fixed 0 to 1')
+      : l10n.t("Linear scale, 0 to {0} (this head's largest value)", scaleMax.toFixed(4)),
+    matrices: [
+      { ...square, title: l10n.t('Attention'), values: head.probs, causal: model.causal, ramp: { kind: 'sequential', max: scaleMax } },
+    ],
   };
 }

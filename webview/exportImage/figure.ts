@@ -84,7 +84,10 @@ export function layoutFigure(figure: Figure, measure: (text: string) => number):
   const header = TITLE_PX + 10 + TEXT_PX + 10 + LEGEND_BAR.height + 16;
   const rowHeights = rows.map((row) => Math.max(...row.map((b) => b.height)));
   const rowWidths = rows.map((row) => row.reduce((sum, b) => sum + b.width, 0) + GAP * (row.length - 1));
-  const width = Math.ceil(2 * MARGIN + Math.max(rowWidths.length ? Math.max(...rowWidths) : 0, measure(figure.legend) + LEGEND_BAR.width + 160, measure(figure.subtitle)));
+  const widest = Math.max(
+    rowWidths.length ? Math.max(...rowWidths) : 0, measure(figure.legend) + LEGEND_BAR.width + 160, measure(figure.subtitle),
+  );
+  const width = Math.ceil(2 * MARGIN + widest);
   const height = Math.ceil(2 * MARGIN + header + rowHeights.reduce((sum, h) => sum + h, 0) + GAP * Math.max(0, rows.length - 1));
   const causal = figure.matrices.some((m) => m.causal);
 
@@ -119,8 +122,10 @@ export function layoutFigure(figure: Figure, measure: (text: string) => number):
           painter.cells(m, gx, gy, cell, palette);
           // Labels thin out as on screen when cells are smaller than a line of text.
           const step = labelStep(cell);
-          m.rowLabels?.forEach((label, i) => i % step === 0 && text(gx - LABEL_GAP, gy + (i + 0.5) * cell + TEXT_PX / 3, label, { anchor: 'end', mono: true }));
-          m.colLabels?.forEach((label, j) => j % step === 0 && text(gx + (j + 0.5) * cell + TEXT_PX / 3, gy - LABEL_GAP, label, { vertical: true, mono: true }));
+          m.rowLabels?.forEach((label, i) =>
+            i % step === 0 && text(gx - LABEL_GAP, gy + (i + 0.5) * cell + TEXT_PX / 3, label, { anchor: 'end', mono: true }));
+          m.colLabels?.forEach((label, j) =>
+            j % step === 0 && text(gx + (j + 0.5) * cell + TEXT_PX / 3, gy - LABEL_GAP, label, { vertical: true, mono: true }));
           bx += blockWidth + GAP;
         }
         y += rowHeights[r] + GAP;

@@ -69,7 +69,8 @@ class CanvasPainter implements Painter {
   }
 
   cells(m: FigureMatrix, x: number, y: number, cell: number, palette: Palette): void {
-    drawImageScaled(this.ctx, matrixImage(m.values, m.offset, m.rows, m.cols, m.ramp, palette, undefined, m.causal), x, y, m.cols * cell, m.rows * cell);
+    const image = matrixImage(m.values, m.offset, m.rows, m.cols, m.ramp, palette, undefined, m.causal);
+    drawImageScaled(this.ctx, image, x, y, m.cols * cell, m.rows * cell);
     if (m.causal && m.rows === m.cols) hatchMasked(this.ctx, x, y, cell, m.rows, palette);
   }
 

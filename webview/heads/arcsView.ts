@@ -42,7 +42,10 @@ export class ArcsView {
     this.element = el('section', { className: 'qkv-arcs', attrs: { 'aria-labelledby': 'qkv-arcs-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
         el('h2', { className: 'qkv-section-title', text: l10n.t('Head view'), attrs: { id: 'qkv-arcs-title' } }),
-        el('span', { className: 'qkv-note', text: l10n.t('queries left, keys right, thickness = weight · click a query token to follow it') }),
+        el('span', {
+          className: 'qkv-note',
+          text: l10n.t('queries left, keys right, thickness = weight · click a query token to follow it'),
+        }),
       ]),
       this.picker,
       this.legend,
@@ -58,7 +61,10 @@ export class ArcsView {
   /** The overlay checkboxes for the heads of the current layer. */
   renderPicker(heads: number, ref: HeadRef, overlay: readonly number[], palette: Palette): void {
     const others = [...Array(heads).keys()].filter((h) => h !== ref.head);
-    this.picker.replaceChildren(el('span', { className: 'qkv-note', text: l10n.t('Layer {0}, head {1} (solid); also draw:', ref.layer + 1, ref.head + 1) }), ...others.map((h) => {
+    const intro = el('span', {
+      className: 'qkv-note', text: l10n.t('Layer {0}, head {1} (solid); also draw:', ref.layer + 1, ref.head + 1),
+    });
+    this.picker.replaceChildren(intro, ...others.map((h) => {
       const id = `qkv-arcs-head-${h}`;
       const box = el('input', { attrs: { type: 'checkbox', id } });
       box.checked = overlay.includes(h);

@@ -40,7 +40,10 @@ export class HeadStatsTable {
     }));
     this.element = el('div', { className: 'qkv-stats-table' }, [
       el('table', { className: 'qkv-table' }, [
-        el('caption', { className: 'qkv-note', text: l10n.t('Per-head statistics: mean attention to the previous token, the first token and itself, and mean row entropy. Click a column to sort.') }),
+        el('caption', {
+          className: 'qkv-note',
+          text: l10n.t('Per-head statistics: mean attention to the previous token, the first token and itself, and mean row entropy. Click a column to sort.'),
+        }),
         el('thead', {}, [row]),
         this.body,
       ]),
@@ -59,7 +62,11 @@ export class HeadStatsTable {
       th.setAttribute('aria-sort', column === key ? (descending ? 'descending' : 'ascending') : 'none');
     }
     this.body.replaceChildren(...rows.map(({ ref: r, values }) => {
-      const button = el('button', { className: 'qkv-link', text: l10n.t('L{0} H{1}', r.layer + 1, r.head + 1), attrs: { type: 'button', title: l10n.t('Show this head') } });
+      const button = el('button', {
+        className: 'qkv-link',
+        text: l10n.t('L{0} H{1}', r.layer + 1, r.head + 1),
+        attrs: { type: 'button', title: l10n.t('Show this head') },
+      });
       button.addEventListener('click', () => this.select(r));
       const tr = el('tr', { className: sameRef(r, ref) ? 'is-selected' : '' }, [
         el('th', { attrs: { scope: 'row' } }, [button]),

@@ -121,7 +121,10 @@ export class HeadsGrid {
     this.grid.style.setProperty('--qkv-columns', String(model.heads + 2));
     const cells: HTMLElement[] = [el('span', { className: 'qkv-grid__corner', text: l10n.t('layer') })];
     for (let h = 0; h < model.heads; h++) cells.push(el('span', { className: 'qkv-grid__head', text: `H${h + 1}` }));
-    cells.push(el('span', { className: 'qkv-grid__head', text: l10n.t('mean') }), el('span', { className: 'qkv-grid__head', text: l10n.t('max') }));
+    cells.push(
+      el('span', { className: 'qkv-grid__head', text: l10n.t('mean') }),
+      el('span', { className: 'qkv-grid__head', text: l10n.t('max') }),
+    );
     const canvas = (attrs: Record<string, string>) => {
       const c = el('canvas', { className: 'qkv-thumb__canvas', attrs });
       sizeCanvas(c, thumb, thumb);
@@ -135,7 +138,8 @@ export class HeadsGrid {
           s.entropy.toFixed(2), s.previousToken.toFixed(2), s.firstToken.toFixed(2), s.self.toFixed(2)) : '');
         const stat = el('span', { className: 'qkv-thumb__stat', attrs: { 'aria-hidden': 'true' } });
         statSpans.push(stat);
-        return el('button', { className: 'qkv-thumb', attrs: { type: 'button', 'data-ref': `${layer}:${head}`, 'aria-label': label, title: label } }, [
+        const attrs = { type: 'button', 'data-ref': `${layer}:${head}`, 'aria-label': label, title: label };
+        return el('button', { className: 'qkv-thumb', attrs }, [
           canvas({ 'aria-hidden': 'true' }),
           stat,
         ]);
@@ -143,7 +147,10 @@ export class HeadsGrid {
       const aggregate = (what: string) => {
         const label = l10n.t('Layer {0}: {1} over heads', layer + 1, what);
         const c = canvas({ role: 'img', 'aria-label': label });
-        return { c, element: el('div', { className: 'qkv-thumb qkv-thumb--aggregate', attrs: { title: label } }, [c, el('span', { className: 'qkv-thumb__stat' })]) };
+        const element = el('div', { className: 'qkv-thumb qkv-thumb--aggregate', attrs: { title: label } }, [
+          c, el('span', { className: 'qkv-thumb__stat' }),
+        ]);
+        return { c, element };
       };
       const [mean, max] = [aggregate('mean'), aggregate('max')];
       cells.push(el('span', { className: 'qkv-grid__layer', text: `L${layer + 1}` }), ...heads, mean.element, max.element);

@@ -82,8 +82,11 @@ export class HeadsView {
     const query = state.query;
     this.caption.textContent = layers.size < model.layers
       ? l10n.t('Loading {0} of {1} layers…', model.layers - layers.size, model.layers)
-      : l10n.t('{0} layers × {1} heads, each on its own 0 → max scale; the last two columns are the layer’s mean and max over heads.', model.layers, model.heads) +
-        (query === undefined ? l10n.t(' Click a token to see its row in every head.') : l10n.t(' Row of {0} (token {1}) highlighted in every head.', summary.tokens[query].display, query + 1));
+      : l10n.t('{0} layers × {1} heads, each on its own 0 → max scale; the last two columns are the layer’s mean and max over heads.',
+        model.layers, model.heads) +
+        (query === undefined
+          ? l10n.t(' Click a token to see its row in every head.')
+          : l10n.t(' Row of {0} (token {1}) highlighted in every head.', summary.tokens[query].display, query + 1));
     this.grid.draw({ summary, layers, ref: state.ref, query, palette: state.palette, stat: this.statSelect.value as StatKey, width }, only);
     this.table.render(summary, state.ref);
     this.drawArcs(state);
@@ -103,6 +106,7 @@ export class HeadsView {
       }),
     ];
     this.arcs.renderPicker(summary.model.heads, state.ref, state.overlay, state.palette);
-    this.arcs.draw({ tokens: summary.tokens, heads, query: state.query, palette: state.palette, width: this.element.clientWidth || document.documentElement.clientWidth });
+    const width = this.element.clientWidth || document.documentElement.clientWidth;
+    this.arcs.draw({ tokens: summary.tokens, heads, query: state.query, palette: state.palette, width });
   }
 }

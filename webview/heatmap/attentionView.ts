@@ -48,11 +48,17 @@ export class AttentionView {
   private clicking: PendingClick | undefined;
 
   constructor(private readonly events: AttentionViewEvents) {
-    this.heatmap = new Heatmap((cell) => this.hover(cell), (row, col) => events.pickCell(row, col), (axis, index) => events.pickLabel(axis, index));
+    this.heatmap = new Heatmap(
+      (cell) => this.hover(cell),
+      (row, col) => events.pickCell(row, col),
+      (axis, index) => events.pickLabel(axis, index),
+    );
     this.legend = new Legend((scale) => events.setScale(scale));
     this.axes = el('span', { className: 'qkv-visually-hidden' });
     this.legend.note(this.axes);
-    const announcer = el('p', { className: 'qkv-visually-hidden qkv-heatmap__announce', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
+    const announcer = el('p', {
+      className: 'qkv-visually-hidden qkv-heatmap__announce', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' },
+    });
     this.cursor = new CellCursor(this.heatmap, (row, col) => this.cellText(row, col), announcer, (row, col) => events.pickCell(row, col));
     this.tableToggle = el('button', {
       className: 'qkv-button qkv-button--secondary qkv-button--small',
@@ -110,7 +116,8 @@ export class AttentionView {
   private doPendingClick(state: PanelState): void {
     const { click, tab } = state;
     const painted = this.heatmap.paintedHead;
-    if (!click || click === this.clicking || tab !== 'heatmap' || !painted || !sameRef(painted.ref, click.ref) || painted.resultId !== state.summary?.resultId) return;
+    if (!click || click === this.clicking || tab !== 'heatmap' || !painted) return;
+    if (!sameRef(painted.ref, click.ref) || painted.resultId !== state.summary?.resultId) return;
     this.clicking = click;
     // After this update has reached every view: the click starts a new one.
     queueMicrotask(() => {
@@ -129,10 +136,12 @@ export class AttentionView {
     const scaleMax = scale === 'unit' ? 1 : head.max;
     this.legend.render({ palette, scale, scaleMax, causal: summary.model.causal });
     this.readout.hint(); // the heatmap puts a hovered cell back, if the pointer is still over one
-    this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, causal: summary.model.causal, description: describeHead(summary, head) });
+    const description = describeHead(summary, head);
+    this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, causal: summary.model.causal, description });
     this.tableToggle.setAttribute('aria-pressed', String(this.tableShown));
     this.heatmap.element.hidden = this.tableShown;
-    this.tableSlot.replaceChildren(...(this.tableShown ? [headTable(head, summary.tokens, summary.model.causal, describeRef(head.ref, summary.model))] : []));
+    const table = () => headTable(head, summary.tokens, summary.model.causal, describeRef(head.ref, summary.model));
+    this.tableSlot.replaceChildren(...(this.tableShown ? [table()] : []));
     this.paintedWidth = this.heatmap.availableWidth;
     this.events.painted(head);
     if (this.state) this.doPendingClick(this.state);

@@ -22,6 +22,8 @@ export function headTable(head: HeadData, tokens: readonly Token[], causal: bool
       : el('td', { text: head.probs[i * head.n + j].toFixed(4) }))),
   ]));
   return el('div', { className: 'qkv-head-table' }, [
-    el('table', { className: 'qkv-table' }, [el('caption', { text: `${caption}${cut}` }), el('thead', {}, [header]), el('tbody', {}, rows)]),
+    el('table', { className: 'qkv-table' }, [
+      el('caption', { text: `${caption}${cut}` }), el('thead', {}, [header]), el('tbody', {}, rows),
+    ]),
   ]);
 }

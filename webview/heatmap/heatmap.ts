@@ -1,6 +1,7 @@
 // Runs in the webview: the attention matrix of one head on a <canvas>. Rows are queries (the token that looks),
 // columns are keys (the tokens it looks at). Cells are painted with the canvas toolkit (matrixPaint.ts: one pixel
-// per cell, scaled up with smoothing off, so 512 tokens paint in milliseconds; masked cells hatched). Labels thin out when cells get smaller than a line of text.
+// per cell, scaled up with smoothing off, so 512 tokens paint in milliseconds; masked cells hatched). Labels thin out
+// when cells get smaller than a line of text.
 // Clicking a cell picks its query and key (the step-by-step card); the picked cell keeps an outline.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
@@ -212,7 +213,9 @@ export class Heatmap {
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, n * cell + 1, n * cell + 1);
   }
 
-  private drawLabels(ctx: CanvasRenderingContext2D, tokens: readonly Token[], labels: readonly string[], palette: Palette, g: Geometry): void {
+  private drawLabels(
+    ctx: CanvasRenderingContext2D, tokens: readonly Token[], labels: readonly string[], palette: Palette, g: Geometry,
+  ): void {
     const { n, x0, y0, cell } = g;
     const step = labelStep(cell);
     const plain = ctx.font;

@@ -29,7 +29,10 @@ export class PositionsView {
     this.element = el('section', { className: 'qkv-positions', attrs: { 'aria-labelledby': 'qkv-positions-title' } }, [
       el('div', { className: 'qkv-section-head' }, [
         el('h2', { className: 'qkv-section-title', text: l10n.t('Positions'), attrs: { id: 'qkv-positions-title' } }),
-        el('span', { className: 'qkv-note', text: l10n.t('PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · blue positive, red negative') }),
+        el('span', {
+          className: 'qkv-note',
+          text: l10n.t('PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)) · blue positive, red negative'),
+        }),
       ]),
       this.note,
       el('div', { className: 'qkv-positions__columns' }, [
@@ -43,7 +46,8 @@ export class PositionsView {
   render(state: PanelState, previous: PanelState): void {
     const { summary } = state;
     if (!summary || state.tab !== 'positions') return;
-    if (state.tab === previous.tab && summary === previous.summary && state.positions === previous.positions && state.palette === previous.palette) return;
+    const same = state.tab === previous.tab && summary === previous.summary && state.positions === previous.positions;
+    if (same && state.palette === previous.palette) return;
     this.draw(summary, state.positions, state.palette);
   }
 
@@ -78,12 +82,15 @@ export class PositionsView {
     const { data, dim, source, firstRow } = positions;
     const rows = l10n.t('rows {0}…{1} of {2} [{3} wide]', firstRow, firstRow + n - 1, source, dim);
     const offset = firstRow > 0 ? l10n.t(' (positions 0…{0}: this model’s positions start after the padding index)', n - 1) : '';
-    this.note.textContent = l10n.t('{0} learns its positions: {1}{2}, added to the token embeddings before layer 1.', shortModelName(model.id), rows, offset);
+    this.note.textContent =
+      l10n.t('{0} learns its positions: {1}{2}, added to the token embeddings before layer 1.', shortModelName(model.id), rows, offset);
     // A few dimensions of a learned table are often far larger than the rest: the colours use the 99th percentile
     // of |x| (larger values are drawn at full colour), and the caption says so.
     const max = largestMagnitude(data);
     const scale = percentileMagnitude(data, 0.99) || max;
-    const clipped = scale < max ? l10n.t('colours ±{0} (99th percentile of |x|; the largest, {1}, is drawn at full colour)', num(scale, 3), num(max, 3)) : l10n.t('colours ±{0}', num(max, 3));
+    const clipped = scale < max
+      ? l10n.t('colours ±{0} (99th percentile of |x|; the largest, {1}, is drawn at full colour)', num(scale, 3), num(max, 3))
+      : l10n.t('colours ±{0}', num(max, 3));
     this.learned.setCaption(l10n.t('{0} positions × {1}, read from the model’s weights ({2}); {3}', n, dim, source, clipped));
     this.learned.paint({ values: data, rows: n, cols: dim, ramp: { kind: 'diverging', max: scale }, palette, tokens, maxWidth: width,
       description: l10n.t('Learned position embeddings, {0} positions by {1} dimensions', n, dim), readout: rowReadout('Learned') });

@@ -81,8 +81,12 @@ export class StepCard {
         this.outputLine,
         this.vectors.output.element,
         el('table', { className: 'qkv-table qkv-step__contributors' }, [
-          el('caption', { className: 'qkv-note', text: l10n.t('Tokens that contribute most to o_i (share = the part of o_i along its own direction; shares sum to 1)') }),
-          el('thead', {}, [el('tr', {}, [l10n.t('Key token'), l10n.t('Weight w_ij'), '‖w_ij v_j‖', l10n.t('Share of o_i')].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]),
+          el('caption', {
+            className: 'qkv-note',
+            text: l10n.t('Tokens that contribute most to o_i (share = the part of o_i along its own direction; shares sum to 1)'),
+          }),
+          el('thead', {}, [el('tr', {}, [l10n.t('Key token'), l10n.t('Weight w_ij'), '‖w_ij v_j‖', l10n.t('Share of o_i')]
+            .map((h) => el('th', { text: h, attrs: { scope: 'col' } })))]),
           this.contributors,
         ]),
       ]), 'values'),
@@ -142,11 +146,14 @@ export class StepCard {
     const { model, tokens } = summary;
     const n = head.n;
     const d = model.headDim;
-    const steps = cellSteps({ q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) }, query, key, MODEL_SETTINGS, l10n);
+    const cell = { q: head.q, k: head.k, n, d, causal: model.causal, formula: headFormula(model, head, n) };
+    const steps = cellSteps(cell, query, key, MODEL_SETTINGS, l10n);
     const output = tokenOutput(head.probs.subarray(query * n, (query + 1) * n), head.v, n, d, query);
     this.current = { steps, output, palette };
     const [qi, kj] = [tokens[query].display, tokens[key].display];
-    this.title.textContent = l10n.t('{0} (query {1}) → {2} (key {3}) · {4} · d = {5}', quoted(qi), query + 1, quoted(kj), key + 1, describeRef(head.ref, model), d);
+    this.title.textContent =
+      l10n.t('{0} (query {1}) → {2} (key {3}) · {4} · d = {5}',
+        quoted(qi), query + 1, quoted(kj), key + 1, describeRef(head.ref, model), d);
     this.vectors.q.setLabel(`q_${query + 1} (${quoted(qi)})`);
     this.vectors.k.setLabel(`k_${key + 1} (${quoted(kj)})`);
     this.drawVectors();
@@ -162,7 +169,9 @@ export class StepCard {
       el('td', { text: sig(c.norm) }),
       el('td', { text: `${(c.share * 100).toFixed(1)}%` }),
     ])));
-    this.events.shown({ resultId: head.resultId, ref: head.ref, query, key, weight: steps.weight, modelWeight, text: weightText(steps.weight) });
+    this.events.shown({
+      resultId: head.resultId, ref: head.ref, query, key, weight: steps.weight, modelWeight, text: weightText(steps.weight),
+    });
   }
 
   private drawVectors(): void {
@@ -184,8 +193,10 @@ export class StepCard {
       this.drawVectors();
     }
     this.componentLine.textContent = c === undefined
-      ? l10n.t('Hover a bar for its exact value. {0} components; bars on one scale, ±{1} for q and k.', steps.d, sig(sharedScale(steps.q, steps.k), 3))
-      : l10n.t('component {0} of {1}: q = {2} · k = {3} → q·k = {4}', c + 1, steps.d, sig(steps.q[c], 6), sig(steps.k[c], 6), sig(steps.products[c], 6));
+      ? l10n.t('Hover a bar for its exact value. {0} components; bars on one scale, ±{1} for q and k.',
+        steps.d, sig(sharedScale(steps.q, steps.k), 3))
+      : l10n.t('component {0} of {1}: q = {2} · k = {3} → q·k = {4}',
+        c + 1, steps.d, sig(steps.q[c], 6), sig(steps.k[c], 6), sig(steps.products[c], 6));
   }
 
   private stepItems(s: CellSteps, model: ModelFacts, tokens: readonly Token[], n: number): HTMLElement[] {
@@ -194,14 +205,19 @@ export class StepCard {
     const items: [string, string, StageId][] = [
       ['sum', `q·k = Σ_c q_c k_c = ${sig(s.dot, 6)}`, 'scores'],
       ...formulaItems(s),
-      ['mask', s.mask === 0 ? l10n.t('+ 0 (key {0} is visible to query {1}) = {2}', s.key + 1, s.query + 1, sig(s.logit, 6)) : `+ −∞ (${s.maskReason}) = −∞`, 'scores'],
+      ['mask', s.mask === 0
+        ? l10n.t('+ 0 (key {0} is visible to query {1}) = {2}', s.key + 1, s.query + 1, sig(s.logit, 6))
+        : `+ −∞ (${s.maskReason}) = −∞`, 'scores'],
       ['exp', s.mask === 0 ? `exp(${sig(s.logit, 6)}${shifted}) = ${sig(s.exp, 6)}` : 'exp(−∞) = 0', 'softmax'],
       ['denominator', visible === 1
         ? l10n.t('Σ_j exp(s_{0},j{1}) over the 1 visible key of row {0} = {2}', s.query + 1, shifted, sig(s.denominator, 6))
-        : l10n.t('Σ_j exp(s_{0},j{1}) over the {3} visible keys of row {0} = {2}', s.query + 1, shifted, sig(s.denominator, 6), visible), 'softmax'],
+        : l10n.t('Σ_j exp(s_{0},j{1}) over the {3} visible keys of row {0} = {2}', s.query + 1, shifted, sig(s.denominator, 6), visible),
+        'softmax'],
       ['weight', `w = ${sig(s.exp, 6)} / ${sig(s.denominator, 6)} = ${weightText(s.weight)}`, 'softmax'],
     ];
-    const note = s.shift !== 0 ? l10n.t(' (every logit of the row is shifted by its maximum, {0}, so exp stays finite; the shift cancels)', sig(s.shift)) : '';
+    const note = s.shift !== 0
+      ? l10n.t(' (every logit of the row is shifted by its maximum, {0}, so exp stays finite; the shift cancels)', sig(s.shift))
+      : '';
     return items.map(([name, text, stage]) => markStages(el('li', { className: `qkv-step__item qkv-step__item--${name}` }, [
       el('span', { className: 'qkv-step__name', text: stepName(name) }),
       el('span', { className: 'qkv-step__formula', text: name === 'exp' ? text + note : text }),
@@ -226,8 +242,13 @@ function formulaItems(s: CellSteps): [string, string, StageId][] {
     ? `q·k / √d = ${sig(s.dot, 6)} / √${s.d} = ${sig(s.dot, 6)} / ${sig(Math.sqrt(s.d), 5)} = ${sig(s.times, 6)}`
     : `q·k × scale ${sig(s.scale, 6)} = ${sig(s.dot, 6)} × ${sig(s.scale, 6)} = ${sig(s.times, 6)}`;
   const items: [string, string, StageId][] = [['scale', scale, 'scores']];
-  if (s.softcap) items.push(['soft-cap', `${sig(s.softcap.cap)} · tanh(${sig(s.times, 6)} / ${sig(s.softcap.cap)}) = ${sig(s.softcap.value, 6)}`, 'scores']);
-  if (s.bias) items.push(['bias', `+ ${s.bias.label} ${sig(s.bias.value, 3)} = ${sig((s.softcap?.value ?? s.times) + s.bias.value, 6)}`, 'scores']);
+  if (s.softcap) {
+    const capped = `${sig(s.softcap.cap)} · tanh(${sig(s.times, 6)} / ${sig(s.softcap.cap)}) = ${sig(s.softcap.value, 6)}`;
+    items.push(['soft-cap', capped, 'scores']);
+  }
+  if (s.bias) {
+    items.push(['bias', `+ ${s.bias.label} ${sig(s.bias.value, 3)} = ${sig((s.softcap?.value ?? s.times) + s.bias.value, 6)}`, 'scores']);
+  }
   return items;
 }
 

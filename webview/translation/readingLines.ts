@@ -1,11 +1,13 @@
 // Runs in the webview: the head view of a translator's cross-attention (or decoder self-attention) — the
 // translated tokens in a column on the left, the tokens they read on the right, and a line from each translated
-// token to each token it reads, as opaque as its weight relative to the row's largest. The picked row's lines are drawn in full, the rest faint.
+// token to each token it reads, as opaque as its weight relative to the row's largest. The picked row's lines are
+// drawn in full, the rest faint.
 import type { Token } from '../../shared/attentionResult';
 import { sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
 import { el } from '../dom';
 import { fitText } from '../heatmap/heatmap';
+import * as l10n from '../l10n';
 import type { DecoderHead } from './translationHeads';
 
 const ROW = 22;
@@ -22,7 +24,10 @@ export class ReadingLines {
     this.canvas = el('canvas', { className: 'qkv-translation__lines', attrs: { role: 'img' } });
     this.element = el('figure', { className: 'qkv-translation__figure' }, [
       this.canvas,
-      el('figcaption', { className: 'qkv-note', text: 'Lines: each translated token (left) to the tokens it reads (right), as strong as the weight (relative to that token’s strongest).' }),
+      el('figcaption', {
+        className: 'qkv-note',
+        text: l10n.t('Lines: each translated token (left) to the tokens it reads (right), as strong as the weight (relative to that token’s strongest).'),
+      }),
     ]);
   }
 
@@ -58,6 +63,6 @@ export class ReadingLines {
     rows.forEach((t, i) => ctx.fillText(fitText(ctx, t.display, LABEL - 8), x0 - 4, y(i, head.rows)));
     ctx.textAlign = 'left';
     cols.forEach((t, j) => ctx.fillText(fitText(ctx, t.display, LABEL - 8), x1 + 4, y(j, head.cols)));
-    this.canvas.setAttribute('aria-label', `Lines from ${head.rows} translated tokens to the ${head.cols} tokens they read`);
+    this.canvas.setAttribute('aria-label', l10n.t('Lines from {0} translated tokens to the {1} tokens they read', head.rows, head.cols));
   }
 }

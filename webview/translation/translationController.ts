@@ -50,7 +50,9 @@ export class TranslationController {
     const { summary, kind, ref, decoderLayers } = this.store.state;
     if (!summary?.translation) return;
     const n = summary.tokens.length;
-    const shape = kind === 'encoder' ? { rows: n, cols: n } : decoderLayers.has(layerKey(kind, ref.layer)) ? kindShape(summary, kind) : undefined;
+    const shape = kind === 'encoder' ? { rows: n, cols: n }
+      : decoderLayers.has(layerKey(kind, ref.layer)) ? kindShape(summary, kind)
+      : undefined;
     if (shape) this.host.post({ type: 'kindShown', resultId: summary.resultId, kind, ref, rows: shape.rows, cols: shape.cols });
   }
 
@@ -60,6 +62,8 @@ export class TranslationController {
     const key = layerKey(kind, ref.layer);
     if (this.asked.has(key)) return;
     this.asked.add(key);
-    this.host.post({ type: 'requestTranslationHeads', requestId: this.nextRequestId++, resultId: summary.resultId, kind, layer: ref.layer });
+    this.host.post({
+      type: 'requestTranslationHeads', requestId: this.nextRequestId++, resultId: summary.resultId, kind, layer: ref.layer,
+    });
   }
 }

@@ -25,7 +25,9 @@ export function kindShape(summary: ResultSummary, kind: DecoderKind): { rows: nu
 }
 
 /** The buffer's values, or why they do not fit the summary. */
-export function checkTranslationHeads(summary: ResultSummary, kind: DecoderKind, layer: number, buffer: ArrayBuffer): Float32Array | string {
+export function checkTranslationHeads(
+  summary: ResultSummary, kind: DecoderKind, layer: number, buffer: ArrayBuffer,
+): Float32Array | string {
   const shape = kindShape(summary, kind);
   if (!shape || layer >= (summary.translation?.layers ?? 0)) return 'no such decoder layer';
   const { rows, cols, d, heads } = shape;

@@ -10,6 +10,7 @@ import { drawImageScaled, matrixImage, sizeCanvas, hatchMasked } from '../canvas
 import { el } from '../dom';
 import { num, sig } from '../format';
 import { fitText } from '../heatmap/heatmap';
+import * as l10n from '../l10n';
 import type { PanelState } from '../state';
 import { ReadingLines } from './readingLines';
 import { decoderHead, layerKey, type DecoderHead } from './translationHeads';
@@ -45,7 +46,10 @@ export class TranslationView {
     this.canvas = el('canvas', { className: 'qkv-translation__canvas', attrs: { role: 'img' } });
     this.readout = el('p', { className: 'qkv-note qkv-translation__readout', attrs: { 'aria-live': 'polite' } });
     this.step = el('div', { className: 'qkv-translation__step', attrs: { role: 'status' } });
-    this.element = el('section', { className: 'qkv-translation', attrs: { 'aria-label': 'Decoder attention' } }, [this.title, el('div', { className: 'qkv-translation__pictures' }, [this.canvas, this.lines.element]), this.readout, this.step]);
+    const pictures = el('div', { className: 'qkv-translation__pictures' }, [this.canvas, this.lines.element]);
+    this.element = el('section', { className: 'qkv-translation', attrs: { 'aria-label': l10n.t('Decoder attention') } }, [
+      this.title, pictures, this.readout, this.step,
+    ]);
     this.element.hidden = true;
     this.canvas.addEventListener('mousemove', (event) => this.hover(this.cellAt(event.offsetX, event.offsetY)));
     this.canvas.addEventListener('click', (event) => {
@@ -61,8 +65,10 @@ export class TranslationView {
     if (!summary || !t || kind === 'encoder') return;
     const values = state.decoderLayers.get(layerKey(kind, ref.layer));
     const head = values && decoderHead(summary, kind, values, ref.head);
-    const what = kind === 'cross' ? 'Cross-attention: each translated token (row) reading the source (columns)' : 'Decoder self-attention: each translated token (row) reading the translation so far (columns)';
-    this.title.textContent = `${what} · Layer ${ref.layer + 1} / ${t.layers} · Head ${ref.head + 1} / ${t.heads}`;
+    const what = kind === 'cross'
+      ? l10n.t('Cross-attention: each translated token (row) reading the source (columns)')
+      : l10n.t('Decoder self-attention: each translated token (row) reading the translation so far (columns)');
+    this.title.textContent = `${what} · ${l10n.t('Layer {0} / {1} · Head {2} / {3}', ref.layer + 1, t.layers, ref.head + 1, t.heads)}`;
     if (head !== this.head || summary !== this.summary) {
       if (summary !== this.summary || head?.kind !== this.head?.kind) this.picked = undefined;
       this.head = head;
@@ -93,26 +99,30 @@ export class TranslationView {
     if (!head || !labels) {
       this.layout = undefined;
       sizeCanvas(this.canvas, 1, 1);
-      this.readout.textContent = 'Loading this head…';
+      this.readout.textContent = l10n.t('Loading this head…');
       return;
     }
     const { palette } = state;
     const probe = this.canvas.getContext('2d');
     if (!probe) return;
     probe.font = `12px ${palette.monoFont}`;
-    const widest = (tokens: readonly Token[]) => Math.min(MAX_LABEL, Math.max(0, ...tokens.map((t) => probe.measureText(t.display).width)) + 8);
+    const widest = (tokens: readonly Token[]) =>
+      Math.min(MAX_LABEL, Math.max(0, ...tokens.map((t) => probe.measureText(t.display).width)) + 8);
     const left = widest(labels.rows);
     const top = widest(labels.cols);
     const available = Math.max(200, (this.element.clientWidth || 640) - left - 8 - LINES_WIDTH);
     const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor(available / head.cols)));
     this.layout = { left, top, cell };
     // Where the grid is, for tests and scripts (as the encoder heatmap records it).
-    Object.assign(this.canvas.dataset, { originX: String(left), originY: String(top), cell: String(cell), rows: String(head.rows), cols: String(head.cols) });
+    Object.assign(this.canvas.dataset, {
+      originX: String(left), originY: String(top), cell: String(cell), rows: String(head.rows), cols: String(head.cols),
+    });
     const ctx = sizeCanvas(this.canvas, left + head.cols * cell + 4, top + head.rows * cell + 4);
     if (!ctx) return;
     let max = 0;
     for (const v of head.probs) max = Math.max(max, v);
-    const image = matrixImage(head.probs, 0, head.rows, head.cols, { kind: 'sequential', max: state.scale === 'unit' ? 1 : max }, palette, undefined, head.kind === 'decoder');
+    const scale = { kind: 'sequential', max: state.scale === 'unit' ? 1 : max } as const;
+    const image = matrixImage(head.probs, 0, head.rows, head.cols, scale, palette, undefined, head.kind === 'decoder');
     drawImageScaled(ctx, image, left, top, head.cols * cell, head.rows * cell);
     if (head.kind === 'decoder') hatchMasked(ctx, left, top, cell, head.rows, palette);
     ctx.font = `12px ${palette.monoFont}`;
@@ -137,8 +147,10 @@ export class TranslationView {
       ctx.lineWidth = 2;
       ctx.strokeRect(left + this.picked.col * cell + 1, top + this.picked.row * cell + 1, cell - 2, cell - 2);
     }
-    this.canvas.setAttribute('aria-label', `${head.rows} × ${head.cols} attention weights: rows ${head.kind === 'cross' ? 'translation, columns source' : 'and columns translation'}`);
-    this.readout.textContent = 'Hover a cell for its weight; click it for the arithmetic.';
+    this.canvas.setAttribute('aria-label', head.kind === 'cross'
+      ? l10n.t('{0} × {1} attention weights: rows translation, columns source', head.rows, head.cols)
+      : l10n.t('{0} × {1} attention weights: rows and columns translation', head.rows, head.cols));
+    this.readout.textContent = l10n.t('Hover a cell for its weight; click it for the arithmetic.');
   }
 
   private cellAt(x: number, y: number): { row: number; col: number } | undefined {
@@ -153,7 +165,7 @@ export class TranslationView {
     const labels = this.labels();
     if (!cell || !labels || !this.head) return;
     const value = this.head.probs[cell.row * this.head.cols + cell.col];
-    this.readout.textContent = `«${labels.rows[cell.row].display}» → «${labels.cols[cell.col].display}»: ${num(value)}`;
+    this.readout.textContent = l10n.t('«{0}» → «{1}»: {2}', labels.rows[cell.row].display, labels.cols[cell.col].display, num(value));
   }
 
   private showStep(): void {
@@ -161,30 +173,43 @@ export class TranslationView {
     const labels = this.labels();
     const pick = this.picked;
     if (!head || !labels || !pick) {
-      this.step.replaceChildren(el('p', { className: 'qkv-note', text: 'Click a cell to see how its weight is computed.' }));
+      this.step.replaceChildren(el('p', { className: 'qkv-note', text: l10n.t('Click a cell to see how its weight is computed.') }));
       delete this.step.dataset.weight;
       return;
     }
     const { row, col } = pick;
     const s = cellSteps({ q: head.q, k: head.k, n: head.cols, d: head.d, causal: head.kind === 'decoder' }, row, col);
     const modelWeight = head.probs[row * head.cols + col];
-    const from = head.kind === 'cross' ? 'the encoder (source)' : 'the decoder';
+    const cross = head.kind === 'cross';
     const [query, key] = [labels.rows[row].display, labels.cols[col].display];
     this.step.dataset.weight = String(s.weight);
     this.step.dataset.modelWeight = String(modelWeight);
     this.step.dataset.row = String(row);
     this.step.dataset.col = String(col);
     this.step.replaceChildren(
-      el('h4', { text: `«${query}» reading «${key}»` }),
+      el('h4', { text: l10n.t('«{0}» reading «{1}»', query, key) }),
       el('ol', { className: 'qkv-step__list' }, [
-        el('li', { text: `q_i: the decoder's query for «${query}»; k_j: the key of «${key}» from ${from} (d = ${head.d})` }),
+        el('li', {
+          text: cross
+            ? l10n.t('q_i: the decoder\'s query for «{0}»; k_j: the key of «{1}» from the encoder (source) (d = {2})', query, key, head.d)
+            : l10n.t('q_i: the decoder\'s query for «{0}»; k_j: the key of «{1}» from the decoder (d = {2})', query, key, head.d),
+        }),
         el('li', { text: `q_i · k_j = ${sig(s.dot)}` }),
         el('li', { text: `× scale ${sig(s.scale)} = ${sig(s.times)}` }),
-        el('li', { text: s.maskReason ? `masked (${s.maskReason}): −∞` : 'mask: + 0 (visible)' }),
-        el('li', { text: `exp(${sig(s.logit - s.shift)}) = ${sig(s.exp)}; ÷ the row's Σ exp ${sig(s.denominator)}` }),
-        el('li', { className: 'qkv-translation__weight', text: `weight w_ij = ${num(s.weight)} — the model's own: ${num(modelWeight)} (|Δ| ${Math.abs(s.weight - modelWeight).toExponential(1)})` }),
+        el('li', { text: s.maskReason ? l10n.t('masked ({0}): −∞', s.maskReason) : l10n.t('mask: + 0 (visible)') }),
+        el('li', { text: l10n.t('exp({0}) = {1}; ÷ the row\'s Σ exp {2}', sig(s.logit - s.shift), sig(s.exp), sig(s.denominator)) }),
+        el('li', {
+          className: 'qkv-translation__weight',
+          text: l10n.t('weight w_ij = {0} — the model\'s own: {1} (|Δ| {2})',
+            num(s.weight), num(modelWeight), Math.abs(s.weight - modelWeight).toExponential(1)),
+        }),
       ]),
-      el('p', { className: 'qkv-note', text: `Then «${query}» takes Σ_j w_ij · v_j, with each v_j from ${from}.` }),
+      el('p', {
+        className: 'qkv-note',
+        text: cross
+          ? l10n.t('Then «{0}» takes Σ_j w_ij · v_j, with each v_j from the encoder (source).', query)
+          : l10n.t('Then «{0}» takes Σ_j w_ij · v_j, with each v_j from the decoder.', query),
+      }),
     );
   }
 }

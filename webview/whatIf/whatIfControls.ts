@@ -26,19 +26,29 @@ export class WhatIfControls {
 
   constructor(private readonly onChange: (settings: WhatIfSettings) => void) {
     this.scoring = select('qkv-whatif-scoring', Object.entries(scoringLabels()));
-    this.scale = select('qkv-whatif-scale', [['sqrtD', l10n.t('the model’s own')], ['one', l10n.t('1 (no scaling)')], ['custom', l10n.t('custom…')]]);
-    this.customScale = el('input', { className: 'qkv-number', attrs: { type: 'number', id: 'qkv-whatif-custom-scale', step: '0.05', min: '0', 'aria-label': l10n.t('Custom scale') } });
+    this.scale = select('qkv-whatif-scale', [
+      ['sqrtD', l10n.t('the model’s own')], ['one', l10n.t('1 (no scaling)')], ['custom', l10n.t('custom…')],
+    ]);
+    this.customScale = el('input', {
+      className: 'qkv-number',
+      attrs: { type: 'number', id: 'qkv-whatif-custom-scale', step: '0.05', min: '0', 'aria-label': l10n.t('Custom scale') },
+    });
     this.temperature = el('input', {
       className: 'qkv-range',
       attrs: { type: 'range', id: 'qkv-whatif-temperature', min: '0.1', max: String(MAX_TEMPERATURE), step: '0.1' },
     });
     this.temperatureValue = el('output', { className: 'qkv-whatif__value', attrs: { for: 'qkv-whatif-temperature' } });
     this.mask = select('qkv-whatif-mask', []);
-    this.window = el('input', { className: 'qkv-number', attrs: { type: 'number', id: 'qkv-whatif-window', min: '1', step: '1', 'aria-label': l10n.t('Window size k') } });
+    this.window = el('input', {
+      className: 'qkv-number',
+      attrs: { type: 'number', id: 'qkv-whatif-window', min: '1', step: '1', 'aria-label': l10n.t('Window size k') },
+    });
     for (const control of [this.scoring, this.scale, this.customScale, this.temperature, this.mask, this.window]) {
       control.addEventListener(control === this.temperature ? 'input' : 'change', () => this.onChange(this.read()));
     }
-    const reset = el('button', { className: 'qkv-button qkv-button--secondary', text: l10n.t('Back to the model’s formula'), attrs: { type: 'button' } });
+    const reset = el('button', {
+      className: 'qkv-button qkv-button--secondary', text: l10n.t('Back to the model’s formula'), attrs: { type: 'button' },
+    });
     reset.addEventListener('click', () => this.onChange(MODEL_SETTINGS));
     this.element = el('div', { className: 'qkv-whatif__controls', attrs: { role: 'group', 'aria-label': l10n.t('Formula') } }, [
       field(l10n.t('Scoring'), this.scoring),
@@ -93,7 +103,9 @@ function select(id: string, options: readonly (readonly [string, string])[]): HT
 }
 
 function field(label: string, control: HTMLElement, ...extra: HTMLElement[]): HTMLElement {
-  return el('div', { className: 'qkv-field' }, [el('label', { className: 'qkv-field__label', text: label, attrs: { for: control.id } }), control, ...extra]);
+  return el('div', { className: 'qkv-field' }, [
+    el('label', { className: 'qkv-field__label', text: label, attrs: { for: control.id } }), control, ...extra,
+  ]);
 }
 
 /** The scoring functions as the menu names them. */
