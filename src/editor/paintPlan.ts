@@ -59,6 +59,7 @@ export function planPaint(result: AttentionResult, ref: HeadRef, query: number, 
     const masked = !visible(key);
     const rank = rankOf.get(key);
     const hover = masked
+      // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
       ? l10n.t('{0} · {1} → {2}: nothing. A causal model reads only the tokens up to the query; {2} comes after {1}, so the mask sets its weight to 0.',
         refLabel(ref, l10n), name(query), name(key))
       : l10n.t('{0} · rank {1} of {2} in the row of {3}', line(key), rank ?? 0, order.length, name(query));

@@ -307,8 +307,9 @@ export class Panel {
 /** The panel HTML, byte for byte the shape src/panel writes, with the CSP it sets. */
 function panelHtml(origin: string): string {
   const nonce = crypto.randomBytes(16).toString('base64');
+  const csp = `default-src 'none'; style-src ${origin}; img-src ${origin} data:; font-src ${origin}; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${origin}; img-src ${origin} data:; font-src ${origin}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${origin}/dist/webview.css"><title>QKV Scope</title></head>
 <body><main id="app"></main><script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body></html>`;

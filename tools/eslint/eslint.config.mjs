@@ -24,8 +24,8 @@ export default tseslint.config(
       },
     },
     rules: {
-      // Lines over 140 characters: a warning until the whole tree is reformatted at once (after the open branches merge).
-      'max-len': ['warn', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }],
+      // Lines over 140 characters are errors; an l10n.t message that is longer on its own says why on the line above.
+      'max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },

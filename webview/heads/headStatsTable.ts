@@ -42,6 +42,7 @@ export class HeadStatsTable {
       el('table', { className: 'qkv-table' }, [
         el('caption', {
           className: 'qkv-note',
+          // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
           text: l10n.t('Per-head statistics: mean attention to the previous token, the first token and itself, and mean row entropy. Click a column to sort.'),
         }),
         el('thead', {}, [row]),

@@ -76,6 +76,7 @@ export class PositionsView {
       return;
     }
     if (positions === null) {
+      // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
       this.note.textContent = l10n.t('{0} has no learned position-embedding table that QKV Scope could find in its weights (it may use rotary or relative positions, or none). The sinusoidal reference is shown alone.', shortModelName(model.id));
       return;
     }

@@ -261,6 +261,7 @@ function checkLine(weight: number, modelWeight: number, model: ModelFacts): (Nod
   const delta = Math.abs(weight - modelWeight);
   const verdict = delta <= FLOAT_AGREEMENT ? l10n.t('the same') : l10n.t('close');
   const why = model.quantizedScores
+    // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
     ? l10n.t('This model computes Q·Kᵀ on 8-bit integers (dynamic quantization), so its own value carries that rounding; the card computes in float64 from the same q and k, which is why |Δ| is visible (up to ~1e-3).')
     : l10n.t('The model computed in float32, the card in float64.');
   return [

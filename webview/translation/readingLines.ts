@@ -26,6 +26,7 @@ export class ReadingLines {
       this.canvas,
       el('figcaption', {
         className: 'qkv-note',
+        // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
         text: l10n.t('Lines: each translated token (left) to the tokens it reads (right), as strong as the weight (relative to that token’s strongest).'),
       }),
     ]);

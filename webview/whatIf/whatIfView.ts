@@ -48,6 +48,7 @@ export class WhatIfView {
       ]),
       el('p', {
         className: 'qkv-whatif__honest',
+        // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
         text: l10n.t('This recomputes one head in isolation, from the model’s real Q, K and V. It does not re-run the network: the layers after this one still see the model’s original attention.'),
       }),
       this.controls.element,
