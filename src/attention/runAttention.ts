@@ -23,20 +23,24 @@ export function assertHasText(text: string): void {
   if (text.trim() === '') throw new QkvError('empty-input', 'There is no text to show: the selection is empty or only whitespace.');
 }
 
+/** Refuses more tokens than the user's limit (qkvScope.maxTokens, --max-tokens) or the model's positions. */
+export function assertLengthFits(tokens: number, maxTokens: number, positions: number | null, modelId: string): void {
+  if (tokens > maxTokens) {
+    throw new QkvError('too-long',
+      `The text is ${tokens} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). ` +
+      `Select less text.`);
+  }
+  if (positions !== null && tokens > positions) {
+    throw new QkvError('too-long',
+      `The text is ${tokens} tokens long; model "${modelId}" reads at most ${positions} positions. Select less text.`);
+  }
+}
+
 /** Tokenizes and checks the length against the user's limit, the model's positions and a length fixed in the graph. */
 export function tokenize(model: LoadedModel, text: string, maxTokens: number): TokenizedText {
   assertHasText(text);
   const ids = model.tokenizer.encode(text);
-  const positions = model.config.maxPositions;
-  if (ids.length > maxTokens) {
-    throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). ` +
-      `Select less text.`);
-  }
-  if (positions !== null && ids.length > positions) {
-    throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
-  }
+  assertLengthFits(ids.length, maxTokens, model.config.maxPositions, model.folder.id);
   runLength(model.plan, ids.length, `Model "${model.folder.id}"`);
   const rows = model.plan.inputs.find((p) => p.role.kind === 'ids')?.role;
   const beyond = rows?.kind === 'ids' && rows.tableRows !== undefined ? ids.find((id) => id >= rows.tableRows!) : undefined;

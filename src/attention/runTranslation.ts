@@ -8,7 +8,7 @@ import { QkvError } from '../../shared/errors';
 import type { LoadedTranslator, TranslatorGraph } from '../model/loadTranslator';
 import { readBlock } from './layerReader';
 import { ortBackend } from './ortBackend';
-import { assembleResult, runSession, type TokenizedText } from './runAttention';
+import { assembleResult, assertLengthFits, runSession, type TokenizedText } from './runAttention';
 import { alignTokens } from './tokenOffsets';
 
 export interface TranslationOptions {
@@ -22,16 +22,7 @@ const DECODER_INPUTS = ['input_ids', 'encoder_hidden_states', 'encoder_attention
 
 export function tokenizeSource(model: LoadedTranslator, text: string, maxTokens: number): TokenizedText {
   const ids = model.tokenizer.encode(text);
-  const positions = model.config.maxPositions;
-  if (ids.length > maxTokens) {
-    throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens). ` +
-      `Select less text.`);
-  }
-  if (positions !== null && ids.length > positions) {
-    throw new QkvError('too-long',
-      `The text is ${ids.length} tokens long; model "${model.folder.id}" reads at most ${positions} positions. Select less text.`);
-  }
+  assertLengthFits(ids.length, maxTokens, model.config.maxPositions, model.folder.id);
   return { ids, tokens: alignTokens(text, ids, model.vocabulary) };
 }
 
