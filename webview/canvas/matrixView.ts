@@ -3,7 +3,7 @@
 // what-if lab and the Positions view draw their matrices with it.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
-import { fitText } from '../heatmap/heatmap';
+import { fitText } from '../heatmap/heatmapOverlay';
 import { drawImageScaled, matrixImage, sizeCanvas, type Ramp } from './matrixPaint';
 import type { Palette } from './theme';
 import * as l10n from '../l10n';

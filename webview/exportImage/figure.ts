@@ -4,7 +4,7 @@
 import type { Rgb } from '../canvas/heatColor';
 import type { Ramp } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
-import { labelStep } from '../heatmap/heatmap';
+import { labelStep } from '../heatmap/heatmapOverlay';
 
 export interface FigureMatrix {
   readonly title: string;

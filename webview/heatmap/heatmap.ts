@@ -1,15 +1,16 @@
 // Runs in the webview: the attention matrix of one head on a <canvas>. Rows are queries (the token that looks),
 // columns are keys (the tokens it looks at). Cells are painted with the canvas toolkit (matrixPaint.ts: one pixel
-// per cell, scaled up with smoothing off, so 512 tokens paint in milliseconds; masked cells hatched). Labels thin out
-// when cells get smaller than a line of text.
+// per cell, scaled up with smoothing off, so 512 tokens paint in milliseconds). The labels, the hatching of masked
+// cells and the frame are one overlay drawn once per token list and size (heatmapOverlay.ts): a head switch paints
+// only the cells and lays the overlay over them.
 // Clicking a cell picks its query and key (the step-by-step card); the picked cell keeps an outline.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
 import type { HeadData } from '../headCache';
-import type { Rgb } from '../canvas/heatColor';
-import { drawImageScaled, hatchMasked, matrixImage, sizeCanvas } from '../canvas/matrixPaint';
+import { drawImageScaled, matrixImage, sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
 import * as l10n from '../l10n';
+import { HeatmapOverlay, type Geometry } from './heatmapOverlay';
 
 export interface HeatmapPicture {
   readonly head: HeadData;
@@ -29,27 +30,15 @@ export interface HoveredCell {
   readonly value: number;
 }
 
-/** Where the grid sits in the canvas, in CSS pixels. Also written to the canvas's data-* for tests. */
-interface Geometry {
-  readonly x0: number;
-  readonly y0: number;
-  readonly cell: number;
-  readonly n: number;
-}
-
-const FONT_PX = 12;
-const LINE_PX = FONT_PX + 3;
 const MAX_CELL = 40;
-const MAX_LABEL_PX = 132;
-const GAP = 6;
 const PAD = 8;
-const KEY_CAPTION = l10n.t('key →');
-const QUERY_CAPTION = l10n.t('query ↓');
 
 export class Heatmap {
   readonly element: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   private image: ImageData | undefined;
+  /** Labels, hatching, gutters and frame: drawn once per token list, size and palette, not per head. */
+  private readonly overlay = new HeatmapOverlay();
   private readonly cursor: HTMLElement;
   private readonly picked: HTMLElement;
   private pick: { row: number; col: number } | undefined;
@@ -168,22 +157,18 @@ export class Heatmap {
 
   private draw({ head, tokens, scaleMax, palette, causal, description }: HeatmapPicture): void {
     const n = head.n;
-    const measure = this.canvas.getContext('2d');
-    if (!measure || n === 0) return;
-    const font = `${FONT_PX}px ${palette.monoFont}`;
-    measure.font = font;
-    const ctx = measure;
-    const labels = tokens.map((token) => fitText(ctx, token.display, MAX_LABEL_PX));
-    const widest = Math.max(ctx.measureText(QUERY_CAPTION).width, ...labels.map((label) => ctx.measureText(label).width));
-    const band = Math.max(Math.ceil(widest) + 2 * GAP, 3 * LINE_PX);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx || n === 0) return;
+    const { band } = this.overlay.labelsFor(tokens, palette);
     const cell = Math.max(1, Math.min(MAX_CELL, Math.floor((this.availableWidth - band - PAD) / n)));
     const size = n * cell;
+    // The grid's place, also written to the canvas's data-* for tests.
     const geometry: Geometry = { x0: band, y0: band, cell, n };
 
     sizeCanvas(this.canvas, band + size + PAD, band + size + PAD);
-    this.drawCells(ctx, head, scaleMax, palette, causal, geometry);
-    ctx.font = font;
-    this.drawLabels(ctx, tokens, labels, palette, geometry);
+    this.image = matrixImage(head.probs, 0, n, n, { kind: 'sequential', max: scaleMax }, palette, this.image, causal);
+    drawImageScaled(ctx, this.image, band, band, size, size);
+    this.overlay.drawOver(ctx, tokens, palette, causal, geometry);
 
     this.geometry = geometry;
     this.placePicked();
@@ -193,59 +178,6 @@ export class Heatmap {
     this.hovered = undefined;
     if (hovered && hovered.row < n && hovered.col < n) this.hoverCell(hovered.row, hovered.col);
     else this.pointAt(-1, -1);
-  }
-
-  private drawCells(ctx: CanvasRenderingContext2D, head: HeadData, max: number, palette: Palette, causal: boolean, g: Geometry): void {
-    const { n, x0, y0, cell } = g;
-    this.image = matrixImage(head.probs, 0, n, n, { kind: 'sequential', max }, palette, this.image, causal);
-    drawImageScaled(ctx, this.image, x0, y0, n * cell, n * cell);
-    if (causal) hatchMasked(ctx, x0, y0, cell, n, palette);
-    if (cell >= 10) {
-      // Thin gutters in the background colour separate the tiles when there is room for them.
-      ctx.fillStyle = css(palette.low);
-      for (let k = 1; k < n; k++) {
-        ctx.fillRect(x0 + k * cell, y0, 1, n * cell);
-        ctx.fillRect(x0, y0 + k * cell, n * cell, 1);
-      }
-    }
-    ctx.strokeStyle = palette.frame;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(x0 - 0.5, y0 - 0.5, n * cell + 1, n * cell + 1);
-  }
-
-  private drawLabels(
-    ctx: CanvasRenderingContext2D, tokens: readonly Token[], labels: readonly string[], palette: Palette, g: Geometry,
-  ): void {
-    const { n, x0, y0, cell } = g;
-    const step = labelStep(cell);
-    const plain = ctx.font;
-    const italic = `italic ${plain}`;
-    ctx.textBaseline = 'middle';
-    for (let i = 0; i < n; i += step) {
-      ctx.font = tokens[i].special ? italic : plain;
-      ctx.fillStyle = palette.text;
-      const centre = (i + 0.5) * cell;
-      ctx.textAlign = 'right';
-      ctx.fillText(labels[i], x0 - GAP, y0 + centre);
-      ctx.save();
-      ctx.translate(x0 + centre, y0 - GAP);
-      ctx.rotate(-Math.PI / 2);
-      ctx.textAlign = 'left';
-      ctx.fillText(labels[i], 0, 0);
-      ctx.restore();
-      if (step > 1) {
-        // With thinned labels, a tick shows exactly which row and column each label names.
-        ctx.fillStyle = palette.muted;
-        ctx.fillRect(x0 - 4, y0 + i * cell + cell / 2 - 0.5, 3, 1);
-        ctx.fillRect(x0 + i * cell + cell / 2 - 0.5, y0 - 4, 1, 3);
-      }
-    }
-    // Axis captions in the empty corner, a line clear of the first row and column labels however small cells get.
-    ctx.font = plain;
-    ctx.fillStyle = palette.muted;
-    ctx.textAlign = 'right';
-    ctx.fillText(KEY_CAPTION, x0 - 2 * GAP, y0 - 2 * LINE_PX);
-    ctx.fillText(QUERY_CAPTION, x0 - 2 * GAP, y0 - LINE_PX);
   }
 
   private pointAt(x: number, y: number): void {
@@ -278,22 +210,3 @@ export class Heatmap {
     this.onHover({ row, col, value: head.probs[row * g.n + col] });
   }
 }
-
-/** Every label when cells are a text line tall; otherwise every 2nd, 5th, 10th, 20th, 50th… token. */
-export function labelStep(cell: number): number {
-  const needed = Math.ceil(LINE_PX / cell);
-  if (needed <= 1) return 1;
-  for (let decade = 1; ; decade *= 10) {
-    for (const nice of [1, 2, 5]) if (nice * decade >= needed) return nice * decade;
-  }
-}
-
-/** The text, cut with an ellipsis to fit maxWidth pixels in ctx's font. */
-export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
-  if (ctx.measureText(text).width <= maxWidth) return text;
-  let end = text.length;
-  while (end > 1 && ctx.measureText(`${text.slice(0, end)}…`).width > maxWidth) end--;
-  return `${text.slice(0, end)}…`;
-}
-
-const css = ([r, g, b]: Rgb): string => `rgb(${r}, ${g}, ${b})`;

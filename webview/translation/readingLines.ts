@@ -6,7 +6,7 @@ import type { Token } from '../../shared/attentionResult';
 import { sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
 import { el } from '../dom';
-import { fitText } from '../heatmap/heatmap';
+import { fitText } from '../heatmap/heatmapOverlay';
 import * as l10n from '../l10n';
 import type { DecoderHead } from './translationHeads';
 

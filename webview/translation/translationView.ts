@@ -9,7 +9,7 @@ import type { ResultSummary } from '../../shared/protocol';
 import { drawImageScaled, matrixImage, sizeCanvas, hatchMasked } from '../canvas/matrixPaint';
 import { el } from '../dom';
 import { num, sig } from '../format';
-import { fitText } from '../heatmap/heatmap';
+import { fitText } from '../heatmap/heatmapOverlay';
 import * as l10n from '../l10n';
 import type { PanelState } from '../state';
 import { ReadingLines } from './readingLines';
