@@ -93,7 +93,9 @@ export class HeatmapOverlay {
 
 const sameGeometry = (a: Geometry, b: Geometry) => a.x0 === b.x0 && a.y0 === b.y0 && a.cell === b.cell && a.n === b.n;
 
-function drawLabels(ctx: CanvasRenderingContext2D, tokens: readonly Token[], labels: readonly string[], palette: Palette, g: Geometry): void {
+function drawLabels(
+  ctx: CanvasRenderingContext2D, tokens: readonly Token[], labels: readonly string[], palette: Palette, g: Geometry,
+): void {
   const { n, x0, y0, cell } = g;
   const step = labelStep(cell);
   const plain = ctx.font;
