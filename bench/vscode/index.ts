@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { HeadRef } from '../../shared/protocol';
 import type { LivePainted } from '../../src/commands/editorTestCommands';
 import type { ShowAttentionOutcome } from '../../src/commands/showAttention';
-import { DEBOUNCE_MS } from '../../src/commands/liveUpdate';
+import { EDIT_DEBOUNCE_MS } from '../../src/commands/liveUpdate';
 import type { Painted } from '../../src/panel/attentionPanel';
 
 const EXTENSION_ID = 'qkv-scope.qkv-scope';
@@ -118,7 +118,7 @@ async function keystrokeToPaint(): Promise<void> {
   const ms = (values: number[]) => `${median(values).toFixed(0)} ms`;
   console.log(`BENCH keystroke→paint, live update, embedded, ${outcome.tokens} tokens: heatmap and editor paint ${ms(both)} median ` +
     `(min ${Math.min(...both).toFixed(0)}, max ${Math.max(...both).toFixed(0)}, ${both.length} keys; target ≤ 100 ms); ` +
-    `heatmap alone ${ms(panelOnly)}, editor paint alone ${ms(editorOnly)}; includes the ${DEBOUNCE_MS} ms debounce`);
+    `heatmap alone ${ms(panelOnly)}, editor paint alone ${ms(editorOnly)}; includes the ${EDIT_DEBOUNCE_MS} ms debounce of an edit`);
 }
 
 export async function run(): Promise<void> {

@@ -6,6 +6,7 @@ import { describeProgress } from '../model/hub/downloadText';
 import type { ResultSource } from '../panel/attentionPanel';
 import { modelBaseDir, modelCacheDir, readSettings, type Settings } from '../settings';
 import { reportError } from './reportErrors';
+import { withRunProgress, type ProgressKind } from './runProgress';
 import type { Services } from './services';
 
 /** What the command returns, for scripts and tests: what was shown. */
@@ -49,9 +50,9 @@ export function textToShow(editor: vscode.TextEditor): { readonly text: string; 
 
 /**
  * Runs a source and shows it. `quiet` runs (live update, restore) show progress in the status bar
- * instead of a notification; `live` runs (as the person types) leave the panel's status line alone, so it does
- * not flicker per keystroke. A run superseded by a newer one ends quietly. `origin` links the result to the
- * editor text it was read from.
+ * instead of a notification; `live` runs (as the person types) show it only when slow, and leave the panel's status
+ * line alone, so it does not flicker per keystroke. A run superseded by a newer one ends quietly. `origin` links the
+ * result to the editor text it was read from.
  */
 export async function runAndShow(
   services: Services, source: ResultSource, options: { quiet: boolean; live?: boolean }, origin?: TextOrigin,
@@ -61,26 +62,17 @@ export async function runAndShow(
   if (panel.isOpen && !options.live) panel.setStatus({ state: 'running', message: vscode.l10n.t('Running {0}…', source.model) });
   const started = Date.now();
   try {
-    const result = await vscode.window.withProgress(
-      {
-        location: options.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('QKV Scope'),
-        cancellable: !options.quiet,
-      },
-      (progress, token) => {
-        const cancel = new AbortController();
-        token.onCancellationRequested(() => cancel.abort());
-        return runs.run(runRequest(services, source, settings), {
-          signal: cancel.signal,
-          onProgress: (stage) => progress.report({ message: STAGE_MESSAGES[stage] }),
-          // File name, bytes and percent of a hub download; Cancel on the notification stops it.
-          onDownload: (p) => {
-            progress.report({ message: vscode.l10n.t('Downloading {0}', describeProgress(p)) });
-            if (p.total !== null && p.loaded === p.total) log.info(`Downloaded ${p.model}: ${describeProgress(p)}`);
-          },
-        });
-      },
-    );
+    const kind: ProgressKind = options.live ? 'window-when-slow' : options.quiet ? 'window' : 'notification';
+    const result = await withRunProgress(kind, vscode.l10n.t('QKV Scope'), (report, signal) =>
+      runs.run(runRequest(services, source, settings), {
+        signal,
+        onProgress: (stage) => report(STAGE_MESSAGES[stage]),
+        // File name, bytes and percent of a hub download; Cancel on the notification stops it.
+        onDownload: (p) => {
+          report(vscode.l10n.t('Downloading {0}', describeProgress(p)));
+          if (p.total !== null && p.loaded === p.total) log.info(`Downloaded ${p.model}: ${describeProgress(p)}`);
+        },
+      }));
     log.info(`Ran ${source.model} (${result.model.onnxFile ?? 'onnx'}) on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
     panel.show(result, source);
     const shown = panel.shown;

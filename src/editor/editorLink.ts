@@ -171,6 +171,7 @@ export class EditorLink implements vscode.Disposable {
   private documentChanged(event: vscode.TextDocumentChangeEvent): void {
     const a = this.analysed;
     if (!a || event.contentChanges.length === 0 || event.document.uri.toString() !== a.uri.toString()) return;
+    this.paint.textEdited();
     const live = readSettings().liveUpdate;
     const followed = followChanges(a.range, event.contentChanges, live);
     a.range = followed.range;

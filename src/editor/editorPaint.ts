@@ -31,7 +31,10 @@ export class EditorPaint implements vscode.Disposable {
   private readonly hoverOnly: vscode.TextEditorDecorationType;
   private readonly status: vscode.StatusBarItem;
   private painted: vscode.TextEditor[] = [];
+  /** Per editor, what each decoration type shows now; an editor VS Code drops takes its entry with it. */
+  private sent = new WeakMap<vscode.TextEditor, Map<vscode.TextEditorDecorationType, string>>();
   private current: EditorPaintState | undefined;
+  private statusShown = false;
 
   constructor(revealCommand: string) {
     this.steps = Array.from({ length: PAINT_STEPS }, () =>
@@ -46,6 +49,7 @@ export class EditorPaint implements vscode.Disposable {
     this.status = vscode.window.createStatusBarItem('qkvScope.attention', vscode.StatusBarAlignment.Right, 100);
     this.status.name = vscode.l10n.t('QKV Scope attention');
     this.status.command = { command: revealCommand, title: vscode.l10n.t('Show the QKV Scope panel') };
+    this.status.tooltip = vscode.l10n.t('QKV Scope: the key this query token attends to most. Click to show the panel.');
   }
 
   /** Paints `plan` on every editor of the document; `textStart` is where the analysed text begins in it. */
@@ -58,30 +62,47 @@ export class EditorPaint implements vscode.Disposable {
     if (document) {
       const range = (key: PaintedKey) => new vscode.Range(document.positionAt(key.start), document.positionAt(key.end));
       const hover = (key: PaintedKey) => new vscode.MarkdownString().appendText(key.hover);
-      const withHover = keys.filter((key) => key.step > 0).map((key) => ({ range: range(key), hoverMessage: hover(key) }));
-      const quiet = keys.filter((key) => key.step === 0).map((key) => ({ range: range(key), hoverMessage: hover(key) }));
-      const query = keys.filter((key) => key.token === plan.query).map(range);
+      const layers = new Map<vscode.TextEditorDecorationType, readonly PaintedKey[]>();
+      // Step 1 carries the hovers; the steps above it only darken.
+      this.steps.forEach((type, index) => layers.set(type, keys.filter((key) => key.step > index)));
+      layers.set(this.hoverOnly, keys.filter((key) => key.step === 0));
+      layers.set(this.queryOutline, keys.filter((key) => key.token === plan.query));
+      const withHover = new Set([this.steps[0], this.hoverOnly]);
       for (const editor of editors) {
-        this.steps.forEach((type, index) => {
-          // Step 1 carries the hovers; the steps above it only darken.
-          const ranges = index === 0 ? withHover : keys.filter((key) => key.step > index).map(range);
-          editor.setDecorations(type, ranges);
-        });
-        editor.setDecorations(this.hoverOnly, quiet);
-        editor.setDecorations(this.queryOutline, query);
+        const sent = this.sentTo(editor);
+        for (const [type, layer] of layers) {
+          // Only what changed crosses to the window: a keystroke or a head switch often leaves most layers as they were.
+          const signature = layerSignature(layer, withHover.has(type));
+          if (sent.get(type) === signature) continue;
+          sent.set(type, signature);
+          editor.setDecorations(type, withHover.has(type) ? layer.map((key) => ({ range: range(key), hoverMessage: hover(key) })) : layer.map(range));
+        }
       }
     }
     this.painted = [...editors];
-    this.status.text = `$(eye) ${escapeIcons(plan.strongest)}`;
-    this.status.tooltip = vscode.l10n.t('QKV Scope: the key this query token attends to most. Click to show the panel.');
-    this.status.show();
+    const text = `$(eye) ${escapeIcons(plan.strongest)}`;
+    // Each change to the item is a message to the window: set what differs only.
+    if (this.status.text !== text) this.status.text = text;
+    if (!this.statusShown) {
+      this.status.show();
+      this.statusShown = true;
+    }
     this.current = document && { uri: document.uri.toString(), query: plan.query, keys, status: this.status.text };
+  }
+
+  /**
+   * The document was edited: VS Code has moved the decorations with the text, so what was sent no longer says where
+   * they are. The next paint sends every layer again.
+   */
+  textEdited(): void {
+    this.sent = new WeakMap();
   }
 
   clear(): void {
     for (const editor of this.painted) this.clearEditor(editor);
     this.painted = [];
-    this.status.hide();
+    if (this.statusShown) this.status.hide();
+    this.statusShown = false;
     this.current = undefined;
   }
 
@@ -97,8 +118,28 @@ export class EditorPaint implements vscode.Disposable {
   }
 
   private clearEditor(editor: vscode.TextEditor): void {
-    for (const type of [...this.steps, this.queryOutline, this.hoverOnly]) editor.setDecorations(type, []);
+    const sent = this.sentTo(editor);
+    for (const type of [...this.steps, this.queryOutline, this.hoverOnly]) {
+      if (sent.get(type) === '') continue;
+      sent.set(type, '');
+      editor.setDecorations(type, []);
+    }
   }
+
+  /** What each decoration type last showed in this editor, as layerSignature. */
+  private sentTo(editor: vscode.TextEditor): Map<vscode.TextEditorDecorationType, string> {
+    let sent = this.sent.get(editor);
+    if (!sent) {
+      sent = new Map();
+      this.sent.set(editor, sent);
+    }
+    return sent;
+  }
+}
+
+/** The ranges (and hovers) of a layer, as one string: two paints that give the same string look the same. */
+function layerSignature(keys: readonly PaintedKey[], withHover: boolean): string {
+  return keys.map((key) => `${key.start}:${key.end}${withHover ? `:${key.hover}` : ''}`).join('\n');
 }
 
 /** Token text such as "$(x" would otherwise draw an icon in the status bar. */

@@ -41,6 +41,8 @@ export class AttentionPanel implements vscode.Disposable {
   private ready = false;
   private current: { readonly result: AttentionResult; readonly summary: ResultSummary; readonly source: ResultSource } | undefined;
   private showing: HeadRef = { layer: 0, head: 0 };
+  /** The head the webview last said it shows. */
+  private announced: HeadRef | undefined;
   private status: PanelStatus = { state: 'idle' };
   private nextResultId = 1;
   private readonly paintEmitter = new vscode.EventEmitter<Painted>();
@@ -88,8 +90,10 @@ export class AttentionPanel implements vscode.Disposable {
     this.current = { result, summary, source };
     if (this.showing.layer >= result.model.layers || this.showing.head >= result.model.heads) this.showing = { layer: 0, head: 0 };
     this.setStatus({ state: 'idle' });
-    if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope',
+    // A visible panel stays as it is: revealing it again is a round trip to the window on every keystroke of live update.
+    if (this.panel) {
+      if (!this.panel.visible) this.panel.reveal(undefined, true);
+    } else this.attach(vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope',
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }));
     this.postSummary();
   }
@@ -198,6 +202,7 @@ export class AttentionPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.announced = undefined;
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
     panel.webview.html = panelHtml(panel.webview, this.extensionUri);
     this.panelDisposables = [
@@ -246,6 +251,9 @@ export class AttentionPanel implements vscode.Disposable {
         break;
       case 'showing':
         this.showing = message.ref;
+        // The webview says so after every new result too; only a change of head is news.
+        if (this.announced?.layer === message.ref.layer && this.announced.head === message.ref.head) break;
+        this.announced = message.ref;
         this.headEmitter.fire(message.ref);
         break;
       case 'picked':
