@@ -75,7 +75,8 @@ export class EditorPaint implements vscode.Disposable {
           const signature = layerSignature(layer, withHover.has(type));
           if (sent.get(type) === signature) continue;
           sent.set(type, signature);
-          editor.setDecorations(type, withHover.has(type) ? layer.map((key) => ({ range: range(key), hoverMessage: hover(key) })) : layer.map(range));
+          const options = withHover.has(type) ? layer.map((key) => ({ range: range(key), hoverMessage: hover(key) })) : layer.map(range);
+          editor.setDecorations(type, options);
         }
       }
     }
