@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import type { WhatIfSettings } from '../../shared/whatIf';
 import { rampColour } from '../../webview/canvas/heatColor';
-import { headOf, maxOf, realFixture } from './fixtures';
+import { headOf, maxOf, realFixture, syntheticHeadsFixture } from './fixtures';
 import { Harness, type Fixture } from './harness';
 import { DARK_MODERN, hexRgb, LIGHT_MODERN, THEMES } from './themes';
 
@@ -83,6 +83,61 @@ describe('heatmap from the keyboard', () => {
     assert.equal(await table.locator('tbody tr').nth(2).locator('td').nth(7).getAttribute('aria-label'), 'masked');
     await panel.page.getByRole('button', { name: 'Table' }).click();
     await panel.page.locator('.qkv-heatmap').waitFor();
+    await panel.close();
+  });
+});
+
+describe('table of a long text', () => {
+  it('shows every value of a 200-token head, a block of 128 × 128 at a time, chosen with two menus', async () => {
+    const fixture = syntheticHeadsFixture(200, 1, 41);
+    const panel = await harness.openWith(fixture, DARK_MODERN);
+    const { probs } = headOf(fixture, { layer: 0, head: 0 });
+    await panel.page.getByRole('button', { name: 'Table' }).click();
+    const rows = panel.page.locator('.qkv-head-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 128);
+    assert.match(await panel.text('.qkv-head-table caption'), /queries 1–128, keys 1–128 of 200 tokens/);
+    await panel.page.getByLabel('Queries').focus();
+    await panel.page.getByLabel('Queries').selectOption({ label: '129–200' });
+    assert.equal(await rows.count(), 72);
+    assert.equal(await rows.nth(71).locator('td').nth(5).textContent(), probs[199 * 200 + 5].toFixed(4), 'the last query row');
+    assert.equal(await panel.page.evaluate(() => document.activeElement?.id), 'qkv-table-rows', 'the focus stays on the menu');
+    await panel.page.getByLabel('Keys').selectOption({ label: '129–200' });
+    assert.equal(await rows.nth(71).locator('td').count(), 72);
+    assert.equal(await rows.nth(71).locator('td').nth(70).textContent(), probs[199 * 200 + 198].toFixed(4));
+    assert.equal(await rows.nth(0).locator('td').nth(1).getAttribute('aria-label'), 'masked', 'query 129 cannot see key 130');
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+});
+
+describe('token row from the keyboard', () => {
+  it('is one Tab stop: the arrows, Home and End move along it, Enter picks, Tab leaves it', async () => {
+    const panel = await harness.openWith(gpt2, LIGHT_MODERN);
+    const chips = panel.page.locator('.qkv-token__pick');
+    const n = gpt2.summary.tokens.length;
+    assert.deepEqual(await chips.evaluateAll((buttons) => buttons.filter((b) => (b as HTMLElement).tabIndex === 0).length), 1);
+    const focused = () => panel.page.evaluate(() => {
+      const all = [...document.querySelectorAll('.qkv-token__pick')];
+      return all.indexOf(document.activeElement as Element);
+    });
+    await chips.nth(0).focus();
+    for (let k = 0; k < 3; k++) await panel.page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), 3);
+    assert.equal(await panel.text('.qkv-position'), 'Layer 1 / 2 · Head 1 / 4', 'the arrows moved along the row, not the head');
+    await panel.page.keyboard.press('End');
+    assert.equal(await focused(), n - 1);
+    await panel.page.keyboard.press('Home');
+    await panel.page.keyboard.press('ArrowLeft'); // stays on the first
+    await panel.page.keyboard.press('ArrowRight');
+    await panel.page.keyboard.press('ArrowRight');
+    await panel.page.keyboard.press('Enter');
+    assert.equal(await chips.nth(2).getAttribute('aria-pressed'), 'true', 'Enter picked the query');
+    await panel.page.keyboard.press('Tab');
+    assert.equal(await focused(), -1, 'one Tab leaves the row');
+    await panel.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 2, 'and Shift+Tab comes back to the chip last used');
+    assert.deepEqual(panel.errors, []);
     await panel.close();
   });
 });

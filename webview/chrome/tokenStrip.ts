@@ -3,6 +3,8 @@
 // Each chip is a button: the first click picks the query token i, the next the key token j (the step-by-step
 // card, the all-heads grid and the head view follow the picks). Hovering a heatmap cell outlines its two tokens.
 // It is one compact row that scrolls sideways; the notes on its symbols are in the heading's tooltip and spoken.
+// The row is one Tab stop (a roving tabindex, as WAI-ARIA's toolbar pattern has it): the arrow keys, Home and End
+// move between the chips, Enter or Space picks the one with focus.
 import type { Token } from '../../shared/attentionResult';
 import { el } from '../dom';
 import { markStages } from './stages';
@@ -16,6 +18,8 @@ export class TokenStrip {
   private chips: HTMLElement[] = [];
   private marked: HTMLElement[] = [];
   private picked: HTMLElement[] = [];
+  /** The chip that Tab reaches: the last one focused or picked. */
+  private stop = 0;
 
   constructor(pick: (index: number) => void) {
     this.heading = el('h2', {
@@ -28,6 +32,11 @@ export class TokenStrip {
       const index = chip ? this.chips.indexOf(chip) : -1;
       if (index >= 0) pick(index);
     });
+    this.list.addEventListener('focusin', (event) => {
+      const index = this.indexOf(event.target);
+      if (index >= 0) this.setStop(index);
+    });
+    this.list.addEventListener('keydown', (event) => this.move(event));
     this.element = markStages(el('section', { className: 'qkv-token-strip' }, [
       this.heading,
       this.list,
@@ -41,6 +50,7 @@ export class TokenStrip {
     if (tokens.some((t) => t.display.includes('␣'))) notes.push(l10n.t('␣ is a space'));
     if (tokens.some((t) => t.special)) notes.push(l10n.t('dashed outline: special token added by the tokenizer'));
     notes.push(l10n.t('click a token to pick the query i, then another for the key j (in All heads: its row in every head)'));
+    notes.push(l10n.t('the arrow keys move between the tokens, Enter picks one'));
     this.notes.textContent = notes.join(' · ');
     this.heading.title = notes.join('\n');
     this.chips = tokens.map((token, index) => {
@@ -57,6 +67,8 @@ export class TokenStrip {
     this.list.replaceChildren(...this.chips);
     this.marked = [];
     this.picked = [];
+    this.stop = 0;
+    this.buttons().forEach((button, index) => (button.tabIndex = index === 0 ? 0 : -1));
   }
 
   /** Marks the query and key of the hovered cell; no arguments clears the marks. */
@@ -67,6 +79,8 @@ export class TokenStrip {
   /** Shows the picked query i and key j. */
   showPicks(query: number | undefined, key: number | undefined): void {
     this.picked = this.mark(this.picked, ['is-picked-query', 'is-picked-key'], [query, key]);
+    // Tab into the row lands on the query, unless the person is moving along the row.
+    if (query !== undefined && query < this.chips.length && !this.list.contains(document.activeElement)) this.setStop(query);
     this.chips.forEach((chip, index) => {
       const role = index === query && index === key ? l10n.t('picked as query and key')
         : index === query ? l10n.t('picked as query')
@@ -77,6 +91,36 @@ export class TokenStrip {
       if (role) button.setAttribute('aria-description', role);
       else button.removeAttribute('aria-description');
     });
+  }
+
+  private buttons(): HTMLButtonElement[] {
+    return this.chips.map((chip) => chip.firstElementChild as HTMLButtonElement);
+  }
+
+  private indexOf(target: EventTarget | null): number {
+    const chip = target instanceof Element ? target.closest<HTMLElement>('.qkv-token') : null;
+    return chip ? this.chips.indexOf(chip) : -1;
+  }
+
+  private setStop(index: number): void {
+    if (index === this.stop) return;
+    const buttons = this.buttons();
+    if (buttons[this.stop]) buttons[this.stop].tabIndex = -1;
+    buttons[index].tabIndex = 0;
+    this.stop = index;
+  }
+
+  /** Arrow keys, Home and End move the focus along the row; the keys are theirs, not the head switch's. */
+  private move(event: KeyboardEvent): void {
+    const from = this.indexOf(event.target);
+    const last = this.chips.length - 1;
+    if (from < 0 || event.altKey || event.ctrlKey || event.metaKey) return;
+    const to = { ArrowRight: from + 1, ArrowDown: from + 1, ArrowLeft: from - 1, ArrowUp: from - 1, Home: 0, End: last }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const index = Math.max(0, Math.min(last, to));
+    this.setStop(index);
+    this.buttons()[index].focus();
   }
 
   private mark(

@@ -8,7 +8,7 @@ import { el } from '../dom';
 import type { HeadData } from '../headCache';
 import { describeRef, sameRef } from '../headRef';
 import { CellCursor } from './cellCursor';
-import { headTable } from './headTable';
+import { FIRST_BLOCK, headTable, type TableBlock } from './headTable';
 import { Heatmap, type HoveredCell } from './heatmap';
 import { HeadStatsLine } from './headStatsLine';
 import { Legend } from '../chrome/legend';
@@ -42,6 +42,8 @@ export class AttentionView {
   private readonly tableToggle: HTMLButtonElement;
   private readonly tableSlot: HTMLElement;
   private tableShown = false;
+  /** The block of a large head the table shows. */
+  private tableBlock: TableBlock = FIRST_BLOCK;
   private state: PanelState | undefined;
   private paintedWidth = 0;
   /** The host's click already on its way, so it is done once. */
@@ -91,6 +93,7 @@ export class AttentionView {
     const { summary, shown } = state;
     if (!summary) return;
     if (summary !== previous.summary) {
+      this.tableBlock = FIRST_BLOCK;
       // The canvas names its axes (key →, query ↓) and the legend shows the masked swatch: this is for screen readers.
       this.axes.textContent = ` ${summary.model.causal
         ? l10n.t('rows: queries · columns: keys · masked above the diagonal: a causal model never looks ahead')
@@ -140,11 +143,26 @@ export class AttentionView {
     this.heatmap.paint({ head, tokens: summary.tokens, scaleMax, palette, causal: summary.model.causal, description });
     this.tableToggle.setAttribute('aria-pressed', String(this.tableShown));
     this.heatmap.element.hidden = this.tableShown;
-    const table = () => headTable(head, summary.tokens, summary.model.causal, describeRef(head.ref, summary.model));
-    this.tableSlot.replaceChildren(...(this.tableShown ? [table()] : []));
+    this.showTable(summary, head);
     this.paintedWidth = this.heatmap.availableWidth;
     this.events.painted(head);
     if (this.state) this.doPendingClick(this.state);
+  }
+
+  /** The table of the head, when the toggle shows it; choosing another block keeps the focus on the menu used. */
+  private showTable(summary: ResultSummary, head: HeadData): void {
+    if (!this.tableShown) {
+      this.tableSlot.replaceChildren();
+      return;
+    }
+    const choose = (block: TableBlock) => {
+      const focused = document.activeElement?.id;
+      this.tableBlock = block;
+      this.showTable(summary, head);
+      if (focused) document.getElementById(focused)?.focus();
+    };
+    this.tableSlot.replaceChildren(headTable(head, summary.tokens, summary.model.causal, describeRef(head.ref, summary.model),
+      this.tableBlock, choose));
   }
 
   /** What a screen reader hears for a cell: query " it" → key " pizza": 0.645. */
