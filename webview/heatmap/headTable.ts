@@ -37,9 +37,8 @@ export function headTable(
       el('th', { text: t.display, attrs: { scope: 'row' } }),
       ...Array.from({ length: cols }, (_, c) => {
         const j = col0 + c;
-        return causal && j > i
-          ? el('td', { className: 'is-masked', text: '—', attrs: { title: l10n.t('masked: a later token'), 'aria-label': l10n.t('masked') } })
-          : el('td', { text: head.probs[i * n + j].toFixed(4) });
+        if (!causal || j <= i) return el('td', { text: head.probs[i * n + j].toFixed(4) });
+        return el('td', { className: 'is-masked', text: '—', attrs: { title: l10n.t('masked: a later token'), 'aria-label': l10n.t('masked') } });
       }),
     ]);
   });
@@ -63,7 +62,8 @@ function blockPickers(n: number, row0: number, col0: number, choose: (block: Tab
         return option;
       }));
     select.addEventListener('change', () => choose(pick(Number(select.value))));
-    return el('span', { className: 'qkv-field' }, [el('label', { className: 'qkv-field__label', text: label, attrs: { for: id } }), select]);
+    const caption = el('label', { className: 'qkv-field__label', text: label, attrs: { for: id } });
+    return el('span', { className: 'qkv-field' }, [caption, select]);
   };
   return el('div', { className: 'qkv-head-table__blocks' }, [
     menu('qkv-table-rows', l10n.t('Queries'), row0, (row) => ({ row, col: col0 })),
