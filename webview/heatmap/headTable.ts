@@ -38,7 +38,8 @@ export function headTable(
       ...Array.from({ length: cols }, (_, c) => {
         const j = col0 + c;
         if (!causal || j <= i) return el('td', { text: head.probs[i * n + j].toFixed(4) });
-        return el('td', { className: 'is-masked', text: '—', attrs: { title: l10n.t('masked: a later token'), 'aria-label': l10n.t('masked') } });
+        const attrs = { title: l10n.t('masked: a later token'), 'aria-label': l10n.t('masked') };
+        return el('td', { className: 'is-masked', text: '—', attrs });
       }),
     ]);
   });
