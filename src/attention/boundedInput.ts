@@ -25,6 +25,14 @@ export function tokenLimit(config: ModelConfig, maxTokens: number, modelId: stri
     : { limit: maxTokens, why: `the limit is ${maxTokens} tokens (the qkvScope.maxTokens setting, or --max-tokens)` };
 }
 
+/**
+ * A text this long is counted piece by piece before the whole of it is tokenized, so that a huge selection stops
+ * early; a shorter one is tokenized once, and tokenize() checks its length (engineWorker.ts).
+ */
+export function countFirst(text: string): boolean {
+  return text.length > PIECE_CHARS;
+}
+
 /** Tokenizes piece by piece and throws as soon as the count passes the limit. */
 export function assertFewEnoughTokens(tokenizer: PreTrainedTokenizer, text: string, config: ModelConfig, maxTokens: number,
   modelId: string): void {

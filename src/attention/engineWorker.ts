@@ -8,7 +8,7 @@ import { loadModel } from '../model/loadModel';
 import { encoderGraphBeside, loadTranslator } from '../model/loadTranslator';
 import type { ModelFolder } from '../model/modelFolder';
 import { resolveModel } from '../model/modelSource';
-import { assertFewEnoughTokens, assertInputSize, precheckLength } from './boundedInput';
+import { assertFewEnoughTokens, assertInputSize, countFirst, precheckLength } from './boundedInput';
 import { checkSelectionEarly } from './earlySelection';
 import { ModelCache, type LoadedAny } from './modelCache';
 import { ortBackend } from './ortBackend';
@@ -121,7 +121,7 @@ async function describe(id: number, folder: ModelFolder, request: RunRequest,
   throwIfCancelled(id);
   checkSelectionEarly(model, request.selection);
   post({ type: 'progress', id, stage: 'tokenizing' });
-  assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
+  if (countFirst(request.text)) assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
   const tokenized = tokenize(model, request.text, request.maxTokens);
   post({ type: 'progress', id, stage: 'running' });
   return runAttention(model, request.text, tokenized);
@@ -133,7 +133,7 @@ async function translate(id: number, folder: ModelFolder, request: RunRequest,
   const model = await load();
   throwIfCancelled(id);
   post({ type: 'progress', id, stage: 'tokenizing' });
-  assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
+  if (countFirst(request.text)) assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
   const source = tokenizeSource(model, request.text, request.maxTokens);
   post({ type: 'progress', id, stage: 'running' });
   return runTranslation(model, request.text, source, { isCancelled: () => shuttingDown || cancelled.has(id) });

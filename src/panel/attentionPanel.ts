@@ -99,8 +99,11 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   setStatus(status: PanelStatus): void {
+    const same = status.state === this.status.state &&
+      (status.state === 'idle' || (this.status.state !== 'idle' && status.message === this.status.message));
     this.status = status;
-    if (this.ready) this.post({ type: 'status', status });
+    // Every result sets idle again: while typing with live update that would be one more message per keystroke.
+    if (this.ready && !same) this.post({ type: 'status', status });
   }
 
   /** Asks the webview to switch to a head, as if the person had used the controls. */
