@@ -154,9 +154,14 @@ export type FromWebview =
   | { readonly type: 'imageFailed'; readonly requestId: number; readonly reason: string }
   /**
    * The heatmap of this head is on screen: sent from the animation frame after each paint, for timing and tests.
-   * `inputMs`: from the key, click or host `show` that asked for this head to that frame, when one did.
+   * `inputMs`: from the key, click or host `show` that asked for this head to that frame, when one did. `frameAt`:
+   * when that frame ran, in milliseconds since 1970 (performance.timeOrigin + performance.now()), so the host can
+   * time a keystroke → frame without the trip back.
    */
-  | { readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number; readonly inputMs?: number }
+  | {
+    readonly type: 'painted'; readonly resultId: number; readonly ref: HeadRef; readonly tokens: number; readonly inputMs?: number;
+    readonly frameAt?: number;
+  }
   /** The attention of every head of these layers (the all-heads grid): answered with one `layer` message each. */
   | { readonly type: 'requestLayers'; readonly requestId: number; readonly resultId: number; readonly layers: readonly number[] }
   /** Every head of one decoder layer of this kind: answered with `translationHeads`. */
@@ -210,10 +215,14 @@ export function parseFromWebview(message: unknown): FromWebview | undefined {
     case 'showing':
       return isRef(m.ref) ? { type: 'showing', ref: m.ref } : undefined;
     case 'painted': {
-      const p = message as { tokens?: unknown; inputMs?: unknown };
+      const p = message as { tokens?: unknown; inputMs?: unknown; frameAt?: unknown };
       if (!isIndex(m.resultId) || !isRef(m.ref) || !isIndex(p.tokens)) return undefined;
       const painted = { type: 'painted', resultId: m.resultId, ref: { layer: m.ref.layer, head: m.ref.head }, tokens: p.tokens } as const;
-      return isNumber(p.inputMs) && p.inputMs >= 0 ? { ...painted, inputMs: p.inputMs } : painted;
+      return {
+        ...painted,
+        ...(isNumber(p.inputMs) && p.inputMs >= 0 ? { inputMs: p.inputMs } : {}),
+        ...(isNumber(p.frameAt) && p.frameAt > 0 ? { frameAt: p.frameAt } : {}),
+      };
     }
     case 'requestHead':
       return isIndex(m.requestId) && isIndex(m.resultId) && isRef(m.ref)

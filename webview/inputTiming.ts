@@ -11,10 +11,14 @@ export function markInput(at = performance.now()): void {
 
 /**
  * After a paint: calls `report` in the next animation frame — the frame that shows what was just drawn — with the
- * milliseconds since the input that asked for it (undefined when none did). Each input is reported once.
+ * milliseconds since the input that asked for it (undefined when none did; each input is reported once) and the
+ * frame's time since 1970, which the extension host's clock can be compared with.
  */
-export function afterPaint(report: (inputMs: number | undefined) => void): void {
+export function afterPaint(report: (inputMs: number | undefined, frameAt: number) => void): void {
   const start = since;
   since = undefined;
-  requestAnimationFrame(() => report(start === undefined ? undefined : performance.now() - start));
+  requestAnimationFrame(() => {
+    const now = performance.now();
+    report(start === undefined ? undefined : now - start, performance.timeOrigin + now);
+  });
 }

@@ -47,8 +47,9 @@ const view = new PanelView(root, {
   exportJson: () => controller.exportJson(),
   exportImage: () => controller.exportImage(),
   setScale: (scale) => controller.setScale(scale),
-  painted: (head) => afterPaint((inputMs) => {
-    host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n, ...(inputMs !== undefined ? { inputMs } : {}) });
+  painted: (head) => afterPaint((inputMs, frameAt) => {
+    const timing = { frameAt, ...(inputMs !== undefined ? { inputMs } : {}) };
+    host.post({ type: 'painted', resultId: head.resultId, ref: head.ref, tokens: head.n, ...timing });
   }),
   pickCell: (row, col) => {
     controller.pickCell(row, col, true);

@@ -11,12 +11,15 @@ export interface LivePainted {
   readonly resultId: number;
   readonly panelAt: number;
   readonly editorAt: number;
+  /** When the webview's frame showed the heatmap, converted to the host's performance.now(); absent if not told. */
+  readonly frameAt?: number;
 }
 
 export function registerEditorTestCommands(services: Services): vscode.Disposable[] {
   const { panel, editor } = services;
   const panelPaints = new Map<number, number>();
   const editorPaints = new Map<number, number>();
+  const panelFrames = new Map<number, number>();
   const waiters = new Set<() => void>();
   /** The query the webview last reported as picked. */
   let panelQuery: { resultId: number; query: number | undefined } | undefined;
@@ -32,7 +35,9 @@ export function registerEditorTestCommands(services: Services): vscode.Disposabl
       const newest = Math.max(...[...editorPaints.keys()].filter((id) => id > after && panelPaints.has(id)), -1);
       if (newest < 0) return;
       done();
-      resolve({ resultId: newest, panelAt: panelPaints.get(newest)!, editorAt: editorPaints.get(newest)! });
+      const frameAt = panelFrames.get(newest);
+      const times = { panelAt: panelPaints.get(newest)!, editorAt: editorPaints.get(newest)! };
+      resolve({ resultId: newest, ...times, ...(frameAt ? { frameAt } : {}) });
     };
     const timer = setTimeout(() => {
       done();
@@ -47,7 +52,12 @@ export function registerEditorTestCommands(services: Services): vscode.Disposabl
   });
 
   return [
-    panel.onDidPaint((p: Painted) => remember(panelPaints, p.resultId, performance.now())),
+    panel.onDidPaint((p: Painted) => {
+      // The webview's clock and this one both count from the machine's; from 1970 back to this host's performance.now().
+      if (p.frameAt !== undefined && !panelFrames.has(p.resultId)) panelFrames.set(p.resultId, p.frameAt - performance.timeOrigin);
+      if (panelFrames.size > 64) panelFrames.delete(panelFrames.keys().next().value!);
+      remember(panelPaints, p.resultId, performance.now());
+    }),
     editor.onDidPaint((p: LinkPainted) => remember(editorPaints, p.resultId, p.at)),
     panel.onDidPickQuery((picked) => (panelQuery = picked)),
     vscode.commands.registerCommand('qkvScope.internal.editorPaint', () => editor.painted),

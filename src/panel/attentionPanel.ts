@@ -28,6 +28,8 @@ export interface Painted {
   readonly tokens: number;
   /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
   readonly inputMs?: number;
+  /** When the webview's frame showed it, in milliseconds since 1970 (its clock and the host's are the machine's). */
+  readonly frameAt?: number;
 }
 
 
@@ -272,7 +274,8 @@ export class AttentionPanel implements vscode.Disposable {
         this.exportEmitter.fire();
         break;
       case 'painted':
-        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens, inputMs: message.inputMs });
+        this.paintEmitter.fire({ resultId: message.resultId, ref: message.ref, tokens: message.tokens, inputMs: message.inputMs,
+          frameAt: message.frameAt });
         break;
       case 'exportImage':
         this.imageEmitter.fire();

@@ -26,7 +26,10 @@ const FROM_WEBVIEW: Readonly<Record<string, Case<FromWebview>>> = {
   export: { good: { type: 'export' }, bad: [] },
   exportImage: { good: { type: 'exportImage' }, bad: [] },
   showing: { good: { type: 'showing', ref }, bad: [{ ref: { layer: -1, head: 0 } }, { ref: undefined }] },
-  painted: { good: { type: 'painted', resultId: 3, ref, tokens: 12, inputMs: 7.5 }, bad: [{ tokens: 1.5 }, { resultId: 'x' }] },
+  painted: {
+    good: { type: 'painted', resultId: 3, ref, tokens: 12, inputMs: 7.5, frameAt: 1_795_000_000_000.5 },
+    bad: [{ tokens: 1.5 }, { resultId: 'x' }],
+  },
   requestHead: { good: { type: 'requestHead', requestId: 1, resultId: 3, ref }, bad: [{ requestId: -1 }, { ref: { layer: 0 } }] },
   requestLayerHeads: { good: { type: 'requestLayerHeads', requestId: 2, resultId: 3, layers: [0, 1] },
     bad: [{ layers: [0.5] }, { layers: 'all' }] },
