@@ -130,7 +130,8 @@ function broadcastKvHeads(heads: number, kvHeads: number): number[] | undefined 
   return Array.from({ length: heads }, (_, h) => Math.floor(h / (heads / kvHeads)));
 }
 
-function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {
+/** A block as a result layer: its scores kept only when the model adds a term (or soft-caps) that they show. */
+export function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {
   const { probs, q, k, v, scores } = block;
   return withScores ? { probs, q, k, v, scores } : { probs, q, k, v };
 }
