@@ -120,7 +120,8 @@ function pickTask(tasks: readonly PrefixTask[], choice: LanguageChoice, label: s
   if (fits.length === 1) return fits[0];
   const pairs = listed(tasks.map((t) => `${t.source} → ${t.target}`));
   if (fits.length === 0) throw new QkvError('bad-argument',
-    `${label} has no translation task for ${choice.sourceLang ?? 'any language'} → ${choice.targetLang ?? 'any language'}; it knows ${pairs}.`);
+    `${label} has no translation task for ${choice.sourceLang ?? 'any language'} → ${choice.targetLang ?? 'any language'}; ` +
+    `it knows ${pairs}.`);
   throw new QkvError('bad-argument', `${label} translates ${pairs}: choose one with --target-lang${
     choice.targetLang === undefined ? '' : ' and --source-lang'}.`);
 }

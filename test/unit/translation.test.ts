@@ -87,7 +87,8 @@ describe('translation with an encoder–decoder model', () => {
     const model = await loadTranslator(folder, encoderGraphBeside(folder)!);
     let steps = 0;
     const start = translationStart(model.languages, {}, folder.id);
-    await assert.rejects(runTranslation(model, SOURCE, tokenizeSource(model, SOURCE, 512, start), { isCancelled: () => ++steps > 2, start }),
+    const source = tokenizeSource(model, SOURCE, 512, start);
+    await assert.rejects(runTranslation(model, SOURCE, source, { isCancelled: () => ++steps > 2, start }),
       (error: unknown) => error instanceof QkvError && error.code === 'cancelled');
     assert.equal(steps, 3);
   });

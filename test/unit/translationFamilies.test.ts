@@ -48,7 +48,9 @@ function cli(args: readonly string[]): ReturnType<typeof spawnSync> & { stdout: 
 const runs = new Map<string, Promise<AttentionResult>>();
 function run(family: Family): Promise<AttentionResult> {
   const targetLang = family.args[1];
-  if (!runs.has(family.fixture)) runs.set(family.fixture, engine.run({ text: EN, model: fixtureDir(family.fixture), maxTokens: 512, targetLang }));
+  if (!runs.has(family.fixture)) {
+    runs.set(family.fixture, engine.run({ text: EN, model: fixtureDir(family.fixture), maxTokens: 512, targetLang }));
+  }
   return runs.get(family.fixture)!;
 }
 
@@ -76,7 +78,8 @@ describe('encoder–decoder families', () => {
         family.sourceOpening.map((x) => x.replace('▁', '␣')));
       for (const token of r.tokens.filter((x) => !x.special)) assert.equal(EN.slice(token.start, token.end).trim(), token.display.replace(/^␣/, ''));
       const [s, rows] = [r.tokens.length, t.tokens.length];
-      const shape = (keys: number, causal: boolean, scale: number): BlockShape => ({ heads: t.heads, rows, keys, headDim: t.headDim, causal, scale });
+      const shape = (keys: number, causal: boolean, scale: number): BlockShape =>
+        ({ heads: t.heads, rows, keys, headDim: t.headDim, causal, scale });
       const worst = Math.max(
         ...r.layers.map((l) => worstRecompute(l, { heads: r.model.heads, rows: s, keys: s, headDim: r.model.headDim, causal: false,
           scale: r.model.scale! })),
@@ -92,7 +95,8 @@ describe('encoder–decoder families', () => {
     assert.equal(back.translation?.text, EN);
     assert.equal(back.translation?.targetLang, 'en');
     assert.equal(back.tokens[0].piece, '__fr__');
-    const nllb = await engine.run({ text: FR, model: fixtureDir('tiny-nllb'), maxTokens: 512, targetLang: 'eng_Latn', sourceLang: 'fra_Latn' });
+    const nllb = await engine.run({ text: FR, model: fixtureDir('tiny-nllb'), maxTokens: 512, targetLang: 'eng_Latn',
+      sourceLang: 'fra_Latn' });
     assert.equal(nllb.translation?.text, EN);
   });
 
@@ -124,14 +128,16 @@ describe('encoder–decoder families', () => {
     // Below 8 (encoder: 16 buckets a direction) and 16 (decoder: 32 buckets, one direction) every distance has its
     // own bucket: bucket = distance, + 16 for keys after the query in the encoder.
     let checked = 0;
-    const compare = (layers: readonly LayerTensors[], n: number, causal: boolean, table: Float32Array, bucket: (i: number, j: number) => number | null) => {
+    const compare = (layers: readonly LayerTensors[], n: number, causal: boolean, table: Float32Array,
+      bucket: (i: number, j: number) => number | null) => {
       for (const layer of layers) {
         additiveTerms(layer, { heads: 4, rows: n, keys: n, headDim: 8, causal, scale: 1 }).forEach((term, h) => {
           for (let i = 0; i < n; i++) {
             for (let j = 0; j < n; j++) {
               const b = bucket(i, j);
               if (b === null) continue;
-              assert.ok(Math.abs(term[i * n + j] - table[b * 4 + h]) < 1e-4, `head ${h} [${i}, ${j}]: ${term[i * n + j]} vs ${table[b * 4 + h]}`);
+              const [got, expected] = [term[i * n + j], table[b * 4 + h]];
+              assert.ok(Math.abs(got - expected) < 1e-4, `head ${h} [${i}, ${j}]: ${got} vs ${expected}`);
               checked++;
             }
           }
