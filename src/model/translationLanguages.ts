@@ -103,7 +103,8 @@ export function translationStart(languages: TranslationLanguages, choice: Langua
       return id;
     };
     if (choice.targetLang === undefined) throw new QkvError('bad-argument',
-      `${label} translates into several languages: choose one with --target-lang (${listed(known)}).`);
+      `${label} translates into several languages: choose one with --target-lang or the qkvScope.targetLanguage setting ` +
+      `(${listed(known)}).`);
     return { prefix: languages.prefix, forcedBosId: idOf(choice.targetLang, 'target'), sourceLangId: idOf(choice.sourceLang, 'source'),
       targetLang: choice.targetLang };
   }
@@ -122,8 +123,9 @@ function pickTask(tasks: readonly PrefixTask[], choice: LanguageChoice, label: s
   if (fits.length === 0) throw new QkvError('bad-argument',
     `${label} has no translation task for ${choice.sourceLang ?? 'any language'} → ${choice.targetLang ?? 'any language'}; ` +
     `it knows ${pairs}.`);
-  throw new QkvError('bad-argument', `${label} translates ${pairs}: choose one with --target-lang${
-    choice.targetLang === undefined ? '' : ' and --source-lang'}.`);
+  throw new QkvError('bad-argument', choice.targetLang === undefined
+    ? `${label} translates ${pairs}: choose one with --target-lang or the qkvScope.targetLanguage setting.`
+    : `${label} translates ${pairs}: choose the source language with --source-lang.`);
 }
 
 /** "en, fr" or "aa, ab, … and 190 more". */
