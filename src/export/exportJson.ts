@@ -54,7 +54,8 @@ export function exportTranslationFacts(t: Translation): Omit<ExportTranslation, 
     scale: t.scale ?? 1 / Math.sqrt(t.headDim), cross_scale: t.crossScale ?? t.scale ?? 1 / Math.sqrt(t.headDim),
     ...(t.additiveTerm ? { additive_term: t.additiveTerm } : {}),
     ...(t.targetLang ? { target_lang: t.targetLang } : {}),
-    tokens: t.tokens.map((x, index) => ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special })),
+    tokens: t.tokens.map((x, index) =>
+      ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special })),
   };
 }
 

@@ -80,11 +80,13 @@ print("ok")
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout.trim(), 'ok');
   });
-  it('writes the translation kinds to the .npz: encoder, decoder and cross arrays equal to the JSON export\'s', { skip: numpyMissing() }, () => {
+  it('writes the translation kinds to the .npz: encoder, decoder and cross arrays equal to the JSON export\'s',
+    { skip: numpyMissing() }, () => {
     const json = path.join(dir, 't5.json');
     const npz = path.join(dir, 't5.npz');
     for (const out of [json, npz]) {
-      const run = cli(['--text', 'The cat is black.', '--model', fixtureDir('tiny-t5-en-fr'), '--target-lang', 'fr', '--out', out, '--heads', '0,2']);
+      const run = cli(['--text', 'The cat is black.', '--model', fixtureDir('tiny-t5-en-fr'), '--target-lang', 'fr', '--out', out,
+        '--heads', '0,2']);
       assert.equal(run.code, 0, run.err);
     }
     // T5 adds a relative position bias in both self-attentions, so the encoder and decoder arrays include scores.

@@ -18,7 +18,8 @@ describe('translation languages', () => {
   it('BART: decoder start </s>, <s> forced first, from generation_config.json; no language to choose', async () => {
     const bart = await languagesOf('tiny-bart-en-fr');
     assert.deepEqual([bart.decoderStartId, bart.forcedBosId, bart.eosIds, bart.codes.size, bart.tasks.length], [2, 0, [2], 0, 0]);
-    assert.deepEqual(translationStart(bart, { targetLang: 'fr' }, 'b'), { prefix: '', forcedBosId: 0, sourceLangId: null, targetLang: null });
+    assert.deepEqual(translationStart(bart, { targetLang: 'fr' }, 'b'),
+      { prefix: '', forcedBosId: 0, sourceLangId: null, targetLang: null });
   });
 
   it('M2M100 and NLLB: the language codes are the tokenizer\'s, each its own token id', async () => {
@@ -36,7 +37,8 @@ describe('translation languages', () => {
     const t5 = await languagesOf('tiny-t5-en-fr');
     assert.equal(translationStart(t5, { targetLang: 'fr' }, 't').prefix, 'translate English to French: ');
     assert.equal(translationStart(t5, { sourceLang: 'fr' }, 't').prefix, 'translate French to English: ');
-    const three: TranslationLanguages = { ...t5, tasks: [...t5.tasks, { source: 'de', target: 'fr', prefix: 'translate German to French: ' }] };
+    const german = { source: 'de', target: 'fr', prefix: 'translate German to French: ' };
+    const three: TranslationLanguages = { ...t5, tasks: [...t5.tasks, german] };
     refuses(() => translationStart(three, { targetLang: 'fr' }, 't'),
       /translates en → fr, fr → en, de → fr: choose the source language with --source-lang\.$/);
     assert.equal(translationStart(three, { targetLang: 'fr', sourceLang: 'de' }, 't').prefix, 'translate German to French: ');
