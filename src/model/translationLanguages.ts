@@ -96,17 +96,18 @@ export function translationStart(languages: TranslationLanguages, choice: Langua
   const label = `Model "${modelId}"`;
   if (languages.codes.size > 0) {
     const known = [...languages.codes.keys()];
-    const idOf = (code: string | undefined, what: string): number | null => {
-      if (code === undefined) return null;
-      const id = languages.codes.get(code);
-      if (id === undefined) throw new QkvError('bad-argument', `${label} has no ${what} language "${code}"; it knows ${listed(known)}.`);
-      return id;
-    };
     if (choice.targetLang === undefined) throw new QkvError('bad-argument',
       `${label} translates into several languages: choose one with --target-lang or the qkvScope.targetLanguage setting ` +
       `(${listed(known)}).`);
-    return { prefix: languages.prefix, forcedBosId: idOf(choice.targetLang, 'target'), sourceLangId: idOf(choice.sourceLang, 'source'),
-      targetLang: choice.targetLang };
+    const codeOf = (asked: string, what: string): string => {
+      const code = languages.codes.has(asked) ? asked : floresCode(asked, known);
+      if (code === undefined) throw new QkvError('bad-argument', `${label} has no ${what} language "${asked}"; it knows ${listed(known)}.`);
+      return code;
+    };
+    const target = codeOf(choice.targetLang, 'target');
+    const source = choice.sourceLang === undefined ? undefined : codeOf(choice.sourceLang, 'source');
+    return { prefix: languages.prefix, forcedBosId: languages.codes.get(target)!,
+      sourceLangId: source === undefined ? null : languages.codes.get(source)!, targetLang: target };
   }
   if (languages.tasks.length > 0) {
     const task = pickTask(languages.tasks, choice, label);
@@ -126,6 +127,20 @@ function pickTask(tasks: readonly PrefixTask[], choice: LanguageChoice, label: s
   throw new QkvError('bad-argument', choice.targetLang === undefined
     ? `${label} translates ${pairs}: choose one with --target-lang or the qkvScope.targetLanguage setting.`
     : `${label} translates ${pairs}: choose the source language with --source-lang.`);
+}
+
+/** ISO 639-1 → the ISO 639-3 code FLORES-200 (NLLB) names the language by, for the languages most asked for. */
+const ISO_639_3: Readonly<Record<string, string>> = {
+  en: 'eng', fr: 'fra', de: 'deu', es: 'spa', it: 'ita', pt: 'por', nl: 'nld', ru: 'rus', ja: 'jpn', ko: 'kor', zh: 'zho',
+  ar: 'arb', pl: 'pol', tr: 'tur', uk: 'ukr', sv: 'swe', da: 'dan', fi: 'fin', el: 'ell', cs: 'ces', ro: 'ron', hu: 'hun',
+  he: 'heb', hi: 'hin', vi: 'vie', id: 'ind', th: 'tha', ca: 'cat', eu: 'eus', oc: 'oci',
+};
+
+/** "fr" → "fra_Latn" when the model names languages as NLLB does and exactly one script of that language is known. */
+function floresCode(asked: string, known: readonly string[]): string | undefined {
+  const iso3 = ISO_639_3[asked];
+  const matches = iso3 === undefined ? [] : known.filter((code) => code.startsWith(`${iso3}_`));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** "en, fr" or "aa, ab, … and 190 more". */

@@ -108,7 +108,7 @@ describe('encoder–decoder families', () => {
     const rejects = (model: string, targetLang: string | undefined, message: RegExp) =>
       assert.rejects(engine.run({ text: EN, model: fixtureDir(model), maxTokens: 512, targetLang }),
         (e: unknown) => e instanceof QkvError && e.code === 'bad-argument' && message.test(e.message));
-    await rejects('tiny-nllb', 'fr', /has no target language "fr"; it knows eng_Latn, fra_Latn\.$/);
+    await rejects('tiny-nllb', 'de', /has no target language "de"; it knows eng_Latn, fra_Latn\.$/);
     await rejects('tiny-t5-en-fr', undefined, /translates en → fr, fr → en: choose one with --target-lang or the qkvScope\.targetLanguage setting\.$/);
     await rejects('tiny-t5-en-fr', 'de', /has no translation task for any language → de; it knows en → fr, fr → en\.$/);
   });

@@ -31,6 +31,10 @@ describe('translation languages', () => {
     const start = translationStart(m2m, { targetLang: 'fr', sourceLang: 'en' }, 'm');
     assert.deepEqual(start, { prefix: '', forcedBosId: m2m.codes.get('fr'), sourceLangId: m2m.codes.get('en'), targetLang: 'fr' });
     refuses(() => translationStart(m2m, { targetLang: 'fr', sourceLang: 'de' }, 'm'), /has no source language "de"; it knows en, fr\.$/);
+    // NLLB's codes also answer to the two-letter code of their language.
+    assert.deepEqual(translationStart(nllb, { targetLang: 'fr', sourceLang: 'en' }, 'n'),
+      { prefix: '', forcedBosId: nllb.codes.get('fra_Latn'), sourceLangId: nllb.codes.get('eng_Latn'), targetLang: 'fra_Latn' });
+    refuses(() => translationStart(nllb, { targetLang: 'de' }, 'n'), /has no target language "de"; it knows eng_Latn, fra_Latn\.$/);
   });
 
   it('T5: the task whose target (and source) fit gives the prefix', async () => {
