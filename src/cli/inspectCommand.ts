@@ -98,7 +98,9 @@ export function formatInspection(inspection: Inspection): string {
 function blockLine(b: InspectedBlock): string {
   const known = (x: number | null) => (x === null ? '?' : String(x));
   const scale = b.scale === null ? 'scale ?' : `scale ${Number(b.scale.toPrecision(6))}`;
+  const causal = b.causal === null ? 'causal ?' : b.causal ? 'causal' : 'not causal';
+  const window = b.window === null ? '' : `, local window ${b.window}`;
   return `layer ${b.layer}: ${b.kind}-attention, ${known(b.heads)} heads, ${known(b.kv_heads)} K/V heads, head_dim ${known(b.head_dim)}, ` +
     `${b.layout ?? '?-D'}, ${scale}, + ${b.additive.length ? b.additive.join(' + ') : 'nothing'}, ` +
-    `${b.causal === null ? 'causal ?' : b.causal ? 'causal' : 'not causal'}${b.window === null ? '' : `, local window ${b.window}`}, ${b.fused ? `opened from ${b.fused}` : 'not fused'}`;
+    `${causal}${window}, ${b.fused ? `opened from ${b.fused}` : 'not fused'}`;
 }
