@@ -5,7 +5,7 @@ import { QkvError } from '../../shared/errors';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
 import { exposedOutputs } from '../model/onnx/exposeAttention';
-import { positionRows } from '../model/onnx/positionEmbeddings';
+import { positionVectors } from '../model/onnx/positionEmbeddings';
 import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { assertFiniteAttention, causalFromResult, kvHeadOfFromResult } from './graphFacts';
@@ -75,9 +75,7 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
   // them skips the work that only they need.
   const outputs = await runSession(model.session, feeds, label, exposedOutputs(model.session));
   const result = assembleResult(model, outputs, length, n);
-  const positionData = model.positions && positionRows(model.positions, n);
-  const positions = positionData &&
-    { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
+  const positions = positionVectors(model.positions, n);
   return { model: result.facts, text, tokens, layers: result.layers, ...(positions ? { positions } : {}) };
 }
 

@@ -8,6 +8,7 @@ import { QkvError } from '../../shared/errors';
 import type { LoadedTranslator, TranslatorGraph } from '../model/loadTranslator';
 import type { TranslationStart } from '../model/translationLanguages';
 import { readBlock } from './layerReader';
+import { positionVectors } from '../model/onnx/positionEmbeddings';
 import { modelFormula } from './modelFormula';
 import { ortBackend } from './ortBackend';
 import { assembleResult, assertLengthFits, layerOf, runSession, type TokenizedText } from './runAttention';
@@ -102,7 +103,9 @@ export async function runTranslation(model: LoadedTranslator, text: string, sour
     ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
     ...(options.start.targetLang ? { targetLang: options.start.targetLang } : {}),
   };
-  return { model: { ...encoder.facts, id: model.folder.id }, text, tokens: source.tokens, layers: encoder.layers, translation };
+  const positions = positionVectors(model.positions, s);
+  return { model: { ...encoder.facts, id: model.folder.id }, text, tokens: source.tokens, layers: encoder.layers, translation,
+    ...(positions ? { positions } : {}) };
 }
 
 function decoderFeeds(

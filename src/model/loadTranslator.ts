@@ -17,6 +17,7 @@ import { blockKind } from './onnx/blockKind';
 import { exposeAttention } from './onnx/exposeAttention';
 import type { AttentionSite } from './onnx/findAttention';
 import { indexGraph } from './onnx/onnxGraph';
+import { findPositionTable, type PositionTable } from './onnx/positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
 import { readLanguages, type TranslationLanguages } from './translationLanguages';
 
@@ -44,6 +45,8 @@ export interface LoadedTranslator {
   readonly startId: number;
   /** Language codes, task prefixes and the forced first token: what a run's language choice is checked against. */
   readonly languages: TranslationLanguages;
+  /** The encoder's learned (or stored sinusoidal) position table, when it has one. */
+  readonly positions?: PositionTable;
 }
 
 /** The encoder graph beside a decoder graph of the same precision, when the folder is an encoder–decoder one. */
@@ -78,6 +81,7 @@ export async function loadTranslator(folder: ModelFolder, encoderPath: string): 
       `${label}: config.json names no eos_token_id or decoder_start_token_id, so a translation cannot start or stop.`);
   }
   const encoder = await loadGraph(encoderPath, folder.dir, label);
+  const positions = findPositionTable(encoder.graph, config);
   const decoderGraph = await loadGraph(folder.graphPath, folder.dir, label);
   const ix = indexGraph(decoderGraph.graph);
   const kinds = decoderGraph.sites.map((site) => blockKind(ix, site.q, site.k, () => false));
@@ -85,7 +89,7 @@ export async function loadTranslator(folder: ModelFolder, encoderPath: string): 
     `${label}: ${folder.graphFile} has no cross-attention (no block whose K comes from the encoder).`);
   return {
     folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), eosIds, startId, languages,
-    encoder: withoutGraph(encoder), decoder: { ...withoutGraph(decoderGraph), kinds },
+    encoder: withoutGraph(encoder), decoder: { ...withoutGraph(decoderGraph), kinds }, ...(positions ? { positions } : {}),
   };
 }
 

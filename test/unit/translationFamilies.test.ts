@@ -90,6 +90,19 @@ describe('encoder–decoder families', () => {
     });
   }
 
+  it('the encoder\'s position table: BART\'s learned rows and M2M100\'s sinusoidal ones from row 2, none for T5', async () => {
+    const expected = [['tiny-bart-en-fr', 'model.encoder.embed_positions.weight'], ['tiny-m2m100', 'model.encoder.embed_positions.weights'],
+      ['tiny-t5-en-fr', undefined]] as const;
+    for (const [fixture, source] of expected) {
+      const r = await run(FAMILIES.find((f) => f.fixture === fixture)!);
+      assert.equal(r.positions?.source, source, fixture);
+      if (!source) continue;
+      assert.equal(r.positions?.firstRow, 2);
+      const table = initializer(fixture, 'encoder', source);
+      assert.deepEqual(Array.from(r.positions!.data), Array.from(table.subarray(2 * 32, (2 + r.tokens.length) * 32)), fixture);
+    }
+  });
+
   it('M2M100 and NLLB write the language asked for, from the source language given', async () => {
     const back = await engine.run({ text: FR, model: fixtureDir('tiny-m2m100'), maxTokens: 512, targetLang: 'en', sourceLang: 'fr' });
     assert.equal(back.translation?.text, EN);
@@ -151,8 +164,11 @@ describe('encoder–decoder families', () => {
 });
 
 function biasTable(stack: 'encoder' | 'decoder'): Float32Array {
-  const file = path.join(fixtureDir('tiny-t5-en-fr'), 'onnx', `${stack}_model.onnx`);
-  const name = `model.${stack}.block.0.layer.0.SelfAttention.relative_attention_bias.weight`;
+  return initializer('tiny-t5-en-fr', stack, `model.${stack}.block.0.layer.0.SelfAttention.relative_attention_bias.weight`);
+}
+
+function initializer(fixture: string, stack: 'encoder' | 'decoder', name: string): Float32Array {
+  const file = path.join(fixtureDir(fixture), 'onnx', `${stack}_model.onnx`);
   const tensor = decodeModel(fs.readFileSync(file)).graph!.initializer?.find((x) => x.name === name);
   assert.ok(tensor?.rawData, `${file} has no ${name}`);
   const raw = tensor.rawData;
