@@ -5,7 +5,7 @@
 // Heatmap, Step by step, What if, All heads, Positions. Before any result it shows a short empty state.
 import type { AttentionKind, HeadRef, StepShown } from '../shared/protocol';
 import { KindSwitch } from './chrome/kindSwitch';
-import { TranslationView } from './translation/translationView';
+import { TranslationView, type TranslationFocus } from './translation/translationView';
 import type { WhatIfSettings } from '../shared/whatIf';
 import { AttentionView, type AttentionViewEvents } from './heatmap/attentionView';
 import { Controls, type ControlActions } from './chrome/controls';
@@ -39,6 +39,8 @@ export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & 
   rerun(): void;
   /** The encoder · decoder · cross switch of a translator. */
   setKind(kind: AttentionKind): void;
+  /** A token picked in a translator's decoder or cross view (a label, or a cell's row and column). */
+  focusToken(focus: TranslationFocus, also?: TranslationFocus): void;
 };
 
 export class PanelView {
@@ -54,7 +56,7 @@ export class PanelView {
   private readonly heads: HeadsView;
   private readonly positions = new PositionsView();
   private readonly kinds: KindSwitch;
-  private readonly translation = new TranslationView();
+  private readonly translation: TranslationView;
   /** What the kind switch hides when it is on decoder or cross: the encoder's token row, tabs and views. */
   private readonly encoderParts: readonly HTMLElement[];
   private readonly empty: HTMLElement;
@@ -64,6 +66,7 @@ export class PanelView {
     this.status = new StatusLine(() => events.rerun());
     this.controls = new Controls(events);
     this.kinds = new KindSwitch((kind) => events.setKind(kind));
+    this.translation = new TranslationView((focus, also) => events.focusToken(focus, also));
     this.controls.element.append(this.kinds.element);
     this.modelLine = new ModelLine(
       { exportJson: () => events.exportJson(), exportImage: () => events.exportImage() },

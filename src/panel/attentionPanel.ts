@@ -1,7 +1,7 @@
 // Runs in the extension host: the one attention panel of a window, its life cycle and its side of the protocol.
 import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
-import type { TokenPlace } from '../../shared/editorProtocol';
+import type { TextSide, TokenPlace } from '../../shared/editorProtocol';
 import {
   parseFromWebview, type AttentionKind, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary,
     type StepShown,
@@ -32,6 +32,7 @@ export interface Painted {
 
 
 export type KindShown = Omit<Extract<FromWebview, { type: 'kindShown' }>, 'type'>;
+export type FocusedToken = Omit<Extract<FromWebview, { type: 'focusToken' }>, 'type'>;
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -59,6 +60,11 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly revealEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly token: number }>();
   private readonly rerunEmitter = new vscode.EventEmitter<void>();
   private readonly kindEmitter = new vscode.EventEmitter<KindShown>();
+  private readonly focusEmitter = new vscode.EventEmitter<FocusedToken>();
+  /** A translator's panel: a source or translated token was picked in the decoder or cross view. */
+  readonly onDidFocusToken = this.focusEmitter.event;
+  /** The kind of attention a translator's panel shows (encoder for any other model). */
+  private kindNow: AttentionKind = 'encoder';
   /** A translator's panel shows a kind of attention (encoder, decoder, cross) for a head. */
   readonly onDidShowKind = this.kindEmitter.event;
   /** The person switched layer or head in the panel. */
@@ -77,7 +83,6 @@ export class AttentionPanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    /** Runs a source again; used when VS Code restores the panel after a reload. */
     /** Runs restored text again, with the model of the qkvScope.model setting (never one the webview names). */
     private readonly rerun: (text: string) => void,
   ) {}
@@ -86,6 +91,7 @@ export class AttentionPanel implements vscode.Disposable {
   show(result: AttentionResult, source: ResultSource): void {
     const summary = summarize(result, this.nextResultId++);
     this.current = { result, summary, source };
+    if (!result.translation) this.kindNow = 'encoder';
     if (this.showing.layer >= result.model.layers || this.showing.head >= result.model.heads) this.showing = { layer: 0, head: 0 };
     this.setStatus({ state: 'idle' });
     if (this.panel) this.panel.reveal(undefined, true);
@@ -115,10 +121,22 @@ export class AttentionPanel implements vscode.Disposable {
     if (this.ready) this.post({ type: 'pickQuery', resultId, query });
   }
 
+  /** A translator's decoder or cross view: the editor cursor is on this token; the panel frames it. */
+  focusToken(side: TextSide, token: number): void {
+    const current = this.current;
+    if (current?.result.translation && this.ready) this.post({ type: 'focusToken', resultId: current.summary.resultId, side, token });
+  }
+
+  /** The kind of attention on screen: encoder, or a translator's decoder or cross. */
+  get kind(): AttentionKind {
+    return this.kindNow;
+  }
+
   /** Clicks a token chip or heatmap label in the webview, as a person would (tests); false when it cannot. */
   clickToken(token: number, place: TokenPlace): boolean {
     const current = this.current;
-    if (!current || !this.ready || token >= current.result.tokens.length) return false;
+    const count = Math.max(current?.result.tokens.length ?? 0, current?.result.translation?.tokens.length ?? 0);
+    if (!current || !this.ready || token >= count) return false;
     this.post({ type: 'clickToken', resultId: current.summary.resultId, token, place });
     return true;
   }
@@ -191,7 +209,8 @@ export class AttentionPanel implements vscode.Disposable {
     this.paintEmitter.dispose();
     this.exportEmitter.dispose();
     this.stepEmitter.dispose();
-    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter, this.kindEmitter]) emitter.dispose();
+    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter, this.kindEmitter,
+      this.focusEmitter]) emitter.dispose();
     this.imageEmitter.dispose();
   }
 
@@ -242,6 +261,7 @@ export class AttentionPanel implements vscode.Disposable {
         this.stepEmitter.fire(message);
         break;
       case 'kindShown':
+        if (message.resultId === this.current?.summary.resultId) this.kindNow = message.kind;
         this.kindEmitter.fire(message);
         break;
       case 'showing':
@@ -256,6 +276,9 @@ export class AttentionPanel implements vscode.Disposable {
         break;
       case 'rerun':
         this.rerunEmitter.fire();
+        break;
+      case 'focusToken':
+        this.focusEmitter.fire(message);
         break;
       case 'export':
         this.exportEmitter.fire();

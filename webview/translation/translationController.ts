@@ -2,6 +2,7 @@
 // "cross" asks the host for the current layer of that kind (one buffer, every head), once per result; a layer
 // switch asks for the next one. What arrives is checked against the summary before it is held.
 import type { AttentionKind, ToWebview } from '../../shared/protocol';
+import type { TranslationFocus } from './translationView';
 import type { HostConnection } from '../messaging';
 import type { Store } from '../state';
 import { checkTranslationHeads, kindShape, layerKey } from './translationHeads';
@@ -17,7 +18,7 @@ export class TranslationController {
       if (state.summary?.resultId !== this.resultId) {
         this.resultId = state.summary?.resultId;
         this.asked.clear();
-        if (state.decoderLayers.size > 0) store.update({ decoderLayers: new Map() });
+        if (state.decoderLayers.size > 0 || state.focus) store.update({ decoderLayers: new Map(), focus: undefined });
         if (!state.summary?.translation && state.kind !== 'encoder') store.update({ kind: 'encoder' });
       }
       if (state.kind !== previous.kind || state.ref.layer !== previous.ref.layer || state.summary !== previous.summary) this.fetch();
@@ -29,7 +30,23 @@ export class TranslationController {
     if (kind === 'encoder' || this.store.state.summary?.translation) this.store.update({ kind });
   }
 
+  /** A token picked in the decoder or cross view: framed here, selected in the editor, which paints by it. */
+  focus(focus: TranslationFocus, also?: TranslationFocus): void {
+    const summary = this.store.state.summary;
+    if (!summary?.translation) return;
+    this.store.update({ focus });
+    this.host.post({ type: 'focusToken', resultId: summary.resultId, ...focus, ...(also ? { also } : {}) });
+  }
+
   receive(message: ToWebview): void {
+    if (message.type === 'focusToken') {
+      const { summary } = this.store.state;
+      const count = message.side === 'source' ? summary?.tokens.length : summary?.translation?.tokens.length;
+      if (message.resultId === summary?.resultId && message.token < (count ?? 0)) {
+        this.store.update({ focus: { side: message.side, token: message.token } });
+      }
+      return;
+    }
     if (message.type === 'showKind') {
       this.setKind(message.kind);
       this.report(); // also when that kind was already on screen
