@@ -99,6 +99,33 @@ describe('a translator in the panel', () => {
     await panel.close();
   });
 
+  it('the tabs follow the kind: All heads shows every decoder head of it, What if and Positions say what they show', async () => {
+    const panel = await harness.openWith(fixture, DARK_MODERN);
+    const t = result.translation!;
+    await panel.page.locator('[data-kind="cross"]').click();
+    await answerKind(panel, result, fixture.summary.resultId, 'cross');
+    await panel.page.locator('#qkv-tab-heads').click();
+    // Layer 1 is held already; All heads asks for the other one.
+    await answerKind(panel, result, fixture.summary.resultId, 'cross', 1);
+    const thumbs = panel.page.locator('.qkv-translation__thumb-button');
+    assert.equal(await thumbs.count(), t.layers * t.heads);
+    await panel.page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.qkv-translation__thumb-button')]
+      .every((b) => b.dataset.drawn === 'true'));
+    assert.equal(await panel.page.locator('.qkv-grid').isVisible(), false, 'the encoder grid is hidden');
+    await panel.page.locator('.qkv-translation__thumb-button[data-ref="1:3"]').click();
+    assert.match(await panel.text('.qkv-translation__title'), /Cross-attention.*Layer 2 \/ 2 · Head 4 \/ 4/);
+    assert.equal(await panel.page.locator('#qkv-tab-heatmap').getAttribute('aria-selected'), 'true');
+    await panel.page.locator('#qkv-tab-whatif').click();
+    assert.match(await panel.text('.qkv-translation__why:not([hidden])'), /stays with the encoder/);
+    await panel.page.locator('#qkv-tab-positions').click();
+    assert.match(await panel.text('.qkv-translation__why:not([hidden])'), /positions of the source tokens/);
+    await panel.page.locator('#qkv-tab-whatif').click();
+    await panel.page.locator('.qkv-translation__why button').click();
+    assert.equal(await panel.page.locator('.qkv-whatif').first().isVisible(), true, 'the button goes back to the encoder\'s what-if lab');
+    assert.deepEqual(panel.errors, []);
+    await panel.close();
+  });
+
   it('shows no kind switch for a model that does not translate', async () => {
     const panel = await harness.openWith(await realFixture(engine, 'tiny-bert', 2), DARK_MODERN);
     assert.equal(await panel.page.locator('.qkv-kinds').isVisible(), false);

@@ -1,6 +1,6 @@
 // Runs in the webview: the kind switch of a translator and the decoder layers behind it. Choosing "decoder" or
 // "cross" asks the host for the current layer of that kind (one buffer, every head), once per result; a layer
-// switch asks for the next one. What arrives is checked against the summary before it is held.
+// switch asks for the next one, and All heads for every layer. What arrives is checked against the summary before it is held.
 import type { AttentionKind, ToWebview } from '../../shared/protocol';
 import type { TranslationFocus } from './translationView';
 import type { HostConnection } from '../messaging';
@@ -21,7 +21,8 @@ export class TranslationController {
         if (state.decoderLayers.size > 0 || state.focus) store.update({ decoderLayers: new Map(), focus: undefined });
         if (!state.summary?.translation && state.kind !== 'encoder') store.update({ kind: 'encoder' });
       }
-      if (state.kind !== previous.kind || state.ref.layer !== previous.ref.layer || state.summary !== previous.summary) this.fetch();
+      if (state.kind !== previous.kind || state.ref.layer !== previous.ref.layer || state.summary !== previous.summary ||
+        state.tab !== previous.tab) this.fetch();
       if (state.kind !== previous.kind || state.ref !== previous.ref || state.decoderLayers !== previous.decoderLayers) this.report();
     });
   }
@@ -73,14 +74,16 @@ export class TranslationController {
     if (shape) this.host.post({ type: 'kindShown', resultId: summary.resultId, kind, ref, rows: shape.rows, cols: shape.cols });
   }
 
+  /** The current layer of the kind on screen; every layer of it for All heads. */
   private fetch(): void {
-    const { summary, kind, ref } = this.store.state;
-    if (!summary?.translation || kind === 'encoder' || ref.layer >= summary.translation.layers) return;
-    const key = layerKey(kind, ref.layer);
-    if (this.asked.has(key)) return;
-    this.asked.add(key);
-    this.host.post({
-      type: 'requestTranslationHeads', requestId: this.nextRequestId++, resultId: summary.resultId, kind, layer: ref.layer,
-    });
+    const { summary, kind, ref, tab } = this.store.state;
+    if (!summary?.translation || kind === 'encoder') return;
+    const layers = tab === 'heads' ? [...Array(summary.translation.layers).keys()] : [ref.layer];
+    for (const layer of layers.filter((l) => l < (summary.translation?.layers ?? 0))) {
+      const key = layerKey(kind, layer);
+      if (this.asked.has(key)) continue;
+      this.asked.add(key);
+      this.host.post({ type: 'requestTranslationHeads', requestId: this.nextRequestId++, resultId: summary.resultId, kind, layer });
+    }
   }
 }

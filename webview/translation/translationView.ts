@@ -66,7 +66,6 @@ export class TranslationView {
   render(state: PanelState): void {
     const { summary, kind, ref } = state;
     const t = summary?.translation;
-    this.element.hidden = !t || kind === 'encoder';
     if (!summary || !t || kind === 'encoder') return;
     const values = state.decoderLayers.get(layerKey(kind, ref.layer));
     const head = values && decoderHead(summary, kind, values, ref.head);
