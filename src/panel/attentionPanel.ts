@@ -156,7 +156,7 @@ export class AttentionPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  /** Switches a translator's panel to this kind of attention, as the kind switch would (tests); false when it cannot. */
+  /** Switches a translator's panel to this kind of attention, as the kind switch would; false when it cannot. */
   showKind(kind: AttentionKind): boolean {
     if (!this.ready || !this.current?.result.translation) return false;
     this.post({ type: 'showKind', kind });
