@@ -4,14 +4,8 @@
 // item names the strongest key. Clicking the item reveals the panel.
 import * as vscode from 'vscode';
 import type { Token } from '../../shared/attentionResult';
+import { QUERY_OUTLINE } from './outlinePaint';
 import { PAINT_STEPS, type PaintPlan } from './paintPlan';
-
-/** The query token's place when it is in another document than the keys: its editors and document offsets. */
-export interface OutlinePlace {
-  readonly editors: readonly vscode.TextEditor[];
-  readonly start: number;
-  readonly end: number;
-}
 
 /** What is painted, in document offsets: for the tests and the benchmark. */
 export interface PaintedKey {
@@ -27,8 +21,6 @@ export interface PaintedKey {
 export interface EditorPaintState {
   readonly uri: string;
   readonly query: number;
-  /** Where the query token is outlined, when it is in another document (a translation's source or target). */
-  readonly outlined?: { readonly uri: string; readonly start: number; readonly end: number };
   readonly keys: readonly PaintedKey[];
   readonly status: string;
 }
@@ -45,35 +37,26 @@ export class EditorPaint implements vscode.Disposable {
   constructor(revealCommand: string) {
     this.steps = Array.from({ length: PAINT_STEPS }, () =>
       vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('qkvScope.attentionPaint') }));
-    this.queryOutline = vscode.window.createTextEditorDecorationType({
-      outlineColor: new vscode.ThemeColor('qkvScope.queryOutline'),
-      outlineStyle: 'solid',
-      outlineWidth: '2px',
-      borderRadius: '2px',
-    });
+    this.queryOutline = vscode.window.createTextEditorDecorationType(QUERY_OUTLINE);
     this.hoverOnly = vscode.window.createTextEditorDecorationType({});
     this.status = vscode.window.createStatusBarItem('qkvScope.attention', vscode.StatusBarAlignment.Right, 100);
     this.status.name = vscode.l10n.t('QKV Scope attention');
     this.status.command = { command: revealCommand, title: vscode.l10n.t('Show the QKV Scope panel') };
   }
 
-  /**
-   * Paints `plan` on every editor of the document; `textStart` is where the analysed text begins in it. The query
-   * token is outlined among the keys, or at `elsewhere` when it is in another document.
-   */
-  paint(editors: readonly vscode.TextEditor[], textStart: number, tokens: readonly Token[], plan: PaintPlan, elsewhere?: OutlinePlace): void {
+  /** Paints `plan` on every editor of the document; `textStart` is where the analysed text begins in it. */
+  paint(editors: readonly vscode.TextEditor[], textStart: number, tokens: readonly Token[], plan: PaintPlan): void {
     const document = editors[0]?.document;
     const keys: PaintedKey[] = plan.keys
       .filter((key) => tokens[key.token].start < tokens[key.token].end)
       .map((key) => ({ ...key, start: textStart + tokens[key.token].start, end: textStart + tokens[key.token].end }));
-    const outlined = elsewhere?.editors ?? [];
-    for (const editor of this.painted) if (!editors.includes(editor) && !outlined.includes(editor)) this.clearEditor(editor);
+    for (const editor of this.painted) if (!editors.includes(editor)) this.clearEditor(editor);
     if (document) {
       const range = (key: PaintedKey) => new vscode.Range(document.positionAt(key.start), document.positionAt(key.end));
       const hover = (key: PaintedKey) => new vscode.MarkdownString().appendText(key.hover);
       const withHover = keys.filter((key) => key.step > 0).map((key) => ({ range: range(key), hoverMessage: hover(key) }));
       const quiet = keys.filter((key) => key.step === 0).map((key) => ({ range: range(key), hoverMessage: hover(key) }));
-      const query = elsewhere ? [] : keys.filter((key) => key.token === plan.query).map(range);
+      const query = keys.filter((key) => key.token === plan.query).map(range);
       for (const editor of editors) {
         this.steps.forEach((type, index) => {
           // Step 1 carries the hovers; the steps above it only darken.
@@ -84,18 +67,11 @@ export class EditorPaint implements vscode.Disposable {
         editor.setDecorations(this.queryOutline, query);
       }
     }
-    for (const editor of outlined) {
-      const at = (offset: number) => editor.document.positionAt(offset);
-      if (!editors.includes(editor)) this.clearEditor(editor);
-      editor.setDecorations(this.queryOutline, elsewhere ? [new vscode.Range(at(elsewhere.start), at(elsewhere.end))] : []);
-    }
-    this.painted = [...editors, ...outlined];
+    this.painted = [...editors];
     this.status.text = `$(eye) ${escapeIcons(plan.strongest)}`;
     this.status.tooltip = vscode.l10n.t('QKV Scope: the key this query token attends to most. Click to show the panel.');
     this.status.show();
-    const other = elsewhere?.editors[0]?.document.uri.toString();
-    this.current = document && { uri: document.uri.toString(), query: plan.query, keys, status: this.status.text,
-      ...(elsewhere && other ? { outlined: { uri: other, start: elsewhere.start, end: elsewhere.end } } : {}) };
+    this.current = document && { uri: document.uri.toString(), query: plan.query, keys, status: this.status.text };
   }
 
   clear(): void {

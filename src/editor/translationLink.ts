@@ -12,6 +12,7 @@ import type { DecoderKind, HeadRef } from '../../shared/protocol';
 import type { AttentionPanel, FocusedToken } from '../panel/attentionPanel';
 import { readSettings } from '../settings';
 import { EditorPaint, type EditorPaintState } from './editorPaint';
+import { OutlinePaint, type OutlinePlace } from './outlinePaint';
 import type { EditorLink, LinkPainted } from './editorLink';
 import { queryOfSelection } from './tokenAtOffset';
 import { TranslationDocument } from './translationDocument';
@@ -31,6 +32,8 @@ export class TranslationLink implements vscode.Disposable {
   /** Selections this link made for a panel pick, per document, so that they are not taken for the cursor moving. */
   private readonly ownSelections = new Map<string, vscode.Selection>();
   private readonly paint: EditorPaint;
+  /** The focused token's outline, when it is in the other text than the paint. */
+  private readonly outline = new OutlinePaint();
   private readonly paintEmitter = new vscode.EventEmitter<LinkPainted>();
   private readonly disposables: vscode.Disposable[];
   /** The paint of a translation was drawn (tests). */
@@ -39,7 +42,7 @@ export class TranslationLink implements vscode.Disposable {
   constructor(private readonly panel: AttentionPanel, private readonly source: EditorLink, revealCommand: string) {
     this.paint = new EditorPaint(revealCommand);
     this.disposables = [
-      this.document, this.paint, this.paintEmitter,
+      this.document, this.paint, this.outline, this.paintEmitter,
       panel.onDidShowKind(({ resultId, ref }) => {
         if (resultId !== this.current?.resultId) return;
         this.ref = ref;
@@ -70,7 +73,7 @@ export class TranslationLink implements vscode.Disposable {
     this.focus = undefined;
     this.ref = ref;
     this.ownSelections.clear();
-    this.paint.clear();
+    this.clear();
     if (!result.translation) return;
     this.document.setText(result.translation.text);
     const origin = this.source.origin;
@@ -79,14 +82,21 @@ export class TranslationLink implements vscode.Disposable {
   }
 
   /** What is painted now (tests). */
-  get painted(): (EditorPaintState & { readonly resultId: number; readonly focus: TranslationFocus }) | undefined {
+  get painted(): (EditorPaintState & { readonly resultId: number; readonly focus: TranslationFocus; readonly outlined?: OutlinePlace })
+    | undefined {
     const state = this.paint.state;
-    return state && this.current && this.focus && { ...state, resultId: this.current.resultId, focus: this.focus };
+    const outlined = this.outline.state;
+    return state && this.current && this.focus && { ...state, resultId: this.current.resultId, focus: this.focus, ...(outlined ? { outlined } : {}) };
   }
 
   clearPaint(): void {
     this.focus = undefined;
+    this.clear();
+  }
+
+  private clear(): void {
     this.paint.clear();
+    this.outline.clear();
   }
 
   dispose(): void {
@@ -112,17 +122,20 @@ export class TranslationLink implements vscode.Disposable {
       ? planTranslationPaint(current.result, kind, this.ref, focus, vscode.l10n) : undefined;
     const painted = planned && this.place(planned.painted);
     if (!current || !focus || !planned || !painted || painted.editors.length === 0) {
-      this.paint.clear();
+      this.clear();
       return;
     }
     const { tokens } = sideTokens(current.result, planned.painted);
-    let elsewhere;
-    if (focus.side !== planned.painted) {
+    if (focus.side === planned.painted) {
+      this.outline.clear();
+      this.paint.paint(painted.editors, painted.start, tokens, planned.plan);
+    } else {
+      // The focused token is in the other text: the paint outlines none of its own tokens (-1), the outline is there.
       const place = this.place(focus.side);
       const token = sideTokens(current.result, focus.side).tokens[focus.token];
-      elsewhere = { editors: place.editors, start: place.start + token.start, end: place.start + token.end };
+      this.outline.show(place.editors, place.start + token.start, place.start + token.end);
+      this.paint.paint(painted.editors, painted.start, tokens, { ...planned.plan, query: -1 });
     }
-    this.paint.paint(painted.editors, painted.start, tokens, planned.plan, elsewhere);
     this.paintEmitter.fire({ resultId: current.resultId, at: performance.now() });
   }
 
