@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, findTools, startVsCode, stopwatchLog, switchTheme, WORKBENCH_THEMES, writeUserSettings } from './vscodeTools.mjs';
 
-const SOURCE = 'The pizza came out of the oven.';
 const MODEL = path.join(REPO_ROOT, 'test', 'fixtures', 'models', 'tiny-marian-en-fr');
 
 /** @param {string} name */

@@ -139,7 +139,8 @@ export class EditorLink implements vscode.Disposable {
     const query = this.query;
     const { layers, heads } = a?.result.model ?? { layers: 0, heads: 0 };
     const editors = a ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === a.uri.toString()) : [];
-    if (!a || a.stale || query === undefined || this.panel.kind !== 'encoder' || query >= a.result.tokens.length || this.ref.layer >= layers || this.ref.head >= heads ||
+    if (!a || a.stale || query === undefined || this.panel.kind !== 'encoder' || query >= a.result.tokens.length ||
+      this.ref.layer >= layers || this.ref.head >= heads ||
       editors.length === 0 || !readSettings().paintEditor) {
       this.paint.clear();
       return;

@@ -86,7 +86,8 @@ export class TranslationLink implements vscode.Disposable {
     | undefined {
     const state = this.paint.state;
     const outlined = this.outline.state;
-    return state && this.current && this.focus && { ...state, resultId: this.current.resultId, focus: this.focus, ...(outlined ? { outlined } : {}) };
+    return state && this.current && this.focus &&
+      { ...state, resultId: this.current.resultId, focus: this.focus, ...(outlined ? { outlined } : {}) };
   }
 
   clearPaint(): void {
@@ -113,7 +114,8 @@ export class TranslationLink implements vscode.Disposable {
     if (side === 'target') return { editors: this.document.visibleEditors(), start: 0 };
     const origin = this.source.origin;
     const uri = origin?.uri.toString();
-    return { editors: origin ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri) : [], start: origin?.start ?? 0 };
+    const editors = origin ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri) : [];
+    return { editors, start: origin?.start ?? 0 };
   }
 
   private repaint(): void {
@@ -154,7 +156,8 @@ export class TranslationLink implements vscode.Disposable {
     const place = side && this.place(side);
     if (!side || !place) return;
     const { tokens } = sideTokens(this.current.result, side);
-    const token = queryOfSelection(tokens, document.offsetAt(selection.start) - place.start, document.offsetAt(selection.end) - place.start);
+    const offset = (position: vscode.Position) => document.offsetAt(position) - place.start;
+    const token = queryOfSelection(tokens, offset(selection.start), offset(selection.end));
     if (token === undefined || (this.focus?.side === side && this.focus.token === token)) return;
     this.focus = { side, token };
     // The translation read from the encoder view: the cross-attention is what links it with the source.

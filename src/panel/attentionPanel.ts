@@ -3,8 +3,7 @@ import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { TextSide, TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, type AttentionKind, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary,
-    type StepShown,
+  parseFromWebview, type AttentionKind, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
   type ToWebview,
 } from '../../shared/protocol';
 import { parseWebviewState } from '../../shared/webviewState';
@@ -15,24 +14,9 @@ import { layerHeadsBuffer } from './layerPayload';
 import { describe } from './messageLog';
 import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
+import type { FocusedToken, KindShown, Painted, ResultSource } from './panelEvents';
 
-/** What produced a result: enough to run it again after a reload. */
-export interface ResultSource {
-  readonly text: string;
-  readonly model: string;
-}
-
-export interface Painted {
-  readonly resultId: number;
-  readonly ref: HeadRef;
-  readonly tokens: number;
-  /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
-  readonly inputMs?: number;
-}
-
-
-export type KindShown = Omit<Extract<FromWebview, { type: 'kindShown' }>, 'type'>;
-export type FocusedToken = Omit<Extract<FromWebview, { type: 'focusToken' }>, 'type'>;
+export type { FocusedToken, KindShown, Painted, ResultSource } from './panelEvents';
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -206,12 +190,8 @@ export class AttentionPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    this.paintEmitter.dispose();
-    this.exportEmitter.dispose();
-    this.stepEmitter.dispose();
-    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter, this.kindEmitter,
-      this.focusEmitter]) emitter.dispose();
-    this.imageEmitter.dispose();
+    for (const emitter of [this.paintEmitter, this.exportEmitter, this.stepEmitter, this.imageEmitter, this.headEmitter, this.queryEmitter,
+      this.revealEmitter, this.rerunEmitter, this.kindEmitter, this.focusEmitter]) emitter.dispose();
   }
 
   private attach(panel: vscode.WebviewPanel): void {

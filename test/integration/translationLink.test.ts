@@ -13,11 +13,13 @@ import type { TokenPlace } from '../../shared/editorProtocol';
 import type { AttentionExport } from '../../shared/exportSchema';
 import type { AttentionKind } from '../../shared/protocol';
 import type { EditorPaintState } from '../../src/editor/editorPaint';
+import type { OutlinePlace } from '../../src/editor/outlinePaint';
 import type { TranslationFocus } from '../../src/editor/translationPlan';
 import type { KindShown } from '../../src/panel/attentionPanel';
 import { EXTENSION_ID, eventually, openSample, qkv, select, setSetting, testModel } from './support';
 
-type TranslationPaint = EditorPaintState & { readonly resultId: number; readonly focus: TranslationFocus };
+type TranslationPaint = EditorPaintState &
+  { readonly resultId: number; readonly focus: TranslationFocus; readonly outlined?: OutlinePlace };
 const SOURCE = 'The pizza came out of the oven.';
 const TRANSLATION = 'La pizza est sortie du four.';
 const command = <T>(id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<T>(id, ...args));
@@ -77,7 +79,8 @@ describe('a translation linked with the editor', () => {
 
   it('opens the translation read-only below the source, and the panel stays open', async () => {
     const uri = await command<string>('qkvScope.internal.translationUri');
-    await eventually(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri && e.document.getText() === TRANSLATION),
+    await eventually(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri &&
+      e.document.getText() === TRANSLATION),
       `an editor shows "${TRANSLATION}"`);
     translation = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri)!;
     assert.notEqual(translation.viewColumn, source.viewColumn, 'the translation has its own editor group');

@@ -83,7 +83,8 @@ describe('focusToken messages', () => {
   it('are accepted with a side and a token, and an optional other token of the cell', () => {
     assert.deepEqual(parseEditorFromWebview({ type: 'focusToken', resultId: 2, side: 'target', token: 3, extra: 1 }),
       { type: 'focusToken', resultId: 2, side: 'target', token: 3 });
-    assert.deepEqual(parseEditorFromWebview({ type: 'focusToken', resultId: 2, side: 'target', token: 3, also: { side: 'source', token: 0 } }),
+    const cell = { type: 'focusToken', resultId: 2, side: 'target', token: 3, also: { side: 'source', token: 0 } };
+    assert.deepEqual(parseEditorFromWebview(cell),
       { type: 'focusToken', resultId: 2, side: 'target', token: 3, also: { side: 'source', token: 0 } });
     assert.deepEqual(parseEditorToWebview({ type: 'focusToken', resultId: 2, side: 'source', token: 0 }),
       { type: 'focusToken', resultId: 2, side: 'source', token: 0 });

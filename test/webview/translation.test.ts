@@ -90,7 +90,8 @@ describe('a translator in the panel', () => {
     }
     // The editor cursor moved: the host names the token, the panel frames it; one of another result is ignored.
     await panel.post({ type: 'focusToken', resultId, side: 'source', token: 5 });
-    await panel.page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('.qkv-translation__canvas')?.dataset.focus === 'source:5');
+    await panel.page.waitForFunction(() =>
+      document.querySelector<HTMLCanvasElement>('.qkv-translation__canvas')?.dataset.focus === 'source:5');
     await panel.post({ type: 'focusToken', resultId: resultId + 1, side: 'target', token: 1 });
     await panel.post({ type: 'focusToken', resultId, side: 'target', token: result.translation!.tokens.length });
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -19,7 +19,8 @@ export class TranslationHeadsGrid {
   constructor(private readonly select: (ref: HeadRef) => void) {
     this.note = el('p', { className: 'qkv-note' });
     this.grid = el('div', { className: 'qkv-translation__grid' });
-    this.element = el('section', { className: 'qkv-translation__heads', attrs: { 'aria-label': l10n.t('All heads') } }, [this.note, this.grid]);
+    this.element = el('section', { className: 'qkv-translation__heads', attrs: { 'aria-label': l10n.t('All heads') } },
+      [this.note, this.grid]);
   }
 
   render(summary: ResultSummary, kind: DecoderKind, layers: ReadonlyMap<string, Float32Array>, ref: HeadRef, palette: Palette): void {
@@ -53,7 +54,8 @@ export class TranslationHeadsGrid {
         if (ctx && values) {
           let max = 0;
           for (let i = head * rows * cols; i < (head + 1) * rows * cols; i++) max = Math.max(max, values[i]);
-          const image = matrixImage(values, head * rows * cols, rows, cols, { kind: 'sequential', max }, palette, undefined, kind === 'decoder');
+          const ramp = { kind: 'sequential', max } as const;
+          const image = matrixImage(values, head * rows * cols, rows, cols, ramp, palette, undefined, kind === 'decoder');
           drawImageScaled(ctx, image, 0, 0, w, h);
         }
         button.dataset.drawn = String(values !== undefined);

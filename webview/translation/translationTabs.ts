@@ -41,6 +41,7 @@ export class TranslationTabs {
     ]);
     this.positions = el('p', {
       className: 'qkv-note qkv-translation__why',
+      // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
       text: l10n.t('These are the positions of the source tokens, the encoder’s input; the decoder numbers the translation’s tokens on its own.'),
     });
     this.elements = [this.view.element, this.heads.element, this.whatIf, this.positions];

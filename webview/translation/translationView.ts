@@ -169,8 +169,9 @@ export class TranslationView {
     // The token the editor cursor (or a label click) is on: its whole row or column.
     ctx.strokeStyle = palette.text;
     ctx.setLineDash([4, 3]);
-    if (focusRow !== undefined && focusRow < head.rows) ctx.strokeRect(left + 0.5, top + focusRow * cell + 0.5, head.cols * cell - 1, cell - 1);
-    if (focusCol !== undefined && focusCol < head.cols) ctx.strokeRect(left + focusCol * cell + 0.5, top + 0.5, cell - 1, head.rows * cell - 1);
+    const [width, height] = [head.cols * cell - 1, head.rows * cell - 1];
+    if (focusRow !== undefined && focusRow < head.rows) ctx.strokeRect(left + 0.5, top + focusRow * cell + 0.5, width, cell - 1);
+    if (focusCol !== undefined && focusCol < head.cols) ctx.strokeRect(left + focusCol * cell + 0.5, top + 0.5, cell - 1, height);
     ctx.setLineDash([]);
     this.canvas.dataset.focus = focus ? `${focus.side}:${focus.token}` : '';
     if (this.picked) {
