@@ -56,6 +56,13 @@ export class TranslationDocument implements vscode.TextDocumentContentProvider, 
     await vscode.window.showTextDocument(source.document, { viewColumn: source.viewColumn, preserveFocus: false });
   }
 
+  /** Closes the editors of a translation the panel no longer shows (a model that does not translate ran). */
+  async close(): Promise<void> {
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === this.uri.toString());
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
+  }
+
   dispose(): void {
     this.registration.dispose();
     this.changeEmitter.dispose();

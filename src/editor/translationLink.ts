@@ -65,8 +65,9 @@ export class TranslationLink implements vscode.Disposable {
   }
 
   /**
-   * A new result is on the panel. A translator's translation becomes the document's text; `show` opens it below
-   * the source editor when no editor shows it (not for live runs, which would reopen it on every keystroke).
+   * A new result is on the panel. A translator's translation becomes the document's text; `show` (a run asked for
+   * in an editor, not a live one, which would reopen it on every keystroke) opens it below the source editor when
+   * no editor shows it, and closes it after a model that does not translate.
    */
   async attach(result: AttentionResult, resultId: number, ref: HeadRef, show: boolean): Promise<void> {
     this.current = result.translation ? { result, resultId } : undefined;
@@ -74,7 +75,10 @@ export class TranslationLink implements vscode.Disposable {
     this.ref = ref;
     this.ownSelections.clear();
     this.clear();
-    if (!result.translation) return;
+    if (!result.translation) {
+      if (show) await this.document.close(); // its text is of another result
+      return;
+    }
     this.document.setText(result.translation.text);
     const origin = this.source.origin;
     const editor = origin && vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === origin.uri.toString());

@@ -2,7 +2,8 @@
 // real VS Code. Show Attention opens the translation in its own read-only document below the source; with the
 // panel on the cross-attention, the cursor on a source token paints the translated tokens by their column (the
 // weights are the exported ones), the cursor on a translated token paints the source by its row, and panel labels
-// select their token's range in either text. Moving into the translation from the encoder view switches to cross.
+// select their token's range in either text. Moving into the translation from the encoder view switches to cross;
+// a model that does not translate closes the translation.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -72,7 +73,6 @@ describe('a translation linked with the editor', () => {
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri);
     await vscode.window.tabGroups.close(tabs);
-    await showKind('encoder');
     await setSetting('model', testModel());
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -152,5 +152,16 @@ describe('a translation linked with the editor', () => {
     translation.selection = new vscode.Selection(at, at);
     const p = await paintedFor('target', i);
     assert.equal(p.uri, source.document.uri.toString());
+  });
+
+  it('a model that does not translate closes the translation, and nothing stays painted', async () => {
+    await setSetting('model', testModel());
+    source = await openSample('translation.txt');
+    select(source, SOURCE);
+    assert.ok(await qkv.showAttention(), 'Show Attention returned nothing');
+    const uri = await command<string>('qkvScope.internal.translationUri');
+    await eventually(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((tab) =>
+      tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri)), 'the translation tab is closed');
+    assert.equal(await paint(), undefined);
   });
 });
