@@ -14,9 +14,18 @@ import { layerHeadsBuffer } from './layerPayload';
 import { describe } from './messageLog';
 import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
-import type { FocusedToken, KindShown, Painted, ResultSource } from './panelEvents';
+import type { FocusedToken, KindShown, ResultSource } from './panelEvents';
 
-export type { FocusedToken, KindShown, Painted, ResultSource } from './panelEvents';
+export type { FocusedToken, KindShown, ResultSource } from './panelEvents';
+
+export interface Painted {
+  readonly resultId: number;
+  readonly ref: HeadRef;
+  readonly tokens: number;
+  /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
+  readonly inputMs?: number;
+}
+
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -112,9 +121,7 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** The kind of attention on screen: encoder, or a translator's decoder or cross. */
-  get kind(): AttentionKind {
-    return this.kindNow;
-  }
+  get kind(): AttentionKind { return this.kindNow; }
 
   /** Clicks a token chip or heatmap label in the webview, as a person would (tests); false when it cannot. */
   clickToken(token: number, place: TokenPlace): boolean {

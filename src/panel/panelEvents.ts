@@ -1,18 +1,10 @@
-// Runs in the extension host: what the attention panel's events carry (attentionPanel.ts), and what a result came from.
-import type { FromWebview, HeadRef } from '../../shared/protocol';
+// Runs in the extension host: what a translator's panel events carry (attentionPanel.ts), and what a result came from.
+import type { FromWebview } from '../../shared/protocol';
 
 /** What produced a result: enough to run it again after a reload. */
 export interface ResultSource {
   readonly text: string;
   readonly model: string;
-}
-
-export interface Painted {
-  readonly resultId: number;
-  readonly ref: HeadRef;
-  readonly tokens: number;
-  /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
-  readonly inputMs?: number;
 }
 
 /** A translator's panel shows a kind of attention for a head (rows × cols weights). */
