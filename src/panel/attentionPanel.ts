@@ -15,7 +15,6 @@ import { describe } from './messageLog';
 import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
 import type { FocusedToken, KindShown, ResultSource } from './panelEvents';
-
 export type { FocusedToken, KindShown, ResultSource } from './panelEvents';
 
 export interface Painted {
@@ -25,7 +24,6 @@ export interface Painted {
   /** Milliseconds from the input that asked for this head to the frame that shows it, measured in the webview. */
   readonly inputMs?: number;
 }
-
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -56,8 +54,7 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly focusEmitter = new vscode.EventEmitter<FocusedToken>();
   /** A translator's panel: a source or translated token was picked in the decoder or cross view. */
   readonly onDidFocusToken = this.focusEmitter.event;
-  /** The kind of attention a translator's panel shows (encoder for any other model). */
-  private kindNow: AttentionKind = 'encoder';
+  private kindNow: AttentionKind = 'encoder'; // what a translator's panel shows; encoder for any other model
   /** A translator's panel shows a kind of attention (encoder, decoder, cross) for a head. */
   readonly onDidShowKind = this.kindEmitter.event;
   /** The person switched layer or head in the panel. */
@@ -114,10 +111,10 @@ export class AttentionPanel implements vscode.Disposable {
     if (this.ready) this.post({ type: 'pickQuery', resultId, query });
   }
 
-  /** A translator's decoder or cross view: the editor cursor is on this token; the panel frames it. */
+  /** A translator's decoder or cross view: the editor cursor is on this token, which the panel frames. */
   focusToken(side: TextSide, token: number): void {
-    const current = this.current;
-    if (current?.result.translation && this.ready) this.post({ type: 'focusToken', resultId: current.summary.resultId, side, token });
+    const id = this.current?.result.translation && this.current.summary.resultId;
+    if (id && this.ready) this.post({ type: 'focusToken', resultId: id, side, token });
   }
 
   /** The kind of attention on screen: encoder, or a translator's decoder or cross. */
