@@ -17,7 +17,7 @@ import type { EditorPaintState } from '../../src/editor/editorPaint';
 import type { OutlinePlace } from '../../src/editor/outlinePaint';
 import type { TranslationFocus } from '../../src/editor/translationPlan';
 import type { KindShown } from '../../src/panel/attentionPanel';
-import { EXTENSION_ID, eventually, openSample, qkv, select, setSetting, testModel } from './support';
+import { EXTENSION_ID, eventually, openSample, qkv, select, setSetting, testModel, until } from './support';
 
 type TranslationPaint = EditorPaintState &
   { readonly resultId: number; readonly focus: TranslationFocus; readonly outlined?: OutlinePlace };
@@ -27,17 +27,6 @@ const command = <T>(id: string, ...args: unknown[]) => Promise.resolve(vscode.co
 const showKind = (kind: AttentionKind) => command<KindShown>('qkvScope.internal.showKind', kind);
 const paint = () => command<TranslationPaint | undefined>('qkvScope.internal.translationPaint');
 const clickToken = (token: number, place: TokenPlace) => command<boolean>('qkvScope.internal.clickToken', token, place);
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: (last: T) => string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > end) assert.fail(`${what(value)} (waited ${timeoutMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    value = await read();
-  }
-  return value;
-}
 
 const paintedFor = async (side: TranslationFocus['side'], token: number): Promise<TranslationPaint> => (await until(paint,
   (p) => p?.focus.side === side && p.focus.token === token,
