@@ -124,7 +124,9 @@ export function panelCount(): number {
 }
 
 /** Reads `read` until `ok` holds: the extension host hears from the webview and the window asynchronously. */
-export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: (last: T) => string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  read: () => Promise<T>, ok: (value: T) => boolean, what: (last: T) => string, timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let value = await read();
   while (!ok(value)) {
