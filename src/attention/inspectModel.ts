@@ -19,6 +19,7 @@ import { indexGraph } from '../model/onnx/onnxGraph';
 import { feedText, planFeeds, type FeedPlan } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { assembleResult, runSession } from './runAttention';
+import { localWindow } from './localWindow';
 import { seededRandom } from './seededRandom';
 
 export interface InspectedInput {
@@ -40,6 +41,8 @@ export interface InspectedBlock {
   /** What the scores get besides the scale: "mask", "ALiBi bias", "soft-cap 50"… */
   readonly additive: readonly string[];
   readonly causal: boolean | null;
+  /** A causal block's local window, measured by the probe: query i sees keys i − window + 1 … i; null: its whole past. */
+  readonly window: number | null;
   /** The fused operator the block was opened from, or null for a block in standard operators. */
   readonly fused: string | null;
 }
@@ -96,7 +99,7 @@ export async function inspectModel(target: string, tokens: number, precision: Pr
   const isPast = (name: string) => plan.inputs.some((p) => p.name === name && p.role.kind === 'past');
   const structural = (site: AttentionSite): InspectedBlock => ({
     layer: site.layer, kind: blockKind(ix, site.q, site.k, isPast), heads: null, kv_heads: null, head_dim: null, layout: null,
-    scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null,
+    scale: site.scale, additive: site.softcap ? [`soft-cap ${site.softcap}`] : [], causal: null, window: null,
     fused: fusedOrigin(opened, site.softmaxNode) ?? null,
   });
   if (sites.length === 0) return { file, inputs, blocks: [], refusal: fusedRefusal ?? explainNoAttention(graph, label) };
@@ -120,6 +123,7 @@ function measured(block: InspectedBlock, result: AttentionResult, rank: number, 
     ...block, heads: m.heads, kv_heads: m.kvHeadOf ? new Set(m.kvHeadOf).size : (config.kvHeads ?? m.heads), head_dim: m.headDim,
       layout: rank === 3 ? '3-D' : '4-D',
     scale: m.scale ?? block.scale, additive, causal: n > 1 ? m.causal : null,
+    window: m.causal ? localWindow(layer.probs, m.heads, n) : null,
   };
 }
 

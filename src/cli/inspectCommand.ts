@@ -6,6 +6,7 @@ import { QkvError } from '../../shared/errors';
 import { inspectModel, type InspectedBlock, type Inspection } from '../attention/inspectModel';
 import { writeExportFile } from '../export/exportJson';
 import { isPrecision, type Precision } from '../model/graphFile';
+import { forTerminal } from './terminalText';
 
 export const INSPECT_USAGE = `Usage: qkv-scope inspect PATH [--json] [--probe [--tokens N] --out F] [--precision P]
 
@@ -57,29 +58,30 @@ export async function runInspect(argv: readonly string[], out: NodeJS.WritableSt
   try {
     options = parseInspectArgs(argv);
   } catch (error) {
-    err.write(`qkv-scope inspect: ${(error as Error).message}\n\n${INSPECT_USAGE}\n`);
+    err.write(`qkv-scope inspect: ${forTerminal((error as Error).message)}\n\n${INSPECT_USAGE}\n`);
     return 2;
   }
   try {
     const inspection = await inspectModel(options.target, options.tokens, options.precision);
     const { probe, ...facts } = inspection;
-    out.write(options.json ? `${JSON.stringify(facts, null, 2)}\n` : `${formatInspection(inspection)}\n`);
+    // JSON escapes control characters itself; the text form shows names and refusals from the graph escaped.
+    out.write(options.json ? `${JSON.stringify(facts, null, 2)}\n` : `${forTerminal(formatInspection(inspection))}\n`);
     if (inspection.blocks.length === 0) {
-      if (options.json) err.write(`qkv-scope inspect: ${inspection.refusal ?? 'no attention block found.'}\n`);
+      if (options.json) err.write(`qkv-scope inspect: ${forTerminal(inspection.refusal ?? 'no attention block found.')}\n`);
       return 1;
     }
     if (options.probe) {
       if (!probe) {
-        if (options.json) err.write(`qkv-scope inspect: ${inspection.refusal}\n`);
+        if (options.json) err.write(`qkv-scope inspect: ${forTerminal(inspection.refusal ?? '')}\n`);
         return 1;
       }
       await writeExportFile(options.out!, probe);
-      if (!options.json) out.write(`Wrote ${options.out}\n`);
+      if (!options.json) out.write(`Wrote ${forTerminal(options.out!)}\n`);
     }
     return 0;
   } catch (error) {
     const known = error instanceof QkvError && error.code !== 'internal';
-    err.write(`qkv-scope inspect: ${known ? error.message : (error as Error).stack ?? String(error)}\n`);
+    err.write(`qkv-scope inspect: ${forTerminal(known ? error.message : (error as Error).stack ?? String(error))}\n`);
     return error instanceof QkvError && error.code === 'bad-argument' ? 2 : 1;
   }
 }
@@ -96,7 +98,9 @@ export function formatInspection(inspection: Inspection): string {
 function blockLine(b: InspectedBlock): string {
   const known = (x: number | null) => (x === null ? '?' : String(x));
   const scale = b.scale === null ? 'scale ?' : `scale ${Number(b.scale.toPrecision(6))}`;
+  const causal = b.causal === null ? 'causal ?' : b.causal ? 'causal' : 'not causal';
+  const window = b.window === null ? '' : `, local window ${b.window}`;
   return `layer ${b.layer}: ${b.kind}-attention, ${known(b.heads)} heads, ${known(b.kv_heads)} K/V heads, head_dim ${known(b.head_dim)}, ` +
     `${b.layout ?? '?-D'}, ${scale}, + ${b.additive.length ? b.additive.join(' + ') : 'nothing'}, ` +
-    `${b.causal === null ? 'causal ?' : b.causal ? 'causal' : 'not causal'}, ${b.fused ? `opened from ${b.fused}` : 'not fused'}`;
+    `${causal}${window}, ${b.fused ? `opened from ${b.fused}` : 'not fused'}`;
 }

@@ -59,6 +59,28 @@ describe('qkv-scope inspect', () => {
     assert.ok(figures.rowSum < 1e-5 && figures.recompute < 1e-5 && figures.scoresSoftmax < 1e-5, JSON.stringify(figures));
   });
 
+  it('a local window is measured from the probe: Gemma 2\'s even layers, GPT-Neo\'s local layers', () => {
+    const gemma = inspect([fixtureDir('tiny-gemma2'), '--json']);
+    assert.equal(gemma.code, 0, gemma.err);
+    assert.deepEqual((JSON.parse(gemma.out) as { blocks: { window: number | null }[] }).blocks.map((b) => b.window), [4, null]);
+    const neo = inspect([fixtureDir('tiny-gpt-neo')]);
+    assert.equal(neo.code, 0, neo.err);
+    assert.match(neo.out, /layer 0: .*, causal, not fused$/m);
+    assert.match(neo.out, /layer 1: .*, causal, local window 4, not fused$/m);
+    const bert = inspect([fixtureDir('tiny-bert'), '--json']);
+    assert.deepEqual((JSON.parse(bert.out) as { blocks: { window: number | null }[] }).blocks.map((b) => b.window), [null, null]);
+  });
+
+  it('control characters in what a graph or a path says are shown escaped, not sent to the terminal', () => {
+    const dir = path.join(path.dirname(tmp('x')), 'title\u001b]0;pwned\u0007');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(fixtureDir('tiny-t5'), 'onnx', 'model.onnx'), path.join(dir, 'model.onnx'));
+    const run = inspect([path.join(dir, 'model.onnx')]);
+    assert.equal(run.code, 0, run.err);
+    assert.ok(!run.out.includes('\u001b') && !run.out.includes('\u0007'), run.out);
+    assert.match(run.out, /^File: .*title\\x1B\]0;pwned\\x07\/model\.onnx$/m);
+  });
+
   it('exit 1 with the reason when no block is found; exit 2 for bad arguments', () => {
     const fused = inspect([fixtureDir('fused-unsupported')]);
     assert.equal(fused.code, 1);
