@@ -56,3 +56,13 @@ export function medianOf(values: readonly number[]): number {
 export function formatMiB(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
+
+/**
+ * The other way to read a soak, as it was first measured: the median of the readings taken right after each of the
+ * ten runs ending at run 20, and of the last ten. It includes whatever the last runs left for the collector.
+ */
+export function windowRatio(afterEachRun: readonly number[]): string {
+  const early = medianOf(afterEachRun.slice(10, 20));
+  const late = medianOf(afterEachRun.slice(-10));
+  return `${formatMiB(early)} → ${formatMiB(late)}, ratio ${(late / early).toFixed(3)}`;
+}

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { AttentionEngine } from '../src/attention/attentionEngine';
 import { packageRoot } from '../src/model/packageRoot';
-import { formatMiB, settledMemory, type MemoryReading } from './settledMemory';
+import { formatMiB, settledMemory, windowRatio, type MemoryReading } from './settledMemory';
 import { soakText } from './soakTexts';
 
 const RUNS = 200;
@@ -19,9 +19,11 @@ async function main(): Promise<void> {
   let tokens = 0;
   let first: MemoryReading | undefined;
   let last: MemoryReading | undefined;
+  const afterEachRun: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const result = await engine.run({ text: soakText(run), model: MODELS[run % MODELS.length], maxTokens: 512 });
     tokens += result.tokens.length;
+    afterEachRun.push(process.memoryUsage().rss);
     if (run === FIRST_CHECKPOINT) first = await settledMemory();
     if (run === RUNS) last = await settledMemory();
   }
@@ -30,7 +32,8 @@ async function main(): Promise<void> {
   console.log(`BENCH soak, one process: ${RUNS} runs, 2 models (${MODELS.map((m) => path.basename(m)).join(', ')}), ` +
     `${tokens} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s; RSS at run ${FIRST_CHECKPOINT} ` +
     `${formatMiB(first.rss)}, at run ${RUNS} ${formatMiB(last.rss)}, ratio ${(last.rss / first.rss).toFixed(3)} ` +
-    '(target < 1.10; each the median of 9 readings after a 2 s pause and a collection)');
+    '(target < 1.10; each the median of 9 readings after a 2 s pause and a collection); ' +
+    `without the pause, medians of the readings after runs 11-20 and ${RUNS - 9}-${RUNS}: ${windowRatio(afterEachRun)}`);
 }
 
 void main();

@@ -11,7 +11,7 @@ import type { HeapInfo } from 'node:v8';
 import * as vscode from 'vscode';
 import type { ShowAttentionOutcome } from '../../src/commands/showAttention';
 import { processMappings } from '../processMappings';
-import { formatMiB, readMemory, settledMemory, type MemoryReading } from '../settledMemory';
+import { formatMiB, readMemory, settledMemory, windowRatio, type MemoryReading } from '../settledMemory';
 import { soakText } from '../soakTexts';
 
 const EXTENSION_ID = 'qkv-scope.qkv-scope';
@@ -62,12 +62,14 @@ export async function run(): Promise<void> {
   const checkpoints = new Map<number, MemoryReading & { readonly engineHeap: number }>();
   const started = performance.now();
   let scratch: vscode.TextDocument | undefined;
+  const afterEachCommand: number[] = [];
   for (let i = 1; i <= COMMANDS; i++) {
     await settings.update('model', models[i % models.length], vscode.ConfigurationTarget.Global);
     scratch = await selectText(soakText(i), scratch);
     const outcome = await command<ShowAttentionOutcome | undefined>('qkvScope.showAttention');
     if (!outcome) throw new Error(`Show Attention ${i} returned nothing`);
     await command('qkvScope.internal.waitForPaint', undefined, 60_000);
+    afterEachCommand.push(process.memoryUsage().rss);
     if (TRACE) appendFileSync(TRACE, `${await traceLine(i, outcome.tokens)}\n`);
     if (i === FIRST_CHECKPOINT || i === COMMANDS) {
       const reading = await settledMemory();
@@ -87,6 +89,7 @@ export async function run(): Promise<void> {
     `${((performance.now() - started) / 1000).toFixed(1)} s; RSS at command ${FIRST_CHECKPOINT} ${formatMiB(first.rss)}, ` +
     `at command ${COMMANDS} ${formatMiB(last.rss)}, ratio ${(last.rss / first.rss).toFixed(3)} (target < 1.10; each the ` +
     `median of 9 readings after a 2 s pause and a collection; JS heap ${formatMiB(first.heapUsed)} → ${formatMiB(last.heapUsed)}, ` +
-    `engine thread's ${formatMiB(first.engineHeap)} → ${formatMiB(last.engineHeap)})`);
+    `engine thread's ${formatMiB(first.engineHeap)} → ${formatMiB(last.engineHeap)}); without the pause, medians of the ` +
+    `readings after commands 11-20 and ${COMMANDS - 9}-${COMMANDS}: ${windowRatio(afterEachCommand)}`);
   console.log('1 passed, 0 failed');
 }
