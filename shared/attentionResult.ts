@@ -108,6 +108,17 @@ export interface Translation {
    * k/v [heads, s, d] from the encoder.
    */
   readonly cross: readonly LayerTensors[];
+  /** The factor the decoder's self-attention multiplies q·k by (1 for T5); absent in results made before it was recorded (1/√d). */
+  readonly scale?: number;
+  /** The same for cross-attention (decoder q · encoder k). */
+  readonly crossScale?: number;
+  /**
+   * What the decoder's self-attention adds to its scaled scores besides the causal mask (T5's "relative position
+   * bias"); then each `decoder` layer carries `scores`. Cross-attention adds nothing in any family.
+   */
+  readonly additiveTerm?: string;
+  /** The language it was asked to translate into (--target-lang, or a T5 task's target), when the model offers a choice. */
+  readonly targetLang?: string;
 }
 
 export interface AttentionResult {

@@ -76,6 +76,13 @@ export interface ExportTranslation {
   readonly layers: number;
   readonly heads: number;
   readonly head_dim: number;
+  /** The factor decoder self-attention multiplies q·k by (1 for T5), and the same for cross-attention. */
+  readonly scale: number;
+  readonly cross_scale: number;
+  /** What decoder self-attention adds besides the causal mask (T5's "relative position bias"); then its heads carry `scores`. */
+  readonly additive_term?: string;
+  /** The language it was asked to write (M2M100 "fr", NLLB "fra_Latn", a T5 task's target), when the model offers a choice. */
+  readonly target_lang?: string;
   /** Offsets are into the translation's `text`. */
   readonly tokens: ExportToken[];
   /** Decoder self-attention (causal): attention [t][t], q, k, v [t][head_dim]. */

@@ -21,6 +21,8 @@ export interface Settings {
   readonly colorScale: ColourScale;
   /** Largest hub file we download, in bytes (qkvScope.maxDownloadSize is in MB). */
   readonly maxDownloadBytes: number;
+  /** Translation models that write several languages: the language code to write; undefined when empty. */
+  readonly targetLanguage?: string;
 }
 
 export const SECTION = 'qkvScope';
@@ -30,6 +32,7 @@ export function readSettings(): Settings {
   const maxTokens = config.get<number>('maxTokens', DEFAULT_MAX_TOKENS);
   const precision = config.get<string>('modelPrecision', 'full');
   const colorScale = config.get<string>('colorScale', 'theme');
+  const targetLanguage = config.get<string>('targetLanguage', '').trim();
   return {
     model: config.get<string>('model', 'embedded').trim() || 'embedded',
     maxTokens: Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : DEFAULT_MAX_TOKENS,
@@ -41,6 +44,7 @@ export function readSettings(): Settings {
     colorScale: COLOUR_SCALES.find((scale) => scale === colorScale) ?? 'theme',
     maxDownloadBytes: positiveOr(config.get<number>('maxDownloadSize', DEFAULT_MAX_DOWNLOAD_BYTES / 1e6),
       DEFAULT_MAX_DOWNLOAD_BYTES / 1e6) * 1e6,
+    ...(targetLanguage ? { targetLanguage } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { ModelCache, type LoadedAny } from './modelCache';
 import { ortBackend } from './ortBackend';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import { runTranslation, tokenizeSource } from './runTranslation';
+import { translationStart } from '../model/translationLanguages';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
 const port = parentPort;
@@ -134,9 +135,10 @@ async function translate(id: number, folder: ModelFolder, request: RunRequest,
   throwIfCancelled(id);
   post({ type: 'progress', id, stage: 'tokenizing' });
   assertFewEnoughTokens(model.tokenizer, request.text, model.config, request.maxTokens, folder.id);
-  const source = tokenizeSource(model, request.text, request.maxTokens);
+  const start = translationStart(model.languages, request, folder.id);
+  const source = tokenizeSource(model, request.text, request.maxTokens, start);
   post({ type: 'progress', id, stage: 'running' });
-  return runTranslation(model, request.text, source, { isCancelled: () => shuttingDown || cancelled.has(id) });
+  return runTranslation(model, request.text, source, { isCancelled: () => shuttingDown || cancelled.has(id), start });
 }
 
 function throwIfCancelled(id: number): void {

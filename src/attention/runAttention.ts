@@ -5,7 +5,7 @@ import { QkvError } from '../../shared/errors';
 import type { LoadedModel } from '../model/loadModel';
 import { firstLine } from '../model/loadModel';
 import { exposedOutputs } from '../model/onnx/exposeAttention';
-import { positionRows } from '../model/onnx/positionEmbeddings';
+import { positionVectors } from '../model/onnx/positionEmbeddings';
 import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
 import { assertFiniteAttention, decideCausal, kvHeadOfFromResult, kvHeadsNote } from './graphFacts';
@@ -75,9 +75,7 @@ export async function runAttention(model: LoadedModel, text: string, tokenized: 
   // them skips the work that only they need.
   const outputs = await runSession(model.session, feeds, label, exposedOutputs(model.session));
   const result = assembleResult(model, outputs, length, n);
-  const positionData = model.positions && positionRows(model.positions, n);
-  const positions = positionData &&
-    { source: model.positions!.source, dim: model.positions!.dim, firstRow: model.positions!.firstRow, data: positionData };
+  const positions = positionVectors(model.positions, n);
   return { model: result.facts, text, tokens, layers: result.layers, ...(positions ? { positions } : {}) };
 }
 
@@ -138,7 +136,8 @@ function broadcastKvHeads(heads: number, kvHeads: number): number[] | undefined 
   return Array.from({ length: heads }, (_, h) => Math.floor(h / (heads / kvHeads)));
 }
 
-function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {
+/** A block as a result layer: its scores kept only when the model adds a term (or soft-caps) that they show. */
+export function layerOf(block: BlockTensors, withScores: boolean): LayerTensors {
   const { probs, q, k, v, scores } = block;
   return withScores ? { probs, q, k, v, scores } : { probs, q, k, v };
 }

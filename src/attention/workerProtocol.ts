@@ -19,6 +19,10 @@ export interface RunRequest {
   readonly hub?: HubSettings;
   /** Layers and heads about to be exported: checked once the model is loaded, before it runs. */
   readonly selection?: ExportSelection;
+  /** Encoder–decoder models that translate into several languages: the language code to write ("fr", "fra_Latn"). */
+  readonly targetLang?: string;
+  /** The source's language code, when the model marks it (M2M100, NLLB) or has one task per pair (T5); default: the tokenizer's. */
+  readonly sourceLang?: string;
 }
 
 export interface HubSettings {

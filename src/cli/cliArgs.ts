@@ -8,6 +8,7 @@ import { isPrecision, type Precision } from '../model/graphFile';
 export const USAGE = `Usage: qkv-scope (--text "…" | --file F) [--model embedded|DIR|hub-id[@revision]] [--out attention.json]
                  [--format json|npz] [--layers 0,1] [--heads 0-3] [--max-tokens N] [--precision P]
                  [--hub-endpoint URL] [--cache-dir DIR] [--offline] [--max-download MB]
+                 [--target-lang CODE] [--source-lang CODE]
        qkv-scope inspect PATH [--json] [--probe [--tokens N] --out F]   (qkv-scope inspect --help)
 
 Runs a transformer on the text and prints, for every layer and head, where attention goes.
@@ -26,6 +27,9 @@ Runs a transformer on the text and prints, for every layer and head, where atten
   --cache-dir DIR    keep downloaded models here (default: $XDG_CACHE_HOME/qkv-scope/models or ~/.cache/qkv-scope/models)
   --offline          never use the network: hub models must already be in the cache
   --max-download MB  largest file to download for a hub model (default 4000 MB)
+  --target-lang CODE translation models that write several languages: the one to write, e.g. fr (M2M100),
+                     fra_Latn (NLLB), or a T5 task's target language
+  --source-lang CODE the language of the text, for the models above (default: the tokenizer's, or the only task)
   -h, --help         show this help`;
 
 export interface CliOptions {
@@ -44,6 +48,8 @@ export interface CliOptions {
   readonly offline: boolean;
   /** Bytes; undefined: the default ceiling. */
   readonly maxDownloadBytes?: number;
+  readonly targetLang?: string;
+  readonly sourceLang?: string;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -67,6 +73,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'cache-dir': { type: 'string' },
         offline: { type: 'boolean', default: false },
         'max-download': { type: 'string' },
+        'target-lang': { type: 'string' },
+        'source-lang': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -83,6 +91,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const format = values.format ?? (values.out?.toLowerCase().endsWith('.npz') ? 'npz' : 'json');
   if (format !== 'json' && format !== 'npz') throw new QkvError('bad-argument', `--format takes "json" or "npz", not "${format}".`);
   if (values['cache-dir'] === '') throw new QkvError('bad-argument', '--cache-dir needs a folder.');
+  for (const flag of ['target-lang', 'source-lang'] as const) {
+    if (values[flag] !== undefined && !/^[A-Za-z][\w-]{0,31}$/.test(values[flag])) throw new QkvError('bad-argument',
+      `--${flag} takes a language code such as fr or fra_Latn, not "${values[flag]}".`);
+  }
   return {
     help: false,
     text: values.text,
@@ -98,6 +110,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cacheDir: values['cache-dir'],
     offline: values.offline ?? false,
     maxDownloadBytes: values['max-download'] === undefined ? undefined : parsePositive(values['max-download'], '--max-download') * 1e6,
+    ...(values['target-lang'] !== undefined ? { targetLang: values['target-lang'] } : {}),
+    ...(values['source-lang'] !== undefined ? { sourceLang: values['source-lang'] } : {}),
   };
 }
 

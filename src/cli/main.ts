@@ -57,6 +57,8 @@ async function main(argv: readonly string[], engine: AttentionEngine): Promise<n
       baseDir: process.cwd(),
       precision: options.precision,
       selection: options.out ? selection : undefined,
+      targetLang: options.targetLang,
+      sourceLang: options.sourceLang,
       hub: {
         cacheDir: options.cacheDir && path.resolve(options.cacheDir), endpoint: options.hubEndpoint, allowRemote: !options.offline,
         limits: { maxBytes: options.maxDownloadBytes },

@@ -105,6 +105,7 @@ function runRequest(services: Services, source: ResultSource, settings: Settings
     maxTokens: settings.maxTokens,
     baseDir: modelBaseDir(),
     precision: settings.modelPrecision,
+    ...(settings.targetLanguage ? { targetLang: settings.targetLanguage } : {}),
     hub: {
       cacheDir: modelCacheDir(services.context), endpoint: settings.hubEndpoint, allowRemote: settings.allowRemoteModels,
       limits: { maxBytes: settings.maxDownloadBytes },

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { scaleOf, type AttentionResult, type LayerTensors, type TensorKind } from '../../shared/attentionResult';
+import { scaleOf, type AttentionResult, type LayerTensors, type TensorKind, type Translation } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
 import {
-  EXPORT_FORMAT, EXPORT_VERSION, type ExportModel, type ExportSelection, type ExportToken,
+  EXPORT_FORMAT, EXPORT_VERSION, type ExportModel, type ExportSelection, type ExportToken, type ExportTranslation,
 } from '../../shared/exportSchema';
 import { float32Text } from '../../shared/float32Text';
 import { npzChunks } from './exportNpz';
@@ -48,6 +48,18 @@ export function exportTokens(result: AttentionResult): ExportToken[] {
   }));
 }
 
+/** The translation's facts and tokens, as both exports write them (without the matrices). */
+export function exportTranslationFacts(t: Translation): Omit<ExportTranslation, 'decoder_layers' | 'cross_layers'> {
+  return {
+    text: t.text, stopped: t.stopped, layers: t.layers, heads: t.heads, head_dim: t.headDim,
+    scale: t.scale ?? 1 / Math.sqrt(t.headDim), cross_scale: t.crossScale ?? t.scale ?? 1 / Math.sqrt(t.headDim),
+    ...(t.additiveTerm ? { additive_term: t.additiveTerm } : {}),
+    ...(t.targetLang ? { target_lang: t.targetLang } : {}),
+    tokens: t.tokens.map((x, index) =>
+      ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special })),
+  };
+}
+
 /**
  * The export as a sequence of text chunks, one matrix row at a time, so a 512-token 12×12 export
  * (hundreds of MB of text) never has to exist as one string.
@@ -65,10 +77,8 @@ export function* exportChunks(result: AttentionResult, selection: ExportSelectio
   if (t) {
     const decoder = { rows: t.tokens.length, headDim: t.headDim };
     const pick = (all: readonly number[], count: number) => all.filter((i) => i < count);
-    const tokens = t.tokens.map((x,
-      index) => ({ index, id: x.id, piece: x.piece, display: x.display, start: x.start, end: x.end, special: x.special }));
-    yield `,\n"translation":{"text":${JSON.stringify(t.text)},"stopped":${JSON.stringify(t.stopped)},`;
-    yield `"layers":${t.layers},"heads":${t.heads},"head_dim":${t.headDim},\n`;
+    const { tokens, ...facts } = exportTranslationFacts(t);
+    yield `,\n"translation":${JSON.stringify(facts).slice(0, -1)},\n`;
     yield `"tokens":[${tokens.map((x) => JSON.stringify(x)).join(',\n')}],\n"decoder_layers":`;
     yield* layerChunks({ layers: t.decoder, ...decoder, keys: decoder.rows }, pick(layers, t.decoder.length), pick(heads, t.heads));
     yield ',\n"cross_layers":';

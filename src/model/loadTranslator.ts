@@ -17,7 +17,9 @@ import { blockKind } from './onnx/blockKind';
 import { exposeAttention } from './onnx/exposeAttention';
 import type { AttentionSite } from './onnx/findAttention';
 import { indexGraph } from './onnx/onnxGraph';
+import { findPositionTable, type PositionTable } from './onnx/positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
+import { readLanguages, type TranslationLanguages } from './translationLanguages';
 
 /** One of the two graphs, patched to output its attention. */
 export interface TranslatorGraph {
@@ -38,8 +40,13 @@ export interface LoadedTranslator {
   readonly encoder: TranslatorGraph;
   /** Its sites, in graph order, each marked self (causal, over the translation) or cross (translation × source). */
   readonly decoder: TranslatorGraph & { readonly kinds: readonly ('self' | 'cross')[] };
-  readonly eosId: number;
+  /** The tokens that end a translation (generation_config.json may name several). */
+  readonly eosIds: readonly number[];
   readonly startId: number;
+  /** Language codes, task prefixes and the forced first token: what a run's language choice is checked against. */
+  readonly languages: TranslationLanguages;
+  /** The encoder's learned (or stored sinusoidal) position table, when it has one. */
+  readonly positions?: PositionTable;
 }
 
 /** The encoder graph beside a decoder graph of the same precision, when the folder is an encoder–decoder one. */
@@ -64,21 +71,25 @@ export async function loadTranslator(folder: ModelFolder, encoderPath: string): 
   } finally {
     env.logLevel = logLevel;
   }
-  const eosId = config.eosTokenId ?? tokenizer.eos_token_id;
-  const startId = config.decoderStartTokenId ?? tokenizer.pad_token_id;
-  if (eosId === undefined || eosId === null || startId === undefined || startId === null) {
+  const languages = readLanguages(folder.dir, tokenizer);
+  const eosIds = languages.eosIds.length > 0
+    ? languages.eosIds
+    : [config.eosTokenId ?? tokenizer.eos_token_id].filter((x): x is number => typeof x === 'number');
+  const startId = languages.decoderStartId ?? config.decoderStartTokenId ?? tokenizer.pad_token_id;
+  if (eosIds.length === 0 || startId === undefined || startId === null) {
     throw new QkvError('model-invalid',
       `${label}: config.json names no eos_token_id or decoder_start_token_id, so a translation cannot start or stop.`);
   }
   const encoder = await loadGraph(encoderPath, folder.dir, label);
+  const positions = findPositionTable(encoder.graph, config);
   const decoderGraph = await loadGraph(folder.graphPath, folder.dir, label);
   const ix = indexGraph(decoderGraph.graph);
   const kinds = decoderGraph.sites.map((site) => blockKind(ix, site.q, site.k, () => false));
   if (!kinds.includes('cross')) throw new QkvError('no-attention',
     `${label}: ${folder.graphFile} has no cross-attention (no block whose K comes from the encoder).`);
   return {
-    folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), eosId, startId,
-    encoder: withoutGraph(encoder), decoder: { ...withoutGraph(decoderGraph), kinds },
+    folder, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), eosIds, startId, languages,
+    encoder: withoutGraph(encoder), decoder: { ...withoutGraph(decoderGraph), kinds }, ...(positions ? { positions } : {}),
   };
 }
 

@@ -12,11 +12,14 @@ export interface ModelConfig {
   /** K/V heads; equal to `heads` unless the model shares K and V between query heads. */
   readonly kvHeads: number | null;
   readonly headDim: number | null;
-  /** Rows of the learned position table (n_positions, max_position_embeddings…), before any offset. */
+  /** The learned position table's size as config.json gives it (n_positions, max_position_embeddings…). */
   readonly positionTable: number | null;
-  /** Row of position 0: 0, or pad_token_id + 1 in RoBERTa-style models, whose positions start after the padding index. */
+  /**
+   * Row of position 0: 0; pad_token_id + 1 in RoBERTa-style models, whose positions start after the padding index;
+   * 2 in BART-style ones, whose table has two rows more than max_position_embeddings.
+   */
   readonly firstPositionRow: number;
-  /** Longest input: the table's rows from firstPositionRow on. */
+  /** Longest input: the table's rows from firstPositionRow on (max_position_embeddings itself in BART-style models). */
   readonly maxPositions: number | null;
   readonly padTokenId: number | null;
   readonly vocabSize: number | null;
@@ -42,6 +45,11 @@ const CAUSAL = new Set([
 ]);
 /** RoBERTa-style models number positions from padding_idx + 1 (padding_idx is pad_token_id, 1 by default). */
 const POSITIONS_AFTER_PADDING = new Set(['roberta', 'xlm-roberta', 'camembert', 'longformer']);
+/**
+ * BartLearnedPositionalEmbedding (and OPT's, mBART's) and M2M100's sinusoidal table (padding_idx 1 + 1) put
+ * position 0 at row 2, in a table of max_position_embeddings + 2 rows.
+ */
+const POSITIONS_OFFSET_BY_TWO = new Set(['bart', 'mbart', 'opt', 'm2m_100']);
 
 export function parseModelConfig(raw: RawConfig): ModelConfig {
   // onnxruntime-genai's genai_config.json style nests the facts under "model".
@@ -60,7 +68,8 @@ export function parseModelConfig(raw: RawConfig): ModelConfig {
   const heads = number('n_head', 'num_attention_heads', 'num_heads', 'n_heads');
   const padTokenId = number('pad_token_id');
   const positionTable = number('n_positions', 'max_position_embeddings', 'n_ctx', 'max_seq_len');
-  const firstPositionRow = POSITIONS_AFTER_PADDING.has(architecture) ? (padTokenId ?? 1) + 1 : 0;
+  const offsetByTwo = POSITIONS_OFFSET_BY_TWO.has(architecture);
+  const firstPositionRow = POSITIONS_AFTER_PADDING.has(architecture) ? (padTokenId ?? 1) + 1 : offsetByTwo ? 2 : 0;
   return {
     architecture,
     hiddenSize,
@@ -69,7 +78,7 @@ export function parseModelConfig(raw: RawConfig): ModelConfig {
     headDim: number('head_dim') ?? (hiddenSize !== null && heads ? hiddenSize / heads : null),
     positionTable,
     firstPositionRow,
-    maxPositions: positionTable === null ? null : positionTable - firstPositionRow,
+    maxPositions: positionTable === null ? null : offsetByTwo ? positionTable : positionTable - firstPositionRow,
     padTokenId,
     vocabSize: number('vocab_size'),
     causal: raw.is_decoder === true || CAUSAL.has(architecture) ? true : BIDIRECTIONAL.has(architecture) ? false : null,

@@ -62,7 +62,8 @@ export function testModel(): string {
 
 /** Sets a qkvScope.* user setting (the profile is fresh for every run); undefined removes it. */
 export async function setSetting(
-  key: 'model' | 'maxTokens' | 'liveUpdate' | 'paintEditor' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision' | 'pythonPath',
+  key: 'model' | 'maxTokens' | 'liveUpdate' | 'paintEditor' | 'hubEndpoint' | 'allowRemoteModels' | 'modelPrecision' | 'pythonPath' |
+    'targetLanguage',
     value: unknown,
 ): Promise<void> {
   await vscode.workspace.getConfiguration('qkvScope').update(key, value, vscode.ConfigurationTarget.Global);

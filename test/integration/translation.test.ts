@@ -1,6 +1,7 @@
 // Runs in the VS Code extension host: Show Attention with the tiny-marian-en-fr fixture as the model, in the real
 // panel — the translation is on screen and the kind switch shows all three attentions: the encoder's (source ×
 // source), the decoder's (translation × translation) and the cross-attention (translation rows × source columns).
+// A model that writes several languages (tiny-m2m100) takes its target from qkvScope.targetLanguage.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -36,5 +37,22 @@ describe('a translator in the panel', () => {
     assert.equal(decoder.cols, decoder.rows);
     assert.equal(cross.rows, 9, '<pad> La pizza est sortie du four . </s>');
     await showKind('encoder');
+  });
+
+  it('translates into the language qkvScope.targetLanguage names, and says so when it names none', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await setSetting('model', path.join(extension.extensionPath, 'test', 'fixtures', 'models', 'tiny-m2m100'));
+    try {
+      select(await openSample('translation.txt'), SOURCE);
+      assert.equal(await qkv.showAttention(), undefined, 'no target language: refused');
+      await setSetting('targetLanguage', 'fr');
+      assert.ok(await qkv.showAttention(), 'Show Attention returned nothing');
+      await qkv.waitForPaint();
+      const cross = await showKind('cross');
+      assert.equal(cross.rows, 10, '</s> __fr__ La pizza est sortie du four . </s>');
+      await showKind('encoder');
+    } finally {
+      await setSetting('targetLanguage', undefined);
+    }
   });
 });

@@ -80,4 +80,43 @@ print("ok")
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout.trim(), 'ok');
   });
+  it('writes the translation kinds to the .npz: encoder, decoder and cross arrays equal to the JSON export\'s',
+    { skip: numpyMissing() }, () => {
+    const json = path.join(dir, 't5.json');
+    const npz = path.join(dir, 't5.npz');
+    for (const out of [json, npz]) {
+      const run = cli(['--text', 'The cat is black.', '--model', fixtureDir('tiny-t5-en-fr'), '--target-lang', 'fr', '--out', out,
+        '--heads', '0,2']);
+      assert.equal(run.code, 0, run.err);
+    }
+    // T5 adds a relative position bias in both self-attentions, so the encoder and decoder arrays include scores.
+    const check = `
+import json, sys, numpy as np
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+with np.load(sys.argv[2], allow_pickle=False) as npz:
+    meta = json.loads(npz["meta.json"])
+    t = doc["translation"]
+    assert {k: v for k, v in meta["translation"].items() if k != "arrays"} == {k: v for k, v in t.items() if not k.endswith("_layers")}
+    assert t["text"] == "Le chat est noir." and t["target_lang"] == "fr" and t["scale"] == 1, t["text"]
+    groups = [("", doc["layers"]), ("decoder_", t["decoder_layers"]), ("cross_", t["cross_layers"])]
+    expected_names = set()
+    for prefix, layers in groups:
+        for layer in layers:
+            for kind in ("attention", "q", "k", "v", "scores"):
+                if kind not in layer["heads"][0]:
+                    continue
+                name = f"{prefix}layer{layer['layer']}_{kind}"
+                expected_names.add(name)
+                expected = np.array([h[kind] for h in layer["heads"]], dtype=np.float32)
+                assert npz[name].shape == expected.shape and np.array_equal(npz[name], expected), name
+    assert set(npz.files) - {"meta.json"} == expected_names, sorted(npz.files)
+    assert "decoder_layer1_scores" in expected_names and "layer0_scores" in expected_names
+    s, rows = len(doc["tokens"]), len(t["tokens"])
+    assert npz["cross_layer0_attention"].shape == (2, rows, s) and npz["cross_layer0_k"].shape == (2, s, 8)
+print("ok")
+`;
+    const run = spawnSync(PYTHON, ['-c', check, json, npz], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'ok');
+  });
 });

@@ -26,6 +26,8 @@ before(async () => {
     'test/bert': repoFromFolder(fixtureDir('tiny-bert')),
     // A translator in Xenova/opus-mt-en-fr's layout: onnx/encoder_model.onnx beside onnx/decoder_model.onnx.
     'test/opus-mt-en-fr': repoFromFolder(fixtureDir('tiny-marian-en-fr')),
+    // A translator with generation_config.json (decoder start, forced first token) and language codes.
+    'test/nllb': repoFromFolder(fixtureDir('tiny-nllb')),
     'test/fused': repoFromFolder(fixtureDir('fused-unsupported')),
     // Only a merged decoder besides decoder_model.onnx: the unmerged one must be chosen.
     'test/decoder-only': {
@@ -173,6 +175,19 @@ describe('hub models', () => {
     assert.equal(result.translation?.text, 'Le lait est froid.');
     const dir = hubModelDir(cacheDir, 'test/opus-mt-en-fr', 'main');
     for (const file of ['onnx/encoder_model.onnx', 'onnx/decoder_model.onnx']) assert.ok(fs.existsSync(path.join(dir, file)), file);
+  });
+
+  it('downloads a translator\'s generation_config.json beside its graphs, when the repository has one', async () => {
+    const cacheDir = freshCache();
+    const result = await engine.run(request('test/nllb', cacheDir, { text: 'The milk is cold.', targetLang: 'fra_Latn' }));
+    assert.equal(result.translation?.text, 'Le lait est froid.');
+    const files = filesIn(hubModelDir(cacheDir, 'test/nllb', 'main'));
+    assert.ok(files.includes('generation_config.json'), files.join(', '));
+    const before = server.requests.length;
+    const offline = request('test/nllb', cacheDir, { text: 'The milk is cold.', targetLang: 'fra_Latn' }, { allowRemote: false });
+    const again = await engine.run(offline);
+    assert.equal(again.translation?.text, 'Le lait est froid.');
+    assert.equal(server.requests.length, before, 'the cached model needs no request');
   });
 
   it('explains a fused-attention hub model before running it', async () => {

@@ -11,13 +11,14 @@ import { after, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
 import { runTranslation, tokenizeSource } from '../../src/attention/runTranslation';
 import { encoderGraphBeside, loadTranslator } from '../../src/model/loadTranslator';
+import { translationStart } from '../../src/model/translationLanguages';
 import { resolveModelFolder } from '../../src/model/modelSource';
 import { packageRoot } from '../../src/model/packageRoot';
-import { attentionFromQK } from '../../shared/attentionMath';
-import type { AttentionResult, LayerTensors } from '../../shared/attentionResult';
+import type { AttentionResult } from '../../shared/attentionResult';
 import { QkvError } from '../../shared/errors';
 import { checkExport } from '../../shared/exportSchema';
 import { fixtureDir } from './support';
+import { worstRecompute } from './translationChecks';
 import { tensorReplies } from '../../src/panel/tensorReplies';
 import type { ToWebview } from '../../shared/protocol';
 import { summarize } from '../../shared/resultSummary';
@@ -52,10 +53,14 @@ describe('translation with an encoder–decoder model', () => {
     assert.equal(r.layers.length, 2);
     assert.equal(t.decoder.length, 2);
     assert.equal(t.cross.length, 2);
+    const scale = 1 / Math.sqrt(t.headDim);
+    assert.equal(t.scale, r.model.scale);
+    assert.equal(t.crossScale, r.model.scale);
+    assert.ok(Math.abs(t.scale! - scale) < 1e-7, `decoder scale ${t.scale}`);
     const worst = Math.max(
-      ...r.layers.map((l) => check(l, r.model.heads, s, s, r.model.headDim, false)),
-      ...t.decoder.map((l) => check(l, t.heads, rows, rows, t.headDim, true)),
-      ...t.cross.map((l) => check(l, t.heads, rows, s, t.headDim, false)),
+      ...r.layers.map((l) => worstRecompute(l, { heads: r.model.heads, rows: s, keys: s, headDim: r.model.headDim, causal: false, scale })),
+      ...t.decoder.map((l) => worstRecompute(l, { heads: t.heads, rows, keys: rows, headDim: t.headDim, causal: true, scale })),
+      ...t.cross.map((l) => worstRecompute(l, { heads: t.heads, rows, keys: s, headDim: t.headDim, causal: false, scale })),
     );
     assert.ok(worst < 1e-5, `recomputed attention differs by ${worst}`);
   });
@@ -81,7 +86,9 @@ describe('translation with an encoder–decoder model', () => {
     const folder = resolveModelFolder(MARIAN);
     const model = await loadTranslator(folder, encoderGraphBeside(folder)!);
     let steps = 0;
-    await assert.rejects(runTranslation(model, SOURCE, tokenizeSource(model, SOURCE, 512), { isCancelled: () => ++steps > 2 }),
+    const start = translationStart(model.languages, {}, folder.id);
+    const source = tokenizeSource(model, SOURCE, 512, start);
+    await assert.rejects(runTranslation(model, SOURCE, source, { isCancelled: () => ++steps > 2, start }),
       (error: unknown) => error instanceof QkvError && error.code === 'cancelled');
     assert.equal(steps, 3);
   });
@@ -101,44 +108,3 @@ describe('translation with an encoder–decoder model', () => {
     assert.equal(doc.translation?.cross_layers[1].heads[3].attention[0].length, doc.tokens.length);
   });
 });
-
-/** Rows sum to 1, causal zeros where asked, and the recompute from q and k; returns the largest recompute difference. */
-function check(layer: LayerTensors, heads: number, rows: number, keys: number, d: number, causal: boolean): number {
-  let worst = 0;
-  for (let h = 0; h < heads; h++) {
-    const probs = layer.probs.subarray(h * rows * keys, (h + 1) * rows * keys);
-    const q = layer.q.subarray(h * rows * d, (h + 1) * rows * d);
-    const k = layer.k.subarray(h * keys * d, (h + 1) * keys * d);
-    const expected = recompute(q, k, rows, keys, d, causal);
-    for (let i = 0; i < rows; i++) {
-      let sum = 0;
-      for (let j = 0; j < keys; j++) {
-        const p = probs[i * keys + j];
-        sum += p;
-        if (causal && j > i) assert.equal(p, 0, `above the diagonal at [${i}, ${j}]`);
-        worst = Math.max(worst, Math.abs(p - expected[i * keys + j]));
-      }
-      assert.ok(Math.abs(sum - 1) < 1e-5, `row ${i} sums to ${sum}`);
-    }
-  }
-  return worst;
-}
-
-/** softmax(q·kᵀ/√d) for rows × keys; square blocks go through the shared recompute. */
-function recompute(q: Float32Array, k: Float32Array, rows: number, keys: number, d: number, causal: boolean): Float64Array {
-  if (rows === keys) return attentionFromQK(q, k, rows, d, causal);
-  const out = new Float64Array(rows * keys);
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let j = 0; j < keys; j++) {
-      let dot = 0;
-      for (let c = 0; c < d; c++) dot += q[i * d + c] * k[j * d + c];
-      out[i * keys + j] = dot / Math.sqrt(d);
-      max = Math.max(max, out[i * keys + j]);
-    }
-    let sum = 0;
-    for (let j = 0; j < keys; j++) sum += (out[i * keys + j] = Math.exp(out[i * keys + j] - max));
-    for (let j = 0; j < keys; j++) out[i * keys + j] /= sum;
-  }
-  return out;
-}

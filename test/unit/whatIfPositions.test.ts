@@ -31,6 +31,9 @@ describe('learned position embeddings', () => {
     ['tiny-distilbert', 'embeddings.position_embeddings.weight', 128, 0],
     // RoBERTa's positions start after the padding index (pad_token_id 1): position 0 is row 2.
     ['tiny-roberta', 'embeddings.position_embeddings.weight', 130, 2],
+    // BART and OPT: BartLearnedPositionalEmbedding's offset of 2, in a table of max_position_embeddings + 2 rows.
+    ['tiny-bart', 'encoder.embed_positions.weight', 130, 2],
+    ['tiny-opt', 'model.decoder.embed_positions.weight', 130, 2],
   ] as const;
   for (const [fixture, source, rows, first] of cases) {
     it(`${fixture}: found as ${source}, and the result carries the rows of positions 0…n−1`, async () => {
@@ -52,8 +55,8 @@ describe('learned position embeddings', () => {
     assert.notEqual(table?.source, 'embeddings.token_type_embeddings.weight');
   });
 
-  for (const fixture of ['tiny-sdpa', 'tiny-llama']) {
-    it(`${fixture} has no position table (none, or rotary), and the result says so by leaving it out`, async () => {
+  for (const fixture of ['tiny-sdpa', 'tiny-llama', 'tiny-t5']) {
+    it(`${fixture} has no position table (none, rotary, or T5's relative bias), and the result says so by leaving it out`, async () => {
       assert.equal(findPositionTable(graphOf(fixture), UNKNOWN_CONFIG), undefined);
       const result = await engine.run({ text: PIZZA, model: fixtureDir(fixture), maxTokens: 512 });
       assert.equal(result.positions, undefined);

@@ -23,6 +23,8 @@ export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 /** Files every model needs besides its graph: transformers.js reads both tokenizer files. */
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const ABSENT_FILE = '.qkv-scope-absent.json';
+/** A translator's generation settings (decoder start, forced first token, end tokens), as transformers.js reads them. */
+const GENERATION_CONFIG = 'generation_config.json';
 
 export interface HubOptions {
   readonly cacheDir: string;
@@ -88,6 +90,9 @@ export async function fetchHubModel(ref: HubModelRef, precision: Precision, opti
     if (encoder && !absent.has(encoder) && (options.allowRemote || isFile(path.join(dir, encoder)))) {
       if (await fetchFile(encoder)) await fetchExternalData(encoder);
       else await absent.add(encoder);
+    }
+    if (encoder && !absent.has(GENERATION_CONFIG) && (options.allowRemote || isFile(path.join(dir, GENERATION_CONFIG)))) {
+      if (!(await fetchFile(GENERATION_CONFIG))) await absent.add(GENERATION_CONFIG);
     }
     return folder(name, dir, file);
   };

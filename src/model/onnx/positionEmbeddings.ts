@@ -7,6 +7,7 @@
 // Among several, a name that says "position" wins. Rotary tables (cos/sin caches) and token-type tables are not
 // position embeddings and are skipped.
 import { onnx } from 'onnx-proto';
+import type { PositionVectors } from '../../../shared/attentionResult';
 import type { ModelConfig } from '../modelConfig';
 import { halfToFloat } from './constantValue';
 import { inputsBehind } from './blockKind';
@@ -29,6 +30,8 @@ const POSITION_NAME = /pos|wpe/i;
 const ROTARY_NAME = /rotary|cos_cached|sin_cached|inv_freq|\bcos\b|\bsin\b/i;
 /** Token-type (segment) tables are indexed by constants too, in exports without token_type_ids. */
 const SEGMENT_NAME = /token_type|segment/i;
+/** T5's relative position bias is a [buckets × heads] table gathered by bucket: a term of the scores, not a position vector. */
+const RELATIVE_NAME = /relative_attention_bias|rel_embeddings/i;
 
 export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig): PositionTable | undefined {
   const ix = indexGraph(graph);
@@ -39,7 +42,7 @@ export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig):
     const tensor = initializers.get(node.input?.[0] ?? '');
     const name = tensor?.name ?? '';
     if (!tensor || tensor.dims?.length !== 2 || Number(tensor.dims[0]) < 2 || ROTARY_NAME.test(name) || SEGMENT_NAME.test(name) ||
-      !isFloatTable(tensor)) continue;
+      RELATIVE_NAME.test(name) || !isFloatTable(tensor)) continue;
     const named = POSITION_NAME.test(name);
     const inputs = inputsBehind(ix, node.input?.[1] ?? '');
     // RoBERTa-style exports compute position ids from input_ids, so a name that says "position" is enough.
@@ -72,6 +75,12 @@ function floatValues(tensor: onnx.ITensorProto): Float32Array | undefined {
   // float16 without raw bytes is stored bit-for-bit in int32_data.
   if (tensor.dataType === FLOAT16 && tensor.int32Data?.length) return Float32Array.from(tensor.int32Data, (bits) => halfToFloat(bits));
   return undefined;
+}
+
+/** The result's position vectors for n tokens; undefined when there is no table or it is shorter. */
+export function positionVectors(table: PositionTable | undefined, n: number): PositionVectors | undefined {
+  const data = table && positionRows(table, n);
+  return data && { source: table!.source, dim: table!.dim, firstRow: table!.firstRow, data };
 }
 
 /** Rows for positions 0…n−1, as the model adds them; undefined when the table is shorter. */
