@@ -82,6 +82,7 @@ export async function runAndShow(
       },
     );
     log.info(`Ran ${source.model} (${result.model.onnxFile ?? 'onnx'}) on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
+    for (const note of result.model.notes ?? []) log.warn(note);
     panel.show(result, source);
     const shown = panel.shown;
     if (shown) {
