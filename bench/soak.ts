@@ -1,33 +1,39 @@
 // Runs in Node: the soak benchmark in one process (npm run bench:soak, first half). 200 runs of the engine on
 // varied texts, alternating two models, as a long session would; prints the process's RSS (main thread and the
 // engine worker together) at run 20 and run 200, and their ratio. Target: growth under 10%. One RSS reading swings
-// by ±15% with whatever the last run allocated, so each figure is the median of the readings after the ten runs
-// ending there (11–20, 191–200); the single readings at 20 and 200 are printed too.
+// by ±15% with whatever the last run allocated, so each figure is taken after a pause and a collection, as the
+// median of nine readings (bench/settledMemory.ts), the same way as the extension host's half (bench/vscode/soak.ts).
 import * as path from 'node:path';
 import { AttentionEngine } from '../src/attention/attentionEngine';
 import { packageRoot } from '../src/model/packageRoot';
-import { formatRss, medianOf, soakText } from './soakTexts';
+import { formatMiB, settledMemory, windowRatio, type MemoryReading } from './settledMemory';
+import { soakText } from './soakTexts';
 
 const RUNS = 200;
+const FIRST_CHECKPOINT = 20;
 const MODELS = ['embedded', path.join(packageRoot(), 'test', 'fixtures', 'models', 'wide-gpt2')];
 
 async function main(): Promise<void> {
   const engine = new AttentionEngine();
-  const rss: number[] = [];
   const started = performance.now();
   let tokens = 0;
+  let first: MemoryReading | undefined;
+  let last: MemoryReading | undefined;
+  const afterEachRun: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const result = await engine.run({ text: soakText(run), model: MODELS[run % MODELS.length], maxTokens: 512 });
     tokens += result.tokens.length;
-    rss.push(process.memoryUsage().rss);
+    afterEachRun.push(process.memoryUsage().rss);
+    if (run === FIRST_CHECKPOINT) first = await settledMemory();
+    if (run === RUNS) last = await settledMemory();
   }
   await engine.dispose();
-  const at20 = medianOf(rss.slice(10, 20));
-  const atEnd = medianOf(rss.slice(RUNS - 10, RUNS));
+  if (!first || !last) throw new Error('the soak ended before its checkpoints');
   console.log(`BENCH soak, one process: ${RUNS} runs, 2 models (${MODELS.map((m) => path.basename(m)).join(', ')}), ` +
-    `${tokens} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s; RSS at run 20 ${formatRss(at20)}, ` +
-    `at run ${RUNS} ${formatRss(atEnd)}, ratio ${(atEnd / at20).toFixed(3)} (target < 1.10; medians of runs 11-20 and ` +
-    `${RUNS - 9}-${RUNS}; single readings ${formatRss(rss[19])} and ${formatRss(rss[RUNS - 1])})`);
+    `${tokens} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s; RSS at run ${FIRST_CHECKPOINT} ` +
+    `${formatMiB(first.rss)}, at run ${RUNS} ${formatMiB(last.rss)}, ratio ${(last.rss / first.rss).toFixed(3)} ` +
+    '(target < 1.10; each the median of 9 readings after a 2 s pause and a collection); ' +
+    `without the pause, medians of the readings after runs 11-20 and ${RUNS - 9}-${RUNS}: ${windowRatio(afterEachRun)}`);
 }
 
 void main();

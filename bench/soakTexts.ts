@@ -15,12 +15,3 @@ export function soakText(i: number): string {
   const count = 1 + Math.floor(next() * 12);
   return Array.from({ length: count }, () => SENTENCES[Math.floor(next() * SENTENCES.length)]).join(' ');
 }
-
-export function formatRss(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
-}
-
-export function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}

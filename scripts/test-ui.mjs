@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
+import { REPO_ROOT, findTools, startVsCode, stopwatchLog, switchTheme, WORKBENCH_THEMES, writeUserSettings } from './vscodeTools.mjs';
 import { checkWalkthrough } from './walkthroughChecks.mjs';
 
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
@@ -258,27 +258,10 @@ try {
   await check('hovering " pizza" shows its weight and rank', hoverPizza);
 
   // The painted editor in the four themes, 1440 × 900.
-  const THEMES = [['light', 'Default Light Modern', 'vs'], ['dark', 'Default Dark Modern', 'vs-dark'],
-    ['hc-dark', 'Default High Contrast', 'hc-black'], ['hc-light', 'Default High Contrast Light', 'hc-light']];
-  for (const [name, theme, className] of THEMES) {
+  for (const [name, theme, className] of WORKBENCH_THEMES) {
     await check(`screenshot of the painted editor, ${name}`, async () => {
       await page.setViewportSize({ width: 1440, height: 900 });
-      if (!(await page.locator(`.monaco-workbench.${className}`).count())) {
-        // Ctrl+K Ctrl+T: the colour theme picker ("Color Theme" in the palette also finds the marketplace's).
-        await page.keyboard.press('Control+K');
-        await page.keyboard.press('Control+T');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor();
-        // The picker lists themes by label ("Dark Modern"), not by id ("Default Dark Modern").
-        const label = theme.replace(/^Default /, '').replace(/^High Contrast( Light)?$/, (_, light) => (light ? 'Light High Contrast' : 'Dark High Contrast'));
-        await input.fill(label);
-        const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name',
-          { hasText: new RegExp(`^${label}$`) }) }).first();
-        await row.waitFor();
-        await row.click();
-        await page.locator(`.monaco-workbench.${className}`).waitFor({ timeout: 20_000 });
-        await cursorOnIt();
-      }
+      if (await switchTheme(page, theme, className)) await cursorOnIt();
       await page.waitForTimeout(800);
       await hoverPizza();
       const file = path.join(path.dirname(screenshot), `vscode-editor-paint-${name}.png`);

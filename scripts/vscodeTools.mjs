@@ -193,3 +193,33 @@ async function waitForHttp(url, timeoutMs, serverExited) {
   }
   throw new Error(dead ? 'code-server exited before it was ready' : `code-server did not answer ${url} within ${timeoutMs} ms`);
 }
+
+/** The four themes screenshots are taken in: file suffix, theme id, and the class the workbench then has. */
+export const WORKBENCH_THEMES = [['light', 'Default Light Modern', 'vs'], ['dark', 'Default Dark Modern', 'vs-dark'],
+  ['hc-dark', 'Default High Contrast', 'hc-black'], ['hc-light', 'Default High Contrast Light', 'hc-light']];
+
+/**
+ * Switches the colour theme from the theme picker, as a person does, unless it is on already; waits until the
+ * workbench wears it.
+ * @param {import('playwright-core').Page} page
+ * @param {string} theme  the theme's id, e.g. "Default Dark Modern"
+ * @param {string} className  the class the workbench then has: vs, vs-dark, hc-black or hc-light
+ * @returns {Promise<boolean>} whether it had to switch
+ */
+export async function switchTheme(page, theme, className) {
+  if (await page.locator(`.monaco-workbench.${className}`).count()) return false;
+  // Ctrl+K Ctrl+T: the colour theme picker ("Color Theme" in the palette also finds the marketplace's).
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  // The picker lists themes by label ("Dark Modern"), not by id ("Default Dark Modern").
+  const label = theme.replace(/^Default /, '').replace(/^High Contrast( Light)?$/, (_, light) => (light ? 'Light High Contrast' : 'Dark High Contrast'));
+  await input.fill(label);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name',
+    { hasText: new RegExp(`^${label}$`) }) }).first();
+  await row.waitFor();
+  await row.click();
+  await page.locator(`.monaco-workbench.${className}`).waitFor({ timeout: 20_000 });
+  return true;
+}

@@ -41,6 +41,11 @@ export interface ModelFacts {
    * QKV Scope replaced by the standard operators they stand for before running. Absent when nothing was fused.
    */
   readonly fused?: readonly string[];
+  /**
+   * Sentences about facts the graph, the numbers and config.json disagreed on (causality, K/V heads), each saying
+   * what is shown. Absent when they agree.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** One token as the model saw it. Offsets are UTF-16 code units into the input text, like VS Code's. */

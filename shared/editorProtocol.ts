@@ -5,6 +5,9 @@
 /** Where a token was clicked in the panel. */
 export type TokenPlace = 'chip' | 'row' | 'column';
 const TOKEN_PLACES: readonly TokenPlace[] = ['chip', 'row', 'column'];
+/** A translator's two texts: the source (the editor selection) and the target (the translation's own document). */
+export type TextSide = 'source' | 'target';
+const TEXT_SIDES: readonly TextSide[] = ['source', 'target'];
 
 export type EditorToWebview =
   /** The editor cursor moved onto this token: make it the query (the paint follows it). */
@@ -12,7 +15,12 @@ export type EditorToWebview =
   /** Click this token as a person would (tests and scripts): a chip, or a heatmap row or column label. */
   | { readonly type: 'clickToken'; readonly resultId: number; readonly token: number; readonly place: TokenPlace }
   /** Click the "Run again" button of a "text changed" status (tests and scripts). */
-  | { readonly type: 'clickRerun' };
+  | { readonly type: 'clickRerun' }
+  /**
+   * A translator's decoder or cross view: the editor cursor is on this token of the source (a column of the cross
+   * matrix) or of the translation (a row); the panel frames it.
+   */
+  | { readonly type: 'focusToken'; readonly resultId: number; readonly side: TextSide; readonly token: number };
 
 export type EditorFromWebview =
   /** The query token picked in the panel (null: none); the editor paint shows its row. */
@@ -20,11 +28,27 @@ export type EditorFromWebview =
   /** A token was clicked in the panel: select its range in the editor and reveal it. */
   | { readonly type: 'revealToken'; readonly resultId: number; readonly token: number }
   /** The "Run again" button of a "text changed" status. */
-  | { readonly type: 'rerun' };
+  | { readonly type: 'rerun' }
+  /**
+   * A translator's decoder or cross view: a row (target) or column (source) token was picked in the panel. The
+   * editor selects it in its text and paints the other text by its weights; `also` is selected too (a cell's other
+   * token) without changing what is painted.
+   */
+  | { readonly type: 'focusToken'; readonly resultId: number; readonly side: TextSide; readonly token: number;
+    readonly also?: { readonly side: TextSide; readonly token: number } };
 
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
-type Fields = Partial<Record<'type' | 'resultId' | 'query' | 'token' | 'place', unknown>>;
+type Fields = Partial<Record<'type' | 'resultId' | 'query' | 'token' | 'place' | 'side' | 'also', unknown>>;
+
+const isSide = (v: unknown): v is TextSide => TEXT_SIDES.includes(v as TextSide);
+
+/** The `also` of a focusToken: absent, or a side and a token. */
+function sideToken(v: unknown): { side: TextSide; token: number } | undefined | false {
+  if (v === undefined) return undefined;
+  const m = (typeof v === 'object' && v !== null ? v : {}) as Fields;
+  return isSide(m.side) && isIndex(m.token) ? { side: m.side, token: m.token } : false;
+}
 
 /** The host trusts nothing from the webview: anything that does not fit is rejected. */
 export function parseEditorFromWebview(message: unknown): EditorFromWebview | undefined {
@@ -38,6 +62,11 @@ export function parseEditorFromWebview(message: unknown): EditorFromWebview | un
       return isIndex(m.resultId) && isIndex(m.token) ? { type: 'revealToken', resultId: m.resultId, token: m.token } : undefined;
     case 'rerun':
       return { type: 'rerun' };
+    case 'focusToken': {
+      const also = sideToken(m.also);
+      if (!isIndex(m.resultId) || !isSide(m.side) || !isIndex(m.token) || also === false) return undefined;
+      return { type: 'focusToken', resultId: m.resultId, side: m.side, token: m.token, ...(also ? { also } : {}) };
+    }
     default:
       return undefined;
   }
@@ -56,6 +85,9 @@ export function parseEditorToWebview(message: unknown): EditorToWebview | undefi
         : undefined;
     case 'clickRerun':
       return { type: 'clickRerun' };
+    case 'focusToken':
+      return isIndex(m.resultId) && isSide(m.side) && isIndex(m.token)
+        ? { type: 'focusToken', resultId: m.resultId, side: m.side, token: m.token } : undefined;
     default:
       return undefined;
   }

@@ -30,6 +30,8 @@ export interface ExportModel {
   readonly additive_term?: string;
   /** Fused attention operators the graph used, opened up into standard operators before the run; absent when none. */
   readonly fused?: readonly string[];
+  /** Where the graph, the numbers and config.json disagreed (causality, K/V heads): one sentence each; absent when none. */
+  readonly notes?: readonly string[];
 }
 
 export interface ExportToken {

@@ -16,6 +16,7 @@ import type { Services } from './commands/services';
 import { runAndShow, showAttention } from './commands/showAttention';
 import { explainStrongestCell, nextHead, openSample } from './commands/walkthrough';
 import { EditorLink, type TextOrigin } from './editor/editorLink';
+import { TranslationLink } from './editor/translationLink';
 import { AttentionPanel } from './panel/attentionPanel';
 import { readSettings } from './settings';
 
@@ -37,12 +38,14 @@ export function activate(context: vscode.ExtensionContext): void {
     if (text?.trim()) void runAndShow(services, { text, model: readSettings().model }, { quiet: true }, origin);
   };
   const editor = new EditorLink(panel, rerun, SHOW_PANEL);
-  const services: Services = { context, log, runs: new LatestRun(engine), panel, editor };
+  const translation = new TranslationLink(panel, editor, SHOW_PANEL);
+  const services: Services = { context, log, runs: new LatestRun(engine), panel, editor, translation };
 
   context.subscriptions.push(
     log,
     panel,
     editor,
+    translation,
     { dispose: () => void engine.dispose() },
     registerCommand(log, 'qkvScope.showAttention', vscode.l10n.t('Show Attention'), () => showAttention(services)),
     registerCommand(log, 'qkvScope.exportJson', vscode.l10n.t('Export Attention as JSON'),
@@ -63,7 +66,10 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: async (restored, state: unknown) => panel.restore(restored, state),
     }),
     registerCommand(log, SHOW_PANEL, vscode.l10n.t('Show Panel'), async () => panel.reveal()),
-    registerCommand(log, 'qkvScope.clearPaint', vscode.l10n.t('Clear Attention Paint'), async () => editor.clearPaint()),
+    registerCommand(log, 'qkvScope.clearPaint', vscode.l10n.t('Clear Attention Paint'), async () => {
+      editor.clearPaint();
+      translation.clearPaint();
+    }),
     watchForLiveUpdate(services),
     // Commands for tests and benchmarks exist only in development and test runs, never in an installed extension.
     ...(context.extensionMode === vscode.ExtensionMode.Production

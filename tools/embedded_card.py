@@ -3,21 +3,14 @@ import json
 import os
 
 from build_gpt2_tokenizer import ENCODER_DIR
+from seq2seq_tokenizers import bytes_to_unicode
 
 
 def gpt2_decoder():
     """Python decode of GPT-2 ids (byte-level BPE: vocab string -> bytes via the inverse byte map)."""
     with open(os.path.join(ENCODER_DIR, "encoder.json"), encoding="utf-8") as f:
         vocab = json.load(f)
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    byte_of = {chr(c): b for b, c in zip(bs, cs)}
+    byte_of = {c: b for b, c in bytes_to_unicode().items()}
     inv = {i: s for s, i in vocab.items()}
     return lambda ids: bytes(byte_of[ch] for i in ids for ch in inv[i]).decode("utf-8", errors="replace")
 

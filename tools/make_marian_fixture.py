@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modeling_marian as marian  # noqa: E402
+from seq2seq_tokenizers import split_words  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = 1234
@@ -43,16 +44,6 @@ PAIRS = [
     ("I read the book.", "Je lis le livre."),
     ("We eat the pizza.", "Nous mangeons la pizza."),
 ]
-
-
-def split_words(text):
-    """What the Unigram model makes of the corpus: "▁word" per word, and the full stop as its own piece."""
-    pieces = []
-    for word in text.split():
-        pieces.append("▁" + word.rstrip("."))
-        if word.endswith("."):
-            pieces.append(".")
-    return pieces
 
 
 def vocabulary():

@@ -123,11 +123,14 @@ class Decoder(nn.Module):
         return self.model.decode(input_ids, encoder_attention_mask, encoder_hidden_states)
 
 
-def export(model, encoder_path, decoder_path, opset=14):
+def export(model, encoder_path, decoder_path, opset=14, src_ids=(5, 6, 7, 0), dec_ids=None):
+    """transformers.js's layout: encoder (input_ids, attention_mask -> last_hidden_state) and decoder
+    (encoder_attention_mask, input_ids, encoder_hidden_states -> logits), dynamic batch and lengths. Any model
+    with encode() and decode() (BART, M2M100, T5 too); the ids only trace the graphs."""
     model.eval()
-    src = torch.tensor([[5, 6, 7, 0]])
+    src = torch.tensor([list(src_ids)])
     mask = torch.ones_like(src)
-    dec = torch.tensor([[model.shared.padding_idx, 5, 6]])
+    dec = torch.tensor([list(dec_ids) if dec_ids is not None else [model.shared.padding_idx, 5, 6]])
     b_s = {0: "batch_size", 1: "encoder_sequence_length"}
     with torch.no_grad():
         hidden = model.encode(src, mask)

@@ -18,6 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from modeling_marian import MarianAttention as BartAttention, padding_mask, NEG
+from modeling_marian import export as marian_export
 
 ACTIVATION = {"bart": F.gelu, "m2m_100": F.relu}
 
@@ -146,40 +147,6 @@ class Seq2SeqModel(nn.Module):
         return logits + self.final_logits_bias if self.family == "bart" else logits
 
 
-class Encoder(nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask):
-        return self.model.encode(input_ids, attention_mask)
-
-
-class Decoder(nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, encoder_attention_mask, input_ids, encoder_hidden_states):
-        return self.model.decode(input_ids, encoder_attention_mask, encoder_hidden_states)
-
-
 def export(model, encoder_path, decoder_path, src_ids, dec_ids, opset=14):
-    """transformers.js's layout: encoder (input_ids, attention_mask -> last_hidden_state) and decoder
-    (encoder_attention_mask, input_ids, encoder_hidden_states -> logits), dynamic batch and lengths."""
-    model.eval()
-    src = torch.tensor([src_ids])
-    mask = torch.ones_like(src)
-    dec = torch.tensor([dec_ids])
-    b_s = {0: "batch_size", 1: "encoder_sequence_length"}
-    with torch.no_grad():
-        hidden = model.encode(src, mask)
-        torch.onnx.export(Encoder(model), (src, mask), encoder_path, input_names=["input_ids", "attention_mask"],
-                          output_names=["last_hidden_state"], opset_version=opset,
-                          dynamic_axes={"input_ids": b_s, "attention_mask": b_s, "last_hidden_state": b_s})
-        torch.onnx.export(Decoder(model), (mask, dec, hidden), decoder_path,
-                          input_names=["encoder_attention_mask", "input_ids", "encoder_hidden_states"],
-                          output_names=["logits"], opset_version=opset,
-                          dynamic_axes={"encoder_attention_mask": b_s, "encoder_hidden_states": b_s,
-                                        "input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-                                        "logits": {0: "batch_size", 1: "decoder_sequence_length"}})
+    """transformers.js's two graphs, exported as Marian's are."""
+    marian_export(model, encoder_path, decoder_path, opset, src_ids, dec_ids)

@@ -43,20 +43,23 @@ export class EditorLinkHooks {
     if (!summary || message.resultId !== summary.resultId) return;
     if (message.type === 'pickQuery') {
       if (message.query < summary.tokens.length && message.query !== this.store.state.query) this.store.update({ query: message.query });
-    } else if (!click(message.token, message.place)) {
+    } else if (!click(message.token, message.place, this.store.state.kind !== 'encoder')) {
       console.warn(`QKV Scope: could not click token ${message.token} (${message.place})`);
     }
   }
 }
 
-/** Clicks a token chip, or a heatmap row or column label, the way a pointer does. */
-function click(token: number, place: TokenPlace): boolean {
+/**
+ * Clicks a token chip, or a heatmap row or column label, the way a pointer does; `decoder`: the label of a
+ * translator's decoder or cross heatmap (rows: the translation; columns: the source, or the translation).
+ */
+function click(token: number, place: TokenPlace, decoder: boolean): boolean {
   if (place === 'chip') {
     const chip = document.querySelectorAll<HTMLButtonElement>('.qkv-token__pick')[token];
     chip?.click();
     return chip !== undefined;
   }
-  const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-n]');
+  const canvas = document.querySelector<HTMLCanvasElement>(decoder ? '.qkv-translation__canvas' : 'canvas[data-n]');
   const { originX, originY, cell } = canvas?.dataset ?? {};
   if (!canvas || originX === undefined || originY === undefined || cell === undefined) return false;
   const centre = (origin: string) => Number(origin) + (token + 0.5) * Number(cell);

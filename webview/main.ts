@@ -34,6 +34,7 @@ const initial: PanelState = {
   click: undefined,
   kind: 'encoder',
   decoderLayers: new Map(),
+  focus: undefined,
   ...restoredState(saved),
 };
 const store = new Store(initial);
@@ -70,6 +71,7 @@ const view = new PanelView(root, {
   setStage: (stage) => controller.setStage(stage),
   rerun: () => host.post({ type: 'rerun' }),
   setKind: (kind) => translation.setKind(kind),
+  focusToken: (focus, also) => translation.focus(focus, also),
 });
 store.subscribe((state, previous) => view.render(state, previous));
 view.render(initial, initial);

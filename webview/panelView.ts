@@ -5,7 +5,8 @@
 // Heatmap, Step by step, What if, All heads, Positions. Before any result it shows a short empty state.
 import type { AttentionKind, HeadRef, StepShown } from '../shared/protocol';
 import { KindSwitch } from './chrome/kindSwitch';
-import { TranslationView } from './translation/translationView';
+import type { TranslationFocus } from './translation/translationView';
+import { TranslationTabs } from './translation/translationTabs';
 import type { WhatIfSettings } from '../shared/whatIf';
 import { AttentionView, type AttentionViewEvents } from './heatmap/attentionView';
 import { Controls, type ControlActions } from './chrome/controls';
@@ -39,6 +40,8 @@ export type PanelEvents = ControlActions & Omit<AttentionViewEvents, 'hover'> & 
   rerun(): void;
   /** The encoder · decoder · cross switch of a translator. */
   setKind(kind: AttentionKind): void;
+  /** A token picked in a translator's decoder or cross view (a label, or a cell's row and column). */
+  focusToken(focus: TranslationFocus, also?: TranslationFocus): void;
 };
 
 export class PanelView {
@@ -54,8 +57,11 @@ export class PanelView {
   private readonly heads: HeadsView;
   private readonly positions = new PositionsView();
   private readonly kinds: KindSwitch;
-  private readonly translation = new TranslationView();
-  /** What the kind switch hides when it is on decoder or cross: the encoder's token row, tabs and views. */
+  private readonly translation: TranslationTabs;
+  /**
+   * What the kind switch hides when it is on decoder or cross: the source's token row and the encoder's views that
+   * TranslationTabs stands in for (Positions stays: it is the source's).
+   */
   private readonly encoderParts: readonly HTMLElement[];
   private readonly empty: HTMLElement;
   private readonly result: HTMLElement;
@@ -64,6 +70,7 @@ export class PanelView {
     this.status = new StatusLine(() => events.rerun());
     this.controls = new Controls(events);
     this.kinds = new KindSwitch((kind) => events.setKind(kind));
+    this.translation = new TranslationTabs(events);
     this.controls.element.append(this.kinds.element);
     this.modelLine = new ModelLine(
       { exportJson: () => events.exportJson(), exportImage: () => events.exportImage() },
@@ -99,13 +106,10 @@ export class PanelView {
       this.step.element,
       this.whatIf.element,
       this.heads.element,
+      ...this.translation.elements,
       this.positions.element,
-      this.translation.element,
     ]);
-    this.encoderParts = [
-      this.tokens.element, this.tabs.element, this.attention.element, this.step.element, this.whatIf.element, this.heads.element,
-      this.positions.element,
-    ];
+    this.encoderParts = [this.tokens.element, this.attention.element, this.step.element, this.whatIf.element, this.heads.element];
     this.result.hidden = true;
     this.modelLine.element.hidden = true;
     root.replaceChildren(this.modelLine.element, this.status.element, this.empty, this.result);

@@ -1,4 +1,5 @@
 // Runs in the webview: the panel's state in one place. Views subscribe and redraw what changed.
+import type { TextSide } from '../shared/editorProtocol';
 import type { AttentionKind, ColourScale, HeadRef, PanelStatus, ResultSummary, ScaleMode, ViewTab } from '../shared/protocol';
 import type { WhatIfSettings } from '../shared/whatIf';
 import type { HeadData } from './headCache';
@@ -55,6 +56,11 @@ export interface PanelState {
   readonly kind: AttentionKind;
   /** A translator's decoder layers received for the current result: "decoder:2" / "cross:2" → translationHeads values. */
   readonly decoderLayers: ReadonlyMap<string, Float32Array>;
+  /**
+   * A translator's decoder or cross view: the token framed in the heatmap, a row (target) or a column (source),
+   * picked in the panel or by the editor cursor.
+   */
+  readonly focus: { readonly side: TextSide; readonly token: number } | undefined;
 }
 
 export type Listener = (state: PanelState, previous: PanelState) => void;

@@ -1,21 +1,55 @@
 // Runs in the VS Code extension host (code-server): the soak benchmark's second half (npm run bench:soak).
 // 200 Show Attention commands on varied texts, alternating two models, each waited for until the heatmap is
-// painted; prints the extension host's RSS (it holds the engine worker too) at commands 20 and 200, and the ratio:
-// medians of the readings after commands 11–20 and 191–200, as in bench/soak.ts.
+// painted; prints the extension host's RSS (it holds the engine worker too) at commands 20 and 200, and the ratio.
+// Each figure is taken as in bench/soak.ts: after a pause and a collection, the median of nine readings
+// (bench/settledMemory.ts). $QKV_SOAK_COMMANDS runs fewer or more commands; $QKV_SOAK_TRACE names a file that gets
+// one JSON line of memory figures per command (both threads' JS heaps, the malloc arenas, open editors), for finding
+// what grows.
+import { appendFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { HeapInfo } from 'node:v8';
 import * as vscode from 'vscode';
 import type { ShowAttentionOutcome } from '../../src/commands/showAttention';
-import { formatRss, medianOf, soakText } from '../soakTexts';
+import { processMappings } from '../processMappings';
+import { formatMiB, readMemory, settledMemory, windowRatio, type MemoryReading } from '../settledMemory';
+import { soakText } from '../soakTexts';
 
 const EXTENSION_ID = 'qkv-scope.qkv-scope';
-const COMMANDS = 200;
+const COMMANDS = Number(process.env.QKV_SOAK_COMMANDS ?? 200);
+const FIRST_CHECKPOINT = 20;
+const TRACE = process.env.QKV_SOAK_TRACE;
 
 const command = <T>(id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<T>(id, ...args));
 
-async function selectText(text: string): Promise<void> {
+/**
+ * An editor in the first group holding `text`, all of it selected. The scratch editor of the command before is
+ * closed once this one is open, as a person moving on would close it: never before, or the first group would empty
+ * and close, and the next editor would open over the panel (hiding it, which reloads its webview).
+ */
+async function selectText(text: string, previous: vscode.TextDocument | undefined): Promise<vscode.TextDocument> {
   const document = await vscode.workspace.openTextDocument({ content: text });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+  if (previous) {
+    await vscode.window.showTextDocument(previous, { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
   editor.selection = new vscode.Selection(document.positionAt(0), document.positionAt(text.length));
+  return document;
+}
+
+function describeReading(r: MemoryReading): string {
+  return `RSS ${formatMiB(r.rss)} (JS heap ${formatMiB(r.heapUsed)}, external ${formatMiB(r.external)})`;
+}
+
+/** One trace line: the memory figures after a command, and what is open (a leak of editors or tabs would show). */
+async function traceLine(i: number, tokens: number): Promise<string> {
+  const engine = await command<HeapInfo | undefined>('qkvScope.internal.engineHeap');
+  return JSON.stringify({
+    command: i, tokens, ...readMemory(), engineHeap: engine?.used_heap_size, engineExternal: engine?.external_memory,
+    ...processMappings(), documents: vscode.workspace.textDocuments.length,
+    tabs: vscode.window.tabGroups.all.map((group) => group.tabs.length),
+  });
 }
 
 export async function run(): Promise<void> {
@@ -24,25 +58,38 @@ export async function run(): Promise<void> {
   await extension.activate();
   const models = ['embedded', path.join(extension.extensionPath, 'test', 'fixtures', 'models', 'wide-gpt2')];
   const settings = vscode.workspace.getConfiguration('qkvScope');
-  const rss: number[] = [];
+  if (TRACE) writeFileSync(TRACE, '');
+  const checkpoints = new Map<number, MemoryReading & { readonly engineHeap: number }>();
   const started = performance.now();
+  let scratch: vscode.TextDocument | undefined;
+  const afterEachCommand: number[] = [];
   for (let i = 1; i <= COMMANDS; i++) {
     await settings.update('model', models[i % models.length], vscode.ConfigurationTarget.Global);
-    await selectText(soakText(i));
+    scratch = await selectText(soakText(i), scratch);
     const outcome = await command<ShowAttentionOutcome | undefined>('qkvScope.showAttention');
     if (!outcome) throw new Error(`Show Attention ${i} returned nothing`);
     await command('qkvScope.internal.waitForPaint', undefined, 60_000);
-    // Close the scratch editor, as a person moving on would; the panel stays.
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    rss.push(process.memoryUsage().rss);
-    if (i % 20 === 0) console.log(`soak: ${i} commands, ${((performance.now() - started) / 1000).toFixed(0)} s, RSS ` +
-      `${formatRss(process.memoryUsage().rss)}`);
+    afterEachCommand.push(process.memoryUsage().rss);
+    if (TRACE) appendFileSync(TRACE, `${await traceLine(i, outcome.tokens)}\n`);
+    if (i === FIRST_CHECKPOINT || i === COMMANDS) {
+      const reading = await settledMemory();
+      const engine = await command<HeapInfo | undefined>('qkvScope.internal.engineHeap');
+      checkpoints.set(i, { ...reading, engineHeap: engine?.used_heap_size ?? 0 });
+      console.log(`soak: command ${i}, settled ${describeReading(reading)}${reading.collected ? '' : ' (no collection)'}, ` +
+        `engine thread's JS heap ${formatMiB(engine?.used_heap_size ?? 0)}, main malloc arena ` +
+        `${formatMiB((processMappings()?.mainArenaKiB ?? 0) * 1024)}`);
+    } else if (i % 20 === 0) {
+      console.log(`soak: ${i} commands, ${((performance.now() - started) / 1000).toFixed(0)} s, ${describeReading(readMemory())}`);
+    }
   }
-  const at20 = medianOf(rss.slice(10, 20));
-  const atEnd = medianOf(rss.slice(COMMANDS - 10, COMMANDS));
+  const first = checkpoints.get(FIRST_CHECKPOINT);
+  const last = checkpoints.get(COMMANDS);
+  if (!first || !last) throw new Error(`the soak needs more than ${FIRST_CHECKPOINT} commands`);
   console.log(`BENCH soak, extension host: ${COMMANDS} Show Attention commands, 2 models, in ` +
-    `${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-    `RSS at command 20 ${formatRss(at20)}, at command ${COMMANDS} ${formatRss(atEnd)}, ` +
-    `ratio ${(atEnd / at20).toFixed(3)} (target < 1.10; single readings ${formatRss(rss[19])} and ${formatRss(rss[COMMANDS - 1])})`);
+    `${((performance.now() - started) / 1000).toFixed(1)} s; RSS at command ${FIRST_CHECKPOINT} ${formatMiB(first.rss)}, ` +
+    `at command ${COMMANDS} ${formatMiB(last.rss)}, ratio ${(last.rss / first.rss).toFixed(3)} (target < 1.10; each the ` +
+    `median of 9 readings after a 2 s pause and a collection; JS heap ${formatMiB(first.heapUsed)} → ${formatMiB(last.heapUsed)}, ` +
+    `engine thread's ${formatMiB(first.engineHeap)} → ${formatMiB(last.engineHeap)}); without the pause, medians of the ` +
+    `readings after commands 11-20 and ${COMMANDS - 9}-${COMMANDS}: ${windowRatio(afterEachCommand)}`);
   console.log('1 passed, 0 failed');
 }

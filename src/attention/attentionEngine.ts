@@ -1,6 +1,7 @@
 // Runs in Node on the caller's thread (extension host or CLI): the engine's front door.
 // Every run happens in one worker thread, which keeps its model sessions between runs.
 import * as path from 'node:path';
+import type { HeapInfo } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { AttentionResult } from '../../shared/attentionResult';
 import { deserializeError, QkvError } from '../../shared/errors';
@@ -58,6 +59,15 @@ export class AttentionEngine {
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress, onDownload });
       worker.postMessage({ type: 'run', id, request } satisfies ToWorker);
     });
+  }
+
+  /**
+   * The engine thread's V8 heap, for the soak benchmark; undefined when no worker runs or this Node cannot say
+   * (Worker.getHeapStatistics arrived in Node 22.16). Native memory (onnxruntime's) is not in it.
+   */
+  async heapStatistics(): Promise<HeapInfo | undefined> {
+    const worker = this.worker as (Worker & { getHeapStatistics?: () => Promise<HeapInfo> }) | undefined;
+    return worker?.getHeapStatistics ? worker.getHeapStatistics().catch(() => undefined) : undefined;
   }
 
   /**

@@ -14,6 +14,7 @@ import { decodeChecked, exposeAttention, explainNoAttention, openFused } from '.
 import { fusedOrigin, type OpenedNode } from '../model/onnx/fused/openFused';
 import { findAttention, type AttentionSite } from '../model/onnx/findAttention';
 import { innerDecoder } from '../model/onnx/innerDecoder';
+import { graphCausality } from '../model/onnx/maskCausality';
 import { indexGraph } from '../model/onnx/onnxGraph';
 import { feedText, planFeeds, type FeedPlan } from './feedPlan';
 import { buildFeeds } from './feeds';
@@ -140,8 +141,9 @@ async function runProbe(
     const feeds = buildFeeds(plan, { ids: tokenIds, length, padId: config.padTokenId ?? 0, causal: config.causal ?? false, random });
     const outputs = await runSession(session, feeds, label);
     const folder = { id: graphPath, dir: path.dirname(graphPath), graphPath, graphFile: path.basename(graphPath) };
-    const { facts, layers } = assembleResult({ sites, config, folder, lowPrecision: exposed.lowPrecision, fused: exposed.fused }, outputs,
-      length, tokenIds.length);
+    const graphCausal = graphCausality(exposed.graph, exposed.sites);
+    const loaded = { sites, config, folder, lowPrecision: exposed.lowPrecision, fused: exposed.fused, graphCausal };
+    const { facts, layers } = assembleResult(loaded, outputs, length, tokenIds.length);
     const tokens: Token[] = tokenIds.map((id) => ({ id, piece: `#${id}`, display: `#${id}`, start: 0, end: 0, special: false }));
     const rank = sites.map((_, i) => outputs[`qkv_scope.${i}.probs`].dims.length);
     // assembleResult orders layers by layer number; keep the graph order here so index i is site i.

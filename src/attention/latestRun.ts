@@ -23,6 +23,11 @@ export class LatestRun {
     return this.current !== undefined;
   }
 
+  /** The engine thread's V8 heap (benchmarks). */
+  heapStatistics(): ReturnType<AttentionEngine['heapStatistics']> {
+    return this.engine.heapStatistics();
+  }
+
   cancel(): void {
     this.current?.abort();
   }

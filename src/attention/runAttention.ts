@@ -8,7 +8,7 @@ import { exposedOutputs } from '../model/onnx/exposeAttention';
 import { positionVectors } from '../model/onnx/positionEmbeddings';
 import { runLength } from './feedPlan';
 import { buildFeeds } from './feeds';
-import { assertFiniteAttention, causalFromResult, kvHeadOfFromResult } from './graphFacts';
+import { assertFiniteAttention, decideCausal, kvHeadOfFromResult, kvHeadsNote } from './graphFacts';
 import { readBlock, type BlockTensors } from './layerReader';
 import { modelFormula } from './modelFormula';
 import { alignTokens, uncoveredCharacters } from './tokenOffsets';
@@ -90,15 +90,22 @@ export async function runSession(
 }
 
 /** The model facts and per-layer tensors of one run, layers in layer order. */
-export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision' | 'fused'>,
+export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'folder' | 'lowPrecision' | 'fused'> &
+  Partial<Pick<LoadedModel, 'graphCausal'>>,
   outputs: ort.InferenceSession.OnnxValueMapType, length: number, n: number): { facts: ModelFacts; layers: LayerTensors[] } {
   const label = `Model "${model.folder.id}"`;
   const order = model.sites.map((site, index) => ({ site, index })).sort((a, b) => a.site.layer - b.site.layer);
   const blocks = order.map(({ site, index }) => readBlock(outputs, index, site, length, n, label));
   const { heads, headDim } = blocks[0];
-  // Causality and K/V sharing are read from what the model computed; config.json only breaks a tie (one token).
+  // Causality comes from the graph's mask checked against the numbers, K/V sharing from the graph's K heads or the
+  // numbers; config.json only breaks a tie (one token) and is named where it disagrees.
   assertFiniteAttention(blocks, heads, n, model.folder.id);
-  const causal = causalFromResult(blocks, heads, n, model.config.causal);
+  const causal = decideCausal(model.graphCausal, blocks, heads, n, model.config.causal);
+  const kvHeadOf = broadcastKvHeads(heads, blocks[0].kvHeads) ?? kvHeadOfFromResult(blocks, heads, n, headDim);
+  // config.json claims shared K/V heads only when it names fewer K/V heads than heads.
+  const { kvHeads: claimedKv, heads: claimedHeads } = model.config;
+  const kvNote = kvHeadsNote(claimedKv !== claimedHeads ? claimedKv : null, heads, kvHeadOf);
+  const notes = [causal.note, kvNote].filter((note) => note !== undefined);
   const formula = modelFormula(order.map((o) => o.site), blocks, n, model.config.architecture, model.lowPrecision);
   const facts: ModelFacts = {
     id: model.folder.id,
@@ -107,16 +114,17 @@ export function assembleResult(model: Pick<LoadedModel, 'sites' | 'config' | 'fo
     heads,
     headDim,
     hiddenSize: model.config.hiddenSize ?? heads * headDim,
-    causal,
+    causal: causal.causal,
     maxPositions: model.config.maxPositions,
     quantizedScores: model.sites.some((s) => s.quantizedScores),
     onnxFile: model.folder.graphFile,
     // From the graph (K/V heads it broadcasts) or from the tensors (heads whose K and V are identical), never config.json.
-    kvHeadOf: broadcastKvHeads(heads, blocks[0].kvHeads) ?? kvHeadOfFromResult(blocks, heads, n, headDim),
+    kvHeadOf,
     scale: formula.scale,
     ...(formula.softcap ? { softcap: formula.softcap } : {}),
     ...(formula.additiveTerm ? { additiveTerm: formula.additiveTerm } : {}),
     ...(model.fused.length > 0 ? { fused: [...new Set(model.fused)] } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
   const layers = blocks.map((b) => layerOf(b, formula.additiveTerm !== undefined || !!formula.softcap));
   return { facts, layers };

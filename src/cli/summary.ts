@@ -36,6 +36,7 @@ export function formatSummary(result: AttentionResult): string {
     ...(model.onnxFile ? [`ONNX file: ${model.onnxFile}`] : []),
     ...(model.kvHeadOf ? [`Grouped K/V heads: ${kvGroups(model.kvHeadOf)}`] : []),
     ...(model.fused ? [`Fused attention opened up: ${model.fused.join(', ')} (replaced by the standard operators it stands for)`] : []),
+    ...(model.notes ?? []).map((note) => `Note: ${note}`),
     `Tokens (${n}): ${tokens.map((t) => (t.special ? `[${t.display}]` : t.display)).join(' | ')}`,
     `Per layer: attention [${model.heads} × ${n} × ${n}], Q, K, V [${model.heads} × ${n} × ${model.headDim}]`,
     'Strongest attention of each head (query → key: weight):',

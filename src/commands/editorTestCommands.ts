@@ -16,7 +16,7 @@ export interface LivePainted {
 }
 
 export function registerEditorTestCommands(services: Services): vscode.Disposable[] {
-  const { panel, editor } = services;
+  const { panel, editor, translation } = services;
   const panelPaints = new Map<number, number>();
   const editorPaints = new Map<number, number>();
   const panelFrames = new Map<number, number>();
@@ -68,5 +68,7 @@ export function registerEditorTestCommands(services: Services): vscode.Disposabl
     vscode.commands.registerCommand('qkvScope.internal.waitForLivePaint',
       (after: number, timeoutMs?: number) => waitForLivePaint(after, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.panelStatus', () => panel.currentStatus),
+    vscode.commands.registerCommand('qkvScope.internal.translationPaint', () => translation.painted),
+    vscode.commands.registerCommand('qkvScope.internal.translationUri', () => translation.document.uri.toString()),
   ];
 }

@@ -1,7 +1,7 @@
 // Runs in the extension host: "Select Model" — embedded, a curated hub model (size, cached or not, architecture),
 // a recent model, a local folder, or a typed hub id.
 import * as vscode from 'vscode';
-import { CURATED_MODELS, type CuratedModel } from '../model/hub/curatedModels';
+import { CURATED_MODELS, downloadBytes, type CuratedModel } from '../model/hub/curatedModels';
 import { formatBytes } from '../model/hub/downloadText';
 import { isHubModelCached } from '../model/hub/hubCache';
 import { DEFAULT_REVISION } from '../model/modelSpec';
@@ -91,7 +91,8 @@ function curatedItem(model: CuratedModel, cacheDir: string, settings: Settings):
   const heads = model.kvHeads
     ? vscode.l10n.t('{0} layers × {1} heads ({2} K/V heads)', model.layers, model.heads, model.kvHeads)
     : vscode.l10n.t('{0} layers × {1} heads', model.layers, model.heads);
-  const size = graph.bytes === null ? vscode.l10n.t('size unknown') : formatBytes(graph.bytes);
+  const bytes = downloadBytes(graph);
+  const size = bytes === null ? vscode.l10n.t('size unknown') : formatBytes(bytes);
   const state = cached
     ? vscode.l10n.t('$(check) cached')
     : settings.allowRemoteModels
@@ -101,6 +102,6 @@ function curatedItem(model: CuratedModel, cacheDir: string, settings: Settings):
     label: model.id,
     model: model.id,
     description: [model.architecture, model.causal ? vscode.l10n.t('causal') : vscode.l10n.t('bidirectional'), heads].join(' · '),
-    detail: `${state} · ${graph.file}`,
+    detail: `${state} · ${graph.encoder ? `${graph.encoder.file} + ${graph.file}` : graph.file}`,
   };
 }

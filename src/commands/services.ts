@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { LatestRun } from '../attention/latestRun';
 import type { EditorLink } from '../editor/editorLink';
+import type { TranslationLink } from '../editor/translationLink';
 import type { AttentionPanel } from '../panel/attentionPanel';
 
 export interface Services {
@@ -12,4 +13,6 @@ export interface Services {
   readonly panel: AttentionPanel;
   /** The editor side of the result: paint, cursor ↔ token, stale text. */
   readonly editor: EditorLink;
+  /** A translator's translation in its own document, linked with the source through the cross-attention. */
+  readonly translation: TranslationLink;
 }

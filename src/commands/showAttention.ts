@@ -74,9 +74,13 @@ export async function runAndShow(
         },
       }));
     log.info(`Ran ${source.model} (${result.model.onnxFile ?? 'onnx'}) on ${result.tokens.length} tokens in ${Date.now() - started} ms`);
+    for (const note of result.model.notes ?? []) log.warn(note);
     panel.show(result, source);
     const shown = panel.shown;
-    if (shown) services.editor.attach(result, shown.resultId, shown.ref, origin);
+    if (shown) {
+      services.editor.attach(result, shown.resultId, shown.ref, origin);
+      await services.translation.attach(result, shown.resultId, shown.ref, !options.live && origin !== undefined);
+    }
     return { model: result.model.id, tokens: result.tokens.length, layers: result.model.layers, heads: result.model.heads };
   } catch (error) {
     const cancelled = error instanceof Error && 'code' in error && error.code === 'cancelled';

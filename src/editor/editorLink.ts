@@ -71,6 +71,8 @@ export class EditorLink implements vscode.Disposable {
         this.repaint();
       }),
       panel.onDidRevealToken(({ resultId, token }) => void this.reveal(resultId, token)),
+      // A translator's decoder and cross views are linked by TranslationLink: this paint is the encoder's.
+      panel.onDidShowKind(() => this.repaint()),
       panel.onDidRequestRerun(() => this.runAgain()),
       vscode.window.onDidChangeTextEditorSelection((event) => this.selectionChanged(event)),
       vscode.workspace.onDidChangeTextDocument((event) => this.documentChanged(event)),
@@ -137,7 +139,8 @@ export class EditorLink implements vscode.Disposable {
     const query = this.query;
     const { layers, heads } = a?.result.model ?? { layers: 0, heads: 0 };
     const editors = a ? vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === a.uri.toString()) : [];
-    if (!a || a.stale || query === undefined || query >= a.result.tokens.length || this.ref.layer >= layers || this.ref.head >= heads ||
+    if (!a || a.stale || query === undefined || this.panel.kind !== 'encoder' || query >= a.result.tokens.length ||
+      this.ref.layer >= layers || this.ref.head >= heads ||
       editors.length === 0 || !readSettings().paintEditor) {
       this.paint.clear();
       return;
@@ -152,7 +155,7 @@ export class EditorLink implements vscode.Disposable {
       this.ownSelection = undefined;
       return;
     }
-    if (!selection || this.analysed?.stale || !this.covers(event.textEditor.document, selection)) return;
+    if (!selection || this.analysed?.stale || this.panel.kind !== 'encoder' || !this.covers(event.textEditor.document, selection)) return;
     this.pickFromSelection(selection, event.textEditor.document);
   }
 

@@ -4,6 +4,7 @@
 // item names the strongest key. Clicking the item reveals the panel.
 import * as vscode from 'vscode';
 import type { Token } from '../../shared/attentionResult';
+import { QUERY_OUTLINE } from './outlinePaint';
 import { PAINT_STEPS, type PaintPlan } from './paintPlan';
 
 /** What is painted, in document offsets: for the tests and the benchmark. */
@@ -39,12 +40,7 @@ export class EditorPaint implements vscode.Disposable {
   constructor(revealCommand: string) {
     this.steps = Array.from({ length: PAINT_STEPS }, () =>
       vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor('qkvScope.attentionPaint') }));
-    this.queryOutline = vscode.window.createTextEditorDecorationType({
-      outlineColor: new vscode.ThemeColor('qkvScope.queryOutline'),
-      outlineStyle: 'solid',
-      outlineWidth: '2px',
-      borderRadius: '2px',
-    });
+    this.queryOutline = vscode.window.createTextEditorDecorationType(QUERY_OUTLINE);
     this.hoverOnly = vscode.window.createTextEditorDecorationType({});
     this.status = vscode.window.createStatusBarItem('qkvScope.attention', vscode.StatusBarAlignment.Right, 100);
     this.status.name = vscode.l10n.t('QKV Scope attention');

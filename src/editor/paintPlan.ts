@@ -49,21 +49,44 @@ export const refLabel = (ref: HeadRef, l10n: Translator = ENGLISH): string => l1
 export function planPaint(result: AttentionResult, ref: HeadRef, query: number, l10n: Translator = ENGLISH): PaintPlan {
   const { tokens, text, model } = result;
   const n = tokens.length;
-  const row = headSlice(result, ref.layer, ref.head, 'probs').subarray(query * n, (query + 1) * n);
-  const visible = (key: number) => !(model.causal && key > query);
-  const order = [...Array(n).keys()].filter(visible).sort((a, b) => row[b] - row[a]);
-  const rankOf = new Map(order.map((key, index) => [key, index + 1]));
   const name = (index: number) => tokenLabel(text, tokens[index]);
-  const line = (key: number) => `${refLabel(ref, l10n)} · ${name(query)} → ${name(key)} ${row[key].toFixed(3)}`;
-  const keys = tokens.map((_, key): KeyPaint => {
-    const masked = !visible(key);
-    const rank = rankOf.get(key);
-    const hover = masked
+  return planWeights({
+    ref, query, weights: headSlice(result, ref.layer, ref.head, 'probs').subarray(query * n, (query + 1) * n),
+    visible: (key) => !(model.causal && key > query),
+    line: (key, weight) => `${refLabel(ref, l10n)} · ${name(query)} → ${name(key)} ${weight.toFixed(3)}`,
+    rank: (line, rank, of) => l10n.t('{0} · rank {1} of {2} in the row of {3}', line, rank, of, name(query)),
+    masked: (key) =>
       // eslint-disable-next-line max-len -- one literal: scripts/l10n-export.mjs collects l10n.t messages whole
-      ? l10n.t('{0} · {1} → {2}: nothing. A causal model reads only the tokens up to the query; {2} comes after {1}, so the mask sets its weight to 0.',
-        refLabel(ref, l10n), name(query), name(key))
-      : l10n.t('{0} · rank {1} of {2} in the row of {3}', line(key), rank ?? 0, order.length, name(query));
-    return { token: key, weight: masked ? 0 : row[key], step: masked ? 0 : stepOf(row[key]), rank, masked, hover };
+      l10n.t('{0} · {1} → {2}: nothing. A causal model reads only the tokens up to the query; {2} comes after {1}, so the mask sets its weight to 0.',
+        refLabel(ref, l10n), name(query), name(key)),
   });
-  return { ref, query, keys, strongest: line(order[0]) };
+}
+
+/** The weights one token gives or gets, as a plan: how each is worded is up to the caller. */
+export interface WeightLine {
+  readonly ref: HeadRef;
+  /** The outlined token (its index in its own text). */
+  readonly query: number;
+  /** One weight per painted token. */
+  readonly weights: Float32Array;
+  readonly visible: (key: number) => boolean;
+  /** "L1 H2 · " it" → " pizza" 0.645". */
+  readonly line: (key: number, weight: number) => string;
+  /** The hover of a visible token: its line and rank. */
+  readonly rank: (line: string, rank: number, of: number) => string;
+  /** The hover of a masked token. */
+  readonly masked: (key: number) => string;
+}
+
+export function planWeights(spec: WeightLine): PaintPlan {
+  const { weights } = spec;
+  const order = [...weights.keys()].filter(spec.visible).sort((a, b) => weights[b] - weights[a]);
+  const rankOf = new Map(order.map((key, index) => [key, index + 1]));
+  const keys = [...weights.keys()].map((key): KeyPaint => {
+    const masked = !spec.visible(key);
+    const rank = rankOf.get(key);
+    const hover = masked ? spec.masked(key) : spec.rank(spec.line(key, weights[key]), rank ?? 0, order.length);
+    return { token: key, weight: masked ? 0 : weights[key], step: masked ? 0 : stepOf(weights[key]), rank, masked, hover };
+  });
+  return { ref: spec.ref, query: spec.query, keys, strongest: order.length > 0 ? spec.line(order[0], weights[order[0]]) : '' };
 }

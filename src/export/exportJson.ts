@@ -38,6 +38,7 @@ export function exportModelFacts(result: AttentionResult): ExportModel {
     ...(m.softcap ? { softcap: m.softcap } : {}),
     ...(m.additiveTerm ? { additive_term: m.additiveTerm } : {}),
     ...(m.fused ? { fused: m.fused } : {}),
+    ...(m.notes ? { notes: m.notes } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { exposeAttention } from './onnx/exposeAttention';
 import type { AttentionSite } from './onnx/findAttention';
 import { readModelConfig, type ModelConfig } from './modelConfig';
 import type { ModelFolder } from './modelFolder';
+import { graphCausality, type GraphCausality } from './onnx/maskCausality';
 import { findPositionTable, type PositionTable } from './onnx/positionEmbeddings';
 import { tokenizerVocabulary } from './tokenizerVocabulary';
 
@@ -31,6 +32,8 @@ export interface LoadedModel {
   readonly fused: readonly string[];
   /** The learned position embeddings, copied out of the weights; absent when the model has none we can find. */
   readonly positions?: PositionTable;
+  /** Whether the graph's mask hides later keys, read from its structure; the run checks it against the numbers. */
+  readonly graphCausal: GraphCausality;
 }
 
 export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
@@ -56,6 +59,7 @@ export async function loadModel(folder: ModelFolder): Promise<LoadedModel> {
   return {
     folder: shown, config, tokenizer, vocabulary: tokenizerVocabulary(tokenizer), session, plan, sites: exposed.sites,
     lowPrecision: exposed.lowPrecision, fused: exposed.fused, positions: findPositionTable(exposed.graph, config),
+    graphCausal: graphCausality(exposed.graph, exposed.sites),
   };
 }
 

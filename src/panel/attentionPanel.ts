@@ -1,10 +1,9 @@
 // Runs in the extension host: the one attention panel of a window, its life cycle and its side of the protocol.
 import * as vscode from 'vscode';
 import type { AttentionResult } from '../../shared/attentionResult';
-import type { TokenPlace } from '../../shared/editorProtocol';
+import type { TextSide, TokenPlace } from '../../shared/editorProtocol';
 import {
-  parseFromWebview, type AttentionKind, type FromWebview, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary,
-    type StepShown,
+  parseFromWebview, type AttentionKind, type HeadRef, type ImageFormat, type PanelStatus, type ResultSummary, type StepShown,
   type ToWebview,
 } from '../../shared/protocol';
 import { parseWebviewState } from '../../shared/webviewState';
@@ -15,12 +14,8 @@ import { layerHeadsBuffer } from './layerPayload';
 import { describe } from './messageLog';
 import { tensorReplies } from './tensorReplies';
 import { panelHtml } from './panelHtml';
-
-/** What produced a result: enough to run it again after a reload. */
-export interface ResultSource {
-  readonly text: string;
-  readonly model: string;
-}
+import type { FocusedToken, KindShown, ResultSource } from './panelEvents';
+export type { FocusedToken, KindShown, ResultSource } from './panelEvents';
 
 export interface Painted {
   readonly resultId: number;
@@ -31,9 +26,6 @@ export interface Painted {
   /** When the webview's frame showed it, in milliseconds since 1970 (its clock and the host's are the machine's). */
   readonly frameAt?: number;
 }
-
-
-export type KindShown = Omit<Extract<FromWebview, { type: 'kindShown' }>, 'type'>;
 
 export class AttentionPanel implements vscode.Disposable {
   static readonly viewType = 'qkvScope.attention';
@@ -63,6 +55,10 @@ export class AttentionPanel implements vscode.Disposable {
   private readonly revealEmitter = new vscode.EventEmitter<{ readonly resultId: number; readonly token: number }>();
   private readonly rerunEmitter = new vscode.EventEmitter<void>();
   private readonly kindEmitter = new vscode.EventEmitter<KindShown>();
+  private readonly focusEmitter = new vscode.EventEmitter<FocusedToken>();
+  /** A translator's panel: a source or translated token was picked in the decoder or cross view. */
+  readonly onDidFocusToken = this.focusEmitter.event;
+  private kindNow: AttentionKind = 'encoder'; // what a translator's panel shows; encoder for any other model
   /** A translator's panel shows a kind of attention (encoder, decoder, cross) for a head. */
   readonly onDidShowKind = this.kindEmitter.event;
   /** The person switched layer or head in the panel. */
@@ -81,7 +77,6 @@ export class AttentionPanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-    /** Runs a source again; used when VS Code restores the panel after a reload. */
     /** Runs restored text again, with the model of the qkvScope.model setting (never one the webview names). */
     private readonly rerun: (text: string) => void,
   ) {}
@@ -90,6 +85,7 @@ export class AttentionPanel implements vscode.Disposable {
   show(result: AttentionResult, source: ResultSource): void {
     const summary = summarize(result, this.nextResultId++);
     this.current = { result, summary, source };
+    if (!result.translation) this.kindNow = 'encoder';
     if (this.showing.layer >= result.model.layers || this.showing.head >= result.model.heads) this.showing = { layer: 0, head: 0 };
     this.setStatus({ state: 'idle' });
     // A visible panel stays as it is: revealing it again is a round trip to the window on every keystroke of live update.
@@ -124,10 +120,20 @@ export class AttentionPanel implements vscode.Disposable {
     if (this.ready) this.post({ type: 'pickQuery', resultId, query });
   }
 
+  /** A translator's decoder or cross view: the editor cursor is on this token, which the panel frames. */
+  focusToken(side: TextSide, token: number): void {
+    const id = this.current?.result.translation && this.current.summary.resultId;
+    if (id && this.ready) this.post({ type: 'focusToken', resultId: id, side, token });
+  }
+
+  /** The kind of attention on screen: encoder, or a translator's decoder or cross. */
+  get kind(): AttentionKind { return this.kindNow; }
+
   /** Clicks a token chip or heatmap label in the webview, as a person would (tests); false when it cannot. */
   clickToken(token: number, place: TokenPlace): boolean {
     const current = this.current;
-    if (!current || !this.ready || token >= current.result.tokens.length) return false;
+    const count = Math.max(current?.result.tokens.length ?? 0, current?.result.translation?.tokens.length ?? 0);
+    if (!current || !this.ready || token >= count) return false;
     this.post({ type: 'clickToken', resultId: current.summary.resultId, token, place });
     return true;
   }
@@ -147,7 +153,7 @@ export class AttentionPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  /** Switches a translator's panel to this kind of attention, as the kind switch would (tests); false when it cannot. */
+  /** Switches a translator's panel to this kind of attention, as the kind switch would; false when it cannot. */
   showKind(kind: AttentionKind): boolean {
     if (!this.ready || !this.current?.result.translation) return false;
     this.post({ type: 'showKind', kind });
@@ -197,11 +203,8 @@ export class AttentionPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    this.paintEmitter.dispose();
-    this.exportEmitter.dispose();
-    this.stepEmitter.dispose();
-    for (const emitter of [this.headEmitter, this.queryEmitter, this.revealEmitter, this.rerunEmitter, this.kindEmitter]) emitter.dispose();
-    this.imageEmitter.dispose();
+    for (const emitter of [this.paintEmitter, this.exportEmitter, this.stepEmitter, this.imageEmitter, this.headEmitter, this.queryEmitter,
+      this.revealEmitter, this.rerunEmitter, this.kindEmitter, this.focusEmitter]) emitter.dispose();
   }
 
   private attach(panel: vscode.WebviewPanel): void {
@@ -252,6 +255,7 @@ export class AttentionPanel implements vscode.Disposable {
         this.stepEmitter.fire(message);
         break;
       case 'kindShown':
+        if (message.resultId === this.current?.summary.resultId) this.kindNow = message.kind;
         this.kindEmitter.fire(message);
         break;
       case 'showing':
@@ -269,6 +273,9 @@ export class AttentionPanel implements vscode.Disposable {
         break;
       case 'rerun':
         this.rerunEmitter.fire();
+        break;
+      case 'focusToken':
+        this.focusEmitter.fire(message);
         break;
       case 'export':
         this.exportEmitter.fire();

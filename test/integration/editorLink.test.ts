@@ -9,7 +9,7 @@ import type { TokenPlace } from '../../shared/editorProtocol';
 import type { PanelStatus } from '../../shared/protocol';
 import type { LivePainted } from '../../src/commands/editorTestCommands';
 import type { EditorPaintState } from '../../src/editor/editorPaint';
-import { PIZZA, eventually, qkv, setSetting, type Shown } from './support';
+import { PIZZA, eventually, qkv, setSetting, until, type Shown } from './support';
 
 type Painted = EditorPaintState & { readonly resultId: number; readonly stale: boolean };
 const command = <T>(id: string, ...args: unknown[]) => Promise.resolve(vscode.commands.executeCommand<T>(id, ...args));
@@ -40,18 +40,6 @@ async function putCursor(editor: vscode.TextEditor, offset: number): Promise<voi
   await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
   const position = editor.document.positionAt(offset);
   editor.selection = new vscode.Selection(position, position);
-}
-
-/** Reads `read` until `ok` holds: the extension host hears from the webview and the window asynchronously. */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: (last: T) => string, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() > end) assert.fail(`${what(value)} (waited ${timeoutMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    value = await read();
-  }
-  return value;
 }
 
 const paintedQuery = async (query: number) =>

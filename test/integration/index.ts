@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { EXTENSION_ID, setSetting, testModel } from './support';
 
 const SUITES = ['beforeAnyRun', 'showAttention', 'exportJson', 'exportImage', 'stepCard', 'editorLink', 'limits', 'hubModel', 'nanoGpt',
-  'translation', 'restorePanel'];
+  'translation', 'translationLink', 'restorePanel'];
 
 export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);

@@ -122,3 +122,17 @@ export function panelCount(): number {
     .flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('qkvScope.attention')).length;
 }
+
+/** Reads `read` until `ok` holds: the extension host hears from the webview and the window asynchronously. */
+export async function until<T>(
+  read: () => Promise<T>, ok: (value: T) => boolean, what: (last: T) => string, timeoutMs = 10_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value)) {
+    if (Date.now() > end) assert.fail(`${what(value)} (waited ${timeoutMs} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    value = await read();
+  }
+  return value;
+}

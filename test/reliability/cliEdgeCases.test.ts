@@ -81,7 +81,12 @@ describe('qkv-scope edge cases', { concurrency: 3 }, () => {
     const out = path.join(tmp(), 'a.json');
     const run = cli(['--text', PIZZA, '--model', dir, '--out', out]);
     assert.equal(run.code, 0, run.err);
-    assert.equal((JSON.parse(fs.readFileSync(out, 'utf8')) as { model: { causal: boolean } }).model.causal, false);
+    const { model } = JSON.parse(fs.readFileSync(out, 'utf8')) as { model: { causal: boolean; notes?: string[] } };
+    assert.equal(model.causal, false);
+    // The graph builds no causal mask and the weights read later keys: config.json is named as the one that is wrong.
+    assert.deepEqual(model.notes, ['config.json describes a causal model, but its graph and its attention read later keys: ' +
+      'shown as bidirectional.']);
+    assert.match(run.out, /^Note: config\.json describes a causal model/m);
   });
 
   it('a wrong num_key_value_heads does not change which heads share K/V', () => {
@@ -92,7 +97,9 @@ describe('qkv-scope edge cases', { concurrency: 3 }, () => {
     const out = path.join(tmp(), 'a.json');
     const run = cli(['--text', PIZZA, '--model', dir, '--out', out]);
     assert.equal(run.code, 0, run.err);
-    assert.deepEqual((JSON.parse(fs.readFileSync(out, 'utf8')) as { model: { kv_head_of: number[] } }).model.kv_head_of, [0, 0, 1, 1]);
+    const { model } = JSON.parse(fs.readFileSync(out, 'utf8')) as { model: { kv_head_of: number[]; notes?: string[] } };
+    assert.deepEqual(model.kv_head_of, [0, 0, 1, 1]);
+    assert.deepEqual(model.notes, ['config.json says 1 K/V heads, but the graph computes 2: shown as the graph computes.']);
   });
 
   const paths: [string, (dir: string) => string[], RegExp][] = [

@@ -21,9 +21,12 @@ before(async () => {
 });
 after(() => server.close());
 
+/** Files under `dir`; one renamed or removed between the listing and its stat (a finished .part) is not counted. */
 function filesUnder(dir: string): string[] {
   return fs.existsSync(dir)
-    ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()) : [];
+    ? (fs.readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.isFile() === true)
+    : [];
 }
 
 describe('signals during a download', { concurrency: 2 }, () => {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AttentionEngine, type HubSettings } from '../../src/attention/attentionEngine';
+import { deadlineMs, limitsFor } from '../../src/model/hub/downloadLimits';
 import { hubModelDir } from '../../src/model/hub/hubCache';
 import { QkvError } from '../../shared/errors';
 import { repoFromFolder, startHubServer, type Behaviour, type HubServer } from '../unit/hubServer';
@@ -88,6 +89,52 @@ describe('a misbehaving hub', () => {
       server.listSize(REPO, 'onnx/model.onnx', null);
     }
     assert.deepEqual(cachedFiles(cacheDir).filter((f) => f.endsWith('.onnx') || f.includes('.part-')), []);
+  });
+
+  describe('the overall deadline grows with the listed size', () => {
+    // "slow" sends the graph steadily, 2 KiB every 20 ms (~100 kB/s, at least 3.5 s for its 347 kB): never silent,
+    // never under the low-speed cutoff, so only the deadline can stop it.
+    const GRAPH = 'onnx/model.onnx';
+    const runWith = (cacheDir: string, deadline: { deadlineBaseMs: number; deadlineBytesPerSecond: number }) => engine.run({
+      text: PIZZA, model: REPO, maxTokens: 64, hub: { cacheDir, endpoint: server.endpoint, limits: { ...LIMITS, ...deadline } },
+    });
+
+    it('is what deadlineMs says: the base, plus the size at the slowest allowed speed', () => {
+      const limits = { deadlineBaseMs: 500, deadlineBytesPerSecond: 1e6 };
+      assert.equal(deadlineMs(347_122, limits), 500 + 348);
+      assert.equal(deadlineMs(2 * 347_122, limits), 500 + 695);
+      assert.equal(deadlineMs(500e6, limitsFor('onnx/model.onnx', null)), 120_000 + 10_000_000, '500 MB at 50 kB/s, by default');
+    });
+
+    it('a slow but steady server is stopped at the deadline its size allows, and nothing is kept', async () => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-badhub-'));
+      caches.push(cacheDir);
+      server.behave(REPO, GRAPH, 'slow');
+      const started = Date.now();
+      try {
+        // 0.5 s + 347 kB at 1 MB/s: 0.85 s, well before the 3.5 s the body takes.
+        await assert.rejects(runWith(cacheDir, { deadlineBaseMs: 500, deadlineBytesPerSecond: 1e6 }),
+          /model\.onnx was stopped: it took too long for its size after \d+ of 347122 bytes/);
+      } finally {
+        server.behave(REPO, GRAPH, 'normal');
+      }
+      assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(cachedFiles(cacheDir).filter((f) => f.endsWith('.onnx') || f.includes('.part-')), []);
+    });
+
+    it('the same server within a deadline that allows its speed downloads the graph whole', async () => {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qkv-badhub-'));
+      caches.push(cacheDir);
+      server.behave(REPO, GRAPH, 'slow');
+      try {
+        // 0.5 s + 347 kB at 20 kB/s: 17.9 s, five times what the body needs.
+        const result = await runWith(cacheDir, { deadlineBaseMs: 500, deadlineBytesPerSecond: 20_000 });
+        assert.equal(result.tokens.length, 12);
+      } finally {
+        server.behave(REPO, GRAPH, 'normal');
+      }
+      assert.ok(cachedFiles(cacheDir).includes(path.join('onnx', 'model.onnx')));
+    });
   });
 
   it('a damaged model already in the cache names the Delete Cached Model command', async () => {

@@ -53,6 +53,8 @@ const FROM_WEBVIEW: Readonly<Record<string, Case<FromWebview>>> = {
   picked: { good: { type: 'picked', resultId: 3, query: null }, bad: [{ query: -2 }] },
   revealToken: { good: { type: 'revealToken', resultId: 3, token: 0 }, bad: [{ token: 'x' }] },
   rerun: { good: { type: 'rerun' }, bad: [] },
+  focusToken: { good: { type: 'focusToken', resultId: 3, side: 'target', token: 1, also: { side: 'source', token: 0 } },
+    bad: [{ side: 'left' }, { token: -1 }, { also: { side: 'source', token: 'x' } }] },
 };
 
 const TO_WEBVIEW: Readonly<Record<string, Case<ToWebview>>> = {
@@ -82,6 +84,7 @@ const TO_WEBVIEW: Readonly<Record<string, Case<ToWebview>>> = {
   pickQuery: { good: { type: 'pickQuery', resultId: 3, query: 2 }, bad: [{ query: 'it' }] },
   clickToken: { good: { type: 'clickToken', resultId: 3, token: 2, place: 'row' }, bad: [{ place: 'corner' }] },
   clickRerun: { good: { type: 'clickRerun' }, bad: [] },
+  focusToken: { good: { type: 'focusToken', resultId: 3, side: 'source', token: 2 }, bad: [{ side: 'both' }, { token: 0.5 }] },
 };
 
 function check<T extends { type: string }>(cases: Readonly<Record<string, Case<T>>>, parse: (m: unknown) => T | undefined): void {

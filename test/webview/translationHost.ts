@@ -9,10 +9,12 @@ import type { Panel } from './harness';
 
 type TranslationRequest = Extract<FromWebview, { type: 'requestTranslationHeads' }>;
 
-/** Waits for the webview's request for this kind and answers it as the extension host does. */
-export async function answerKind(panel: Panel, result: AttentionResult, resultId: number, kind: DecoderKind): Promise<void> {
-  const request = await panel.waitForMessage((m) => m.type === 'requestTranslationHeads' && m.kind === kind,
-    `requestTranslationHeads ${kind}`) as TranslationRequest;
+/** Waits for the webview's request for this kind (and layer, when given) and answers it as the extension host does. */
+export async function answerKind(
+  panel: Panel, result: AttentionResult, resultId: number, kind: DecoderKind, layer?: number,
+): Promise<void> {
+  const request = await panel.waitForMessage((m) => m.type === 'requestTranslationHeads' && m.kind === kind &&
+    (layer === undefined || m.layer === layer), `requestTranslationHeads ${kind} ${layer ?? ''}`) as TranslationRequest;
   const [reply] = tensorReplies(result, resultId, request);
   assert.equal(reply?.type, 'translationHeads');
   const buffer = (reply as { buffer: ArrayBuffer }).buffer;

@@ -1,5 +1,4 @@
 """The T5 encoder (modeling_t5.py, T5EncoderModel): no 1/√d scale, bucketed relative position bias."""
-import math
 
 import torch
 import torch.nn as nn
@@ -7,22 +6,16 @@ import torch.nn.functional as F
 
 from families.common import NEG, init_family
 from modeling import LlamaRMSNorm
+from modeling_t5_seq2seq import relative_position_bucket as seq2seq_bucket
 
 
 # ----------------------------------------------------------------------------------------------
 # T5 encoder (T5EncoderModel, google-t5/t5-*): no 1/√d scale, relative position bias from layer 0
 # ----------------------------------------------------------------------------------------------
 def relative_position_bucket(relative_position, num_buckets=32, max_distance=128):
-    """T5's bidirectional bucketing: half the buckets per direction, exact below num_buckets/4, log-spaced above."""
-    num_buckets //= 2
-    relative_buckets = (relative_position > 0).to(torch.long) * num_buckets
-    relative_position = torch.abs(relative_position)
-    max_exact = num_buckets // 2
-    is_small = relative_position < max_exact
-    if_large = max_exact + (torch.log(relative_position.float() / max_exact) / math.log(max_distance / max_exact)
-                            * (num_buckets - max_exact)).to(torch.long)
-    if_large = torch.min(if_large, torch.full_like(if_large, num_buckets - 1))
-    return relative_buckets + torch.where(is_small, relative_position, if_large)
+    """T5's bidirectional bucketing (the encoder's): half the buckets per direction, exact below num_buckets/4,
+    log-spaced above."""
+    return seq2seq_bucket(relative_position, True, num_buckets, max_distance)
 
 
 class T5Attention(nn.Module):

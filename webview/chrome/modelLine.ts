@@ -69,7 +69,8 @@ export class ModelLine {
     const attends = model.causal
       ? l10n.t('Each token attends only to itself and earlier tokens')
       : l10n.t('Each token attends to every token');
-    this.facts.title = `${size}. ${attends}`;
+    // Where the graph, the numbers and config.json disagreed, the engine's sentence says what is shown.
+    this.facts.title = [`${size}. ${attends}`, ...(model.notes ?? [])].join('\n');
     // A translator: what it wrote. The kind switch beside the layer and head controls picks what the views show.
     this.translation.hidden = translation === undefined;
     this.translation.replaceChildren(...(translation ? [

@@ -1,7 +1,7 @@
 // Runs in the webview: the head view of a translator's cross-attention (or decoder self-attention) — the
 // translated tokens in a column on the left, the tokens they read on the right, and a line from each translated
-// token to each token it reads, as opaque as its weight relative to the row's largest. The picked row's lines are
-// drawn in full, the rest faint.
+// token to each token it reads, as opaque as its weight relative to the row's largest. The picked row's lines (or
+// the lines into a picked source token) are drawn in full, the rest faint.
 import type { Token } from '../../shared/attentionResult';
 import { sizeCanvas } from '../canvas/matrixPaint';
 import type { Palette } from '../canvas/theme';
@@ -32,7 +32,9 @@ export class ReadingLines {
     ]);
   }
 
-  paint(head: DecoderHead, rows: readonly Token[], cols: readonly Token[], palette: Palette, pickedRow: number | undefined): void {
+  /** `pickedRow`'s lines, or the lines into `pickedCol`, are drawn in full, the rest faint. */
+  paint(head: DecoderHead, rows: readonly Token[], cols: readonly Token[], palette: Palette, pickedRow: number | undefined,
+    pickedCol?: number): void {
     const height = Math.max(head.rows, head.cols) * ROW + 8;
     const ctx = sizeCanvas(this.canvas, LABEL * 2 + GAP, height);
     if (!ctx) return;
@@ -40,13 +42,14 @@ export class ReadingLines {
     const [x0, x1] = [LABEL, LABEL + GAP];
     ctx.lineCap = 'round';
     for (let i = 0; i < head.rows; i++) {
-      const strong = pickedRow === undefined || pickedRow === i;
+      const none = pickedRow === undefined && pickedCol === undefined;
       const row = head.probs.subarray(i * head.cols, (i + 1) * head.cols);
       const max = Math.max(...row);
       for (let j = 0; j < head.cols; j++) {
         // Relative to the row's strongest: rows spread over many tokens still show where they look most.
         const w = max > 0 ? row[j] / max : 0;
         if (w < FLOOR) continue;
+        const strong = none || pickedRow === i || pickedCol === j;
         ctx.globalAlpha = w * (strong ? 1 : 0.3);
         ctx.strokeStyle = palette.series[0];
         ctx.lineWidth = 1 + 3 * w;

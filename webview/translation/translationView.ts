@@ -5,6 +5,7 @@
 // not on "encoder".
 import { cellSteps } from '../../shared/cellSteps';
 import type { Token } from '../../shared/attentionResult';
+import type { TextSide } from '../../shared/editorProtocol';
 import type { ResultSummary } from '../../shared/protocol';
 import { drawImageScaled, matrixImage, sizeCanvas, hatchMasked } from '../canvas/matrixPaint';
 import { el } from '../dom';
@@ -20,6 +21,12 @@ const MIN_CELL = 10;
 const MAX_LABEL = 110;
 /** The lines picture beside the heatmap (readingLines.ts), and the gap. */
 const LINES_WIDTH = 490;
+
+/** A token of a translator's texts: the source's (columns of cross) or the translation's (rows). */
+export interface TranslationFocus {
+  readonly side: TextSide;
+  readonly token: number;
+}
 
 interface Layout {
   readonly left: number;
@@ -41,7 +48,8 @@ export class TranslationView {
   /** The state last painted, to repaint the picked cell's frame. */
   private state: PanelState | undefined;
 
-  constructor() {
+  /** `focus`: a row or column label was clicked (or a cell: its row, and its column as `also`). */
+  constructor(private readonly focus: (focus: TranslationFocus, also?: TranslationFocus) => void) {
     this.title = el('h3', { className: 'qkv-translation__title' });
     this.canvas = el('canvas', { className: 'qkv-translation__canvas', attrs: { role: 'img' } });
     this.readout = el('p', { className: 'qkv-note qkv-translation__readout', attrs: { 'aria-live': 'polite' } });
@@ -52,16 +60,12 @@ export class TranslationView {
     ]);
     this.element.hidden = true;
     this.canvas.addEventListener('mousemove', (event) => this.hover(this.cellAt(event.offsetX, event.offsetY)));
-    this.canvas.addEventListener('click', (event) => {
-      const cell = this.cellAt(event.offsetX, event.offsetY);
-      if (cell) this.pick(cell.row, cell.col);
-    });
+    this.canvas.addEventListener('click', (event) => this.click(event.offsetX, event.offsetY));
   }
 
   render(state: PanelState): void {
     const { summary, kind, ref } = state;
     const t = summary?.translation;
-    this.element.hidden = !t || kind === 'encoder';
     if (!summary || !t || kind === 'encoder') return;
     const values = state.decoderLayers.get(layerKey(kind, ref.layer));
     const head = values && decoderHead(summary, kind, values, ref.head);
@@ -85,6 +89,23 @@ export class TranslationView {
     this.picked = { row, col };
     if (this.state) this.paint(this.state);
     this.showStep();
+  }
+
+  /** A cell opens its arithmetic and selects both its tokens; a label selects its token. */
+  private click(x: number, y: number): void {
+    const { layout, head } = this;
+    if (!layout || !head) return;
+    const colSide: TextSide = head.kind === 'cross' ? 'source' : 'target';
+    const cell = this.cellAt(x, y);
+    if (cell) {
+      this.pick(cell.row, cell.col);
+      this.focus({ side: 'target', token: cell.row }, { side: colSide, token: cell.col });
+      return;
+    }
+    const row = Math.floor((y - layout.top) / layout.cell);
+    const col = Math.floor((x - layout.left) / layout.cell);
+    if (x < layout.left && row >= 0 && row < head.rows) this.focus({ side: 'target', token: row });
+    else if (y < layout.top && col >= 0 && col < head.cols) this.focus({ side: colSide, token: col });
   }
 
   private labels(): { rows: readonly Token[]; cols: readonly Token[] } | undefined {
@@ -139,9 +160,20 @@ export class TranslationView {
       ctx.fillText(fitText(ctx, t.display, top - 6), 0, 0);
     });
     ctx.restore();
-    this.lines.paint(head, labels.rows, labels.cols, palette, this.picked?.row);
+    const focus = state.focus;
+    const focusRow = focus?.side === 'target' ? focus.token : undefined;
+    const focusCol = focus?.side === 'source' && head.kind === 'cross' ? focus.token : undefined;
+    this.lines.paint(head, labels.rows, labels.cols, palette, focusRow ?? this.picked?.row, focusCol);
     ctx.strokeStyle = palette.frame;
     ctx.strokeRect(left - 0.5, top - 0.5, head.cols * cell + 1, head.rows * cell + 1);
+    // The token the editor cursor (or a label click) is on: its whole row or column.
+    ctx.strokeStyle = palette.text;
+    ctx.setLineDash([4, 3]);
+    const [width, height] = [head.cols * cell - 1, head.rows * cell - 1];
+    if (focusRow !== undefined && focusRow < head.rows) ctx.strokeRect(left + 0.5, top + focusRow * cell + 0.5, width, cell - 1);
+    if (focusCol !== undefined && focusCol < head.cols) ctx.strokeRect(left + focusCol * cell + 0.5, top + 0.5, cell - 1, height);
+    ctx.setLineDash([]);
+    this.canvas.dataset.focus = focus ? `${focus.side}:${focus.token}` : '';
     if (this.picked) {
       ctx.strokeStyle = palette.text;
       ctx.lineWidth = 2;

@@ -18,6 +18,8 @@ export interface CuratedModel {
 export interface GraphFile {
   readonly file: string;
   readonly bytes: number | null;
+  /** A translator's encoder graph, downloaded beside its decoder. */
+  readonly encoder?: GraphFile;
 }
 
 const MB = 1e6;
@@ -49,24 +51,28 @@ export const CURATED_MODELS: readonly CuratedModel[] = [
     id: 'HuggingFaceTB/SmolLM-135M-Instruct', architecture: 'llama', causal: true, layers: 30, heads: 9, kvHeads: 3,
     files: { full: { file: 'onnx/model.onnx', bytes: 539 * MB }, quantized: { file: 'onnx/model_quantized.onnx', bytes: 136 * MB } },
   },
-  // Translators (Marian, 6 + 6 layers × 8 heads): the decoder below, and onnx/encoder_model*.onnx beside it, are
-  // downloaded. Their sizes could not be read offline (opus-mt models are about 300 MB in float32).
-  {
-    id: 'Xenova/opus-mt-en-fr', architecture: 'marian', causal: false, layers: 6, heads: 8,
-    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null },
-      quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
-  },
-  {
-    id: 'Xenova/opus-mt-fr-en', architecture: 'marian', causal: false, layers: 6, heads: 8,
-    files: { full: { file: 'onnx/decoder_model.onnx', bytes: null },
-      quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: null } },
-  },
+  // Translators (Marian, 6 + 6 layers × 8 heads): the decoder and the encoder beside it are downloaded.
+  ...['Xenova/opus-mt-en-fr', 'Xenova/opus-mt-fr-en'].map((id): CuratedModel => ({
+    id, architecture: 'marian', causal: false, layers: 6, heads: 8,
+    files: {
+      full: { file: 'onnx/decoder_model.onnx', bytes: 224 * MB, encoder: { file: 'onnx/encoder_model.onnx', bytes: 199 * MB } },
+      quantized: { file: 'onnx/decoder_model_quantized.onnx', bytes: 57 * MB,
+        encoder: { file: 'onnx/encoder_model_quantized.onnx', bytes: 50.1 * MB } },
+    },
+  })),
 ];
 
 /** The size the curated list states for a file of a model at its main revision, or null when it does not say. */
 export function curatedFileBytes(repo: string, revision: string, file: string): number | null {
   if (revision !== 'main') return null;
   const model = CURATED_MODELS.find((m) => m.id === repo);
-  const graph = model && [model.files.full, model.files.quantized].find((g) => g.file === file);
-  return graph?.bytes ?? null;
+  const graphs = model ? [model.files.full, model.files.quantized].flatMap((g) => (g.encoder ? [g, g.encoder] : [g])) : [];
+  return graphs.find((g) => g.file === file)?.bytes ?? null;
+}
+
+/** What choosing a graph downloads in all: the graph, and a translator's encoder; null when a size is not known. */
+export function downloadBytes(graph: GraphFile): number | null {
+  if (graph.bytes === null) return null;
+  if (!graph.encoder) return graph.bytes;
+  return graph.encoder.bytes === null ? null : graph.bytes + graph.encoder.bytes;
 }

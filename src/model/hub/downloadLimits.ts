@@ -20,6 +20,10 @@ export interface DownloadLimitSettings {
   readonly lowSpeedBytesPerSecond?: number;
   /** Default 60 s: a short pause of a good connection is not cut. */
   readonly lowSpeedWindowMs?: number;
+  /** The overall deadline's fixed part (default 2 minutes); it grows with the file's size at deadlineBytesPerSecond. */
+  readonly deadlineBaseMs?: number;
+  /** The slowest average speed the deadline allows for a file's size (default 50 kB/s). */
+  readonly deadlineBytesPerSecond?: number;
 }
 
 export interface FileLimits {
@@ -27,6 +31,8 @@ export interface FileLimits {
   readonly idleTimeoutMs: number;
   readonly lowSpeedBytesPerSecond: number;
   readonly lowSpeedWindowMs: number;
+  readonly deadlineBaseMs: number;
+  readonly deadlineBytesPerSecond: number;
 }
 
 /** A size from the curated list (rounded MB), made a bound: with the slack a rounded or updated file needs. */
@@ -47,12 +53,14 @@ export function limitsFor(file: string, statedBytes: number | null, settings: Do
     idleTimeoutMs: settings.idleTimeoutMs ?? 60_000,
     lowSpeedBytesPerSecond: settings.lowSpeedBytesPerSecond ?? 1_000,
     lowSpeedWindowMs: settings.lowSpeedWindowMs ?? 60_000,
+    deadlineBaseMs: settings.deadlineBaseMs ?? 120_000,
+    deadlineBytesPerSecond: settings.deadlineBytesPerSecond ?? 50_000,
   };
 }
 
-/** Overall deadline: 2 minutes, plus the expected size at 50 kB/s (a 500 MB graph: 2 h 49 min). */
-export function deadlineMs(expectedBytes: number): number {
-  return 120_000 + Math.ceil(expectedBytes / 50);
+/** Overall deadline: by default 2 minutes, plus the expected size at 50 kB/s (a 500 MB graph: 2 h 49 min). */
+export function deadlineMs(expectedBytes: number, limits: Pick<FileLimits, 'deadlineBaseMs' | 'deadlineBytesPerSecond'>): number {
+  return limits.deadlineBaseMs + Math.ceil((expectedBytes * 1000) / limits.deadlineBytesPerSecond);
 }
 
 type StopReason = 'idle' | 'slow' | 'deadline';
@@ -83,7 +91,7 @@ export class DownloadGuard {
   /** Once Content-Length is known the deadline follows it instead of the ceiling. */
   setDeadline(expectedBytes: number): void {
     clearTimeout(this.deadline);
-    this.deadline = setTimeout(() => this.stop('deadline'), deadlineMs(expectedBytes));
+    this.deadline = setTimeout(() => this.stop('deadline'), deadlineMs(expectedBytes, this.limits));
   }
 
   /** A sign of life: `bytes` more arrived. */

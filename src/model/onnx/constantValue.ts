@@ -43,7 +43,7 @@ function both(x: number | undefined, y: number | undefined, f: (x: number, y: nu
   return x === undefined || y === undefined ? undefined : f(x, y);
 }
 
-/** Every element, as numbers; undefined for types a scale never has or for data stored outside the graph. */
+/** Every element, as numbers (booleans as 0 and 1); undefined for other types or for data stored outside the graph. */
 export function tensorValues(t: onnx.ITensorProto): number[] | undefined {
   const raw = t.rawData;
   if (raw && raw.length > 0) {
@@ -54,6 +54,9 @@ export function tensorValues(t: onnx.ITensorProto): number[] | undefined {
       [DataType.FLOAT16]: [2, (o) => halfToFloat(view.getUint16(o, true))],
       [DataType.INT64]: [8, (o) => Number(view.getBigInt64(o, true))],
       [DataType.INT32]: [4, (o) => view.getInt32(o, true)],
+      [DataType.BOOL]: [1, (o) => view.getUint8(o)],
+      [DataType.UINT8]: [1, (o) => view.getUint8(o)],
+      [DataType.INT8]: [1, (o) => view.getInt8(o)],
     };
     const reader = read[t.dataType ?? -1];
     if (!reader) return undefined;
