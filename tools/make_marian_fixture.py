@@ -92,6 +92,21 @@ def encode(pieces, text):
     return [index.get(p, 1) for p in split_words(text)] + [0]
 
 
+def teacher_forced_fit(model, s_ids, s_mask, d_ids, labels, steps, lr=3e-3):
+    """Teacher-forced cross-entropy, Adam, full batch (every translator fixture is trained this way)."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for step in range(steps):
+        logits = model.decode(d_ids, s_mask, model.encode(s_ids, s_mask))
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 100 == 0 or step == steps - 1:
+            print(f"  step {step}: loss {loss.item():.4f}")
+    model.eval()
+
+
 def train(model, pieces, steps):
     pad = len(pieces) - 1
     src = [encode(pieces, en) for en, _ in PAIRS]
@@ -102,17 +117,7 @@ def train(model, pieces, steps):
     labels = torch.tensor([y + [-100] * (width_t - len(y)) for y in tgt])
     shifted = labels[:, :-1].masked_fill(labels[:, :-1] == -100, pad)
     dec_in = torch.cat([torch.full((len(PAIRS), 1), pad), shifted], dim=1)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    model.train()
-    for step in range(steps):
-        logits = model.decode(dec_in, s_mask, model.encode(s_ids, s_mask))
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % 100 == 0 or step == steps - 1:
-            print(f"step {step}: loss {loss.item():.4f}")
-    model.eval()
+    teacher_forced_fit(model, s_ids, s_mask, dec_in, labels, steps)
 
 
 def main():

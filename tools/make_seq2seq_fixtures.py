@@ -20,13 +20,12 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modeling_seq2seq as s2s  # noqa: E402
 import modeling_t5_seq2seq as t5  # noqa: E402
 import seq2seq_tokenizers as tok  # noqa: E402
-from make_marian_fixture import PAIRS  # noqa: E402
+from make_marian_fixture import PAIRS, teacher_forced_fit  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = 1234
@@ -44,17 +43,7 @@ def train(model, examples, pad, steps, lr=3e-3):
     d_ids = torch.tensor([x + [pad] * (width(dec) - len(x)) for x in dec])
     labels = torch.tensor([x + [-100] * (width(lab) - len(x)) for x in lab])
     s_mask = (s_ids != pad).long()
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    model.train()
-    for step in range(steps):
-        logits = model.decode(d_ids, s_mask, model.encode(s_ids, s_mask))
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % 100 == 0 or step == steps - 1:
-            print(f"  step {step}: loss {loss.item():.4f}")
-    model.eval()
+    teacher_forced_fit(model, s_ids, s_mask, d_ids, labels, steps, lr)
 
 
 @torch.no_grad()
