@@ -10,10 +10,10 @@
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
 // --timeout=SECONDS (default 240), --verbose.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { uiRun } from './uiRun.mjs';
 import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
 
 const TEXT = 'La pizza est sortie du four et elle était bonne.';
@@ -51,36 +51,13 @@ function declareFrench(userDataDir) {
   }));
 }
 
-/** @type {{ name: string, ok: boolean }[]} */
-const checks = [];
-/** Runs one named check; the first failure stops the run. @param {string} name @param {() => Promise<string | void>} body */
-async function check(name, body) {
-  try {
-    const detail = await body();
-    checks.push({ name, ok: true });
-    log(`✔ ${name}${detail ? `: ${detail}` : ''}`);
-  } catch (error) {
-    checks.push({ name, ok: false });
-    log(`✖ ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    throw error;
-  }
-}
-
 /** @type {import('./vscodeTools.mjs').VsCode | undefined} */
 let vscode;
-const deadline = setTimeout(() => {
-  log(`GLOBAL TIMEOUT after ${timeoutMs / 1000} s`);
-  void finish(124);
-}, timeoutMs);
+const { check, installVsix, failed, done } = uiRun({ name: 'ui-fr', timeoutMs, verbose, log, scratch, vscode: () => vscode });
 
 try {
   const tools = findTools();
-  await check('the .vsix installs with code-server --install-extension', async () => {
-    const out = execFileSync(tools.node, [tools.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
-      '--install-extension', vsix], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (!/successfully installed/i.test(out)) throw new Error(`unexpected output: ${out.trim()}`);
-    return path.basename(vsix);
-  });
+  await installVsix(tools, vsix, extensionsDir, userDataDir);
   declareFrench(userDataDir);
   writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 });
   vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: { width: 1440, height: 900 }, locale: 'fr' });
@@ -133,18 +110,6 @@ try {
     return path.relative(REPO_ROOT, screenshot);
   });
 } catch (error) {
-  if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
-  await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-fr-failure.png') })
-    .then(() => log(`failure screenshot: ${path.join(os.tmpdir(), 'qkv-ui-fr-failure.png')}`), () => undefined);
+  await failed(error);
 }
-await finish(checks.length > 0 && checks.every((c) => c.ok) ? 0 : 1);
-
-/** @param {number} code */
-async function finish(code) {
-  clearTimeout(deadline);
-  await vscode?.close();
-  rmSync(scratch, { recursive: true, force: true });
-  const passed = checks.filter((c) => c.ok).length;
-  console.log(`${passed} passed, ${checks.length - passed + (code === 124 ? 1 : 0)} failed`);
-  process.exit(code);
-}
+await done();

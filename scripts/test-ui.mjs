@@ -12,10 +12,10 @@
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
 // --timeout=SECONDS (default 240), --verbose.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { uiRun } from './uiRun.mjs';
 import { REPO_ROOT, findTools, startVsCode, stopwatchLog, switchTheme, WORKBENCH_THEMES, writeUserSettings } from './vscodeTools.mjs';
 import { checkWalkthrough } from './walkthroughChecks.mjs';
 
@@ -35,26 +35,6 @@ const screenshot = path.resolve(option('screenshot') ?? path.join(REPO_ROOT, 'do
 const workspace = path.join(REPO_ROOT, 'test', 'integration', 'workspace');
 const timeoutMs = Number(option('timeout') ?? 240) * 1000;
 const log = stopwatchLog('ui');
-
-/** @typedef {{ name: string, ok: boolean, detail?: string }} Check */
-/** @type {Check[]} */
-const checks = [];
-/**
- * Runs one named check; the first failure stops the run (later checks depend on earlier ones).
- * @param {string} name @param {() => Promise<string | void>} body
- */
-async function check(name, body) {
-  try {
-    const detail = await body();
-    checks.push({ name, ok: true });
-    log(`✔ ${name}${detail ? `: ${detail}` : ''}`);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    checks.push({ name, ok: false, detail });
-    log(`✖ ${name}: ${detail}`);
-    throw error;
-  }
-}
 
 /**
  * Waits until the status bar shows a selection of `length` characters (VS Code writes "(N selected)").
@@ -79,18 +59,10 @@ try {
 }
 /** @type {import('./vscodeTools.mjs').VsCode | undefined} */
 let vscode;
-const deadline = setTimeout(() => {
-  log(`GLOBAL TIMEOUT after ${timeoutMs / 1000} s`);
-  void finish(124);
-}, timeoutMs);
+const { check, installVsix, failed, done } = uiRun({ name: 'ui', timeoutMs, verbose, log, scratch, vscode: () => vscode });
 
 try {
-  await check('the .vsix installs with code-server --install-extension', async () => {
-    const out = execFileSync(tools.node, [tools.codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
-      '--install-extension', vsix], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (!/successfully installed/i.test(out)) throw new Error(`unexpected output: ${out.trim()}`);
-    return path.basename(vsix);
-  });
+  await installVsix(tools, vsix, extensionsDir, userDataDir);
   // No qkvScope.* settings: the default "embedded" model, as a new user gets it.
   writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Light Modern', 'window.zoomLevel': 0 });
   vscode = await startVsCode({ tools, userDataDir, extensionsDir, log, verbose, viewport: WINDOW });
@@ -271,18 +243,6 @@ try {
   }
   await checkWalkthrough({ page, panel, check, screenshotDir: path.dirname(screenshot), log });
 } catch (error) {
-  if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
-  await vscode?.page.screenshot({ path: path.join(os.tmpdir(), 'qkv-ui-failure.png') })
-    .then(() => log(`failure screenshot: ${path.join(os.tmpdir(), 'qkv-ui-failure.png')}`), () => undefined);
+  await failed(error);
 }
-await finish(checks.length > 0 && checks.every((c) => c.ok) ? 0 : 1);
-
-/** @param {number} code */
-async function finish(code) {
-  clearTimeout(deadline);
-  await vscode?.close();
-  rmSync(scratch, { recursive: true, force: true });
-  const passed = checks.filter((c) => c.ok).length;
-  console.log(`${passed} passed, ${checks.length - passed + (code === 124 ? 1 : 0)} failed`);
-  process.exit(code);
-}
+await done();
