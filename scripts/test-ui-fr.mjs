@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uiRun } from './uiRun.mjs';
-import { REPO_ROOT, findTools, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
+import { REPO_ROOT, findTools, openAndSelectAll, startVsCode, stopwatchLog, writeUserSettings } from './vscodeTools.mjs';
 
 const TEXT = 'La pizza est sortie du four et elle était bonne.';
 const COMMAND = 'QKV Scope: Afficher l’attention';
@@ -66,16 +66,7 @@ try {
   await check('the workbench opens pizza-fr.txt and Ctrl+A selects the sentence', async () => {
     await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('pizza-fr.txt');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'pizza-fr.txt' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
-    await editor.locator('.view-lines', { hasText: 'pizza' }).waitFor();
-    await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+A');
+    await openAndSelectAll(page, 'pizza-fr.txt', 'pizza');
     await page.keyboard.press('Control+B'); // hide the side bar: more room for the panel
   });
 

@@ -16,7 +16,9 @@ import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uiRun } from './uiRun.mjs';
-import { REPO_ROOT, findTools, startVsCode, stopwatchLog, switchTheme, WORKBENCH_THEMES, writeUserSettings } from './vscodeTools.mjs';
+import {
+  REPO_ROOT, findTools, openAndSelectAll, startVsCode, stopwatchLog, switchTheme, WORKBENCH_THEMES, writeUserSettings,
+} from './vscodeTools.mjs';
 import { checkWalkthrough } from './walkthroughChecks.mjs';
 
 const PIZZA = 'The pizza came out of the oven and it tasted good.';
@@ -75,16 +77,7 @@ try {
   });
 
   await check('pizza.txt opens from Quick Open and Ctrl+A selects the sentence', async () => {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill('pizza.txt');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'pizza.txt' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const editor = page.locator('.editor-group-container.active .monaco-editor').first();
-    await editor.locator('.view-lines', { hasText: 'pizza' }).waitFor();
-    await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+A');
+    await openAndSelectAll(page, 'pizza.txt', 'pizza');
     await selectionLength(PIZZA.length);
     // The Explorer open, as a new user has it (the panel then gets half of what the side bar leaves).
     if (!(await page.locator('.part.sidebar').isVisible())) await page.keyboard.press('Control+B');

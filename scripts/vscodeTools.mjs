@@ -223,3 +223,21 @@ export async function switchTheme(page, theme, className) {
   await page.locator(`.monaco-workbench.${className}`).waitFor({ timeout: 20_000 });
   return true;
 }
+
+/**
+ * Opens `file` of the open folder through Quick Open (Ctrl+P), waits until the editor shows `shows`, and selects
+ * the whole text (Ctrl+A), as a person would.
+ * @param {import('playwright-core').Page} page @param {string} file @param {string} shows
+ */
+export async function openAndSelectAll(page, file, shows) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+  await editor.locator('.view-lines', { hasText: shows }).waitFor();
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+A');
+}
