@@ -53,7 +53,8 @@ function declareFrench(userDataDir) {
 
 /** @type {import('./vscodeTools.mjs').VsCode | undefined} */
 let vscode;
-const { check, installVsix, failed, done } = uiRun({ name: 'ui-fr', timeoutMs, verbose, log, scratch, vscode: () => vscode });
+const { check, installVsix, screenshotCheck, failed, done } =
+  uiRun({ name: 'ui-fr', timeoutMs, verbose, log, scratch, vscode: () => vscode });
 
 try {
   const tools = findTools();
@@ -93,13 +94,7 @@ try {
     return heading;
   });
 
-  await check('screenshot', async () => {
-    mkdirSync(path.dirname(screenshot), { recursive: true });
-    await page.mouse.move(0, 0);
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: screenshot });
-    return path.relative(REPO_ROOT, screenshot);
-  });
+  await screenshotCheck(page, screenshot);
 } catch (error) {
   await failed(error);
 }

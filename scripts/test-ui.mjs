@@ -12,7 +12,7 @@
 //
 // Options: --vsix=FILE (default: <name>-linux-x64-<version>.vsix in the repository root), --screenshot=FILE,
 // --timeout=SECONDS (default 240), --verbose.
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { uiRun } from './uiRun.mjs';
@@ -61,7 +61,8 @@ try {
 }
 /** @type {import('./vscodeTools.mjs').VsCode | undefined} */
 let vscode;
-const { check, installVsix, failed, done } = uiRun({ name: 'ui', timeoutMs, verbose, log, scratch, vscode: () => vscode });
+const { check, installVsix, screenshotCheck, failed, done } =
+  uiRun({ name: 'ui', timeoutMs, verbose, log, scratch, vscode: () => vscode });
 
 try {
   await installVsix(tools, vsix, extensionsDir, userDataDir);
@@ -130,13 +131,7 @@ try {
     return (await position.textContent())?.trim();
   });
 
-  await check('screenshot', async () => {
-    mkdirSync(path.dirname(screenshot), { recursive: true });
-    await page.mouse.move(0, 0);
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: screenshot });
-    return path.relative(REPO_ROOT, screenshot);
-  });
+  await screenshotCheck(page, screenshot);
 
   await check('after a window reload the panel comes back on layer 1, head 2', async () => {
     // Developer: Reload Window shuts the workbench down properly (its state saved), as a person's reload does.

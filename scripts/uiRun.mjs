@@ -3,9 +3,10 @@
 // the first failure stops the run (later checks depend on earlier ones), the .vsix install as the first check, a
 // global deadline, a screenshot of the page on failure, and the last line "N passed, N failed".
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from './vscodeTools.mjs';
 
 /** @typedef {{ name: string, ok: boolean, detail?: string }} Check */
 
@@ -50,6 +51,20 @@ export function uiRun({ name, timeoutMs, verbose, log, scratch, vscode }) {
     });
   }
 
+  /**
+   * The page as it stands, the pointer moved out of the way, saved to `file`.
+   * @param {import('playwright-core').Page} page @param {string} file
+   */
+  function screenshotCheck(page, file) {
+    return check('screenshot', async () => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      await page.mouse.move(0, 0);
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: file });
+      return path.relative(REPO_ROOT, file);
+    });
+  }
+
   /** After the error that stopped the run: its stack (when no check said it already) and a screenshot. @param {unknown} error */
   async function failed(error) {
     if (verbose || checks.every((c) => c.ok)) log('ERROR', error instanceof Error ? error.stack : error);
@@ -70,5 +85,5 @@ export function uiRun({ name, timeoutMs, verbose, log, scratch, vscode }) {
   /** Exit 0 when there were checks and every one passed. */
   const done = () => finish(checks.length > 0 && checks.every((c) => c.ok) ? 0 : 1);
 
-  return { check, installVsix, failed, done };
+  return { check, installVsix, screenshotCheck, failed, done };
 }
