@@ -27,8 +27,9 @@ let stopEngine: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('QKV Scope', { log: true });
+  // A child process: a crash inside onnxruntime cannot take the extension host (and every other extension) down.
   const engine = new AttentionEngine(path.join(context.extensionPath, 'dist', 'engineWorker.js'),
-    (backend) => log.info(`Attention runs on ${backend.description}`));
+    (backend) => log.info(`Attention runs on ${backend.description}`), 'process');
   stopEngine = () => engine.dispose();
   const panel = new AttentionPanel(context.extensionUri, log,
     (text) => void runAndShow(services, { text, model: readSettings().model }, { quiet: true }));

@@ -42,8 +42,8 @@ CKPT = os.path.join(ed.CACHE, "embedded-ckpt.pt")
 TOKENIZER_DIR = os.path.join(ed.CACHE, "gpt2-tokenizer")
 # (name, probability, window length, sequences per batch): small steps, so that a CPU shared with other
 # work still makes many updates.
-WINDOW_MIX = [("text128", 0.38, 128, 4), ("text512", 0.12, 512, 1), ("text1024", 0.04, 1024, 1),
-              ("repeat192", 0.46, 192, 3)]
+WINDOW_MIX = [("text128", 0.26, 128, 4), ("text512", 0.10, 512, 1), ("text1024", 0.04, 1024, 1),
+              ("repeat256", 0.60, 256, 8)]
 
 
 def parse_args():
@@ -55,21 +55,25 @@ def parse_args():
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--n-embd", type=int, default=64)
     ap.add_argument("--n-positions", type=int, default=1024)
-    ap.add_argument("--steps", type=int, default=600, help="optimizer steps (the LR schedule spans them)")
-    ap.add_argument("--minutes", type=float, default=16.0, help="wall-clock cap; training stops early if hit")
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--warmup", type=int, default=30)
+    ap.add_argument("--steps", type=int, default=15000, help="optimizer steps (the LR schedule spans them)")
+    ap.add_argument("--minutes", type=float, default=105.0, help="wall-clock cap; training stops early if hit")
+    ap.add_argument("--lr", type=float, default=4e-3)
+    ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--weight-decay", type=float, default=0.1)
     ap.add_argument("--min-count", type=int, default=16, help="train-split count for an id to get its own row")
     ap.add_argument("--french-share", type=float, default=0.3, help="share of text windows drawn from French")
     ap.add_argument("--loss-share", type=float, default=0.3,
                     help="share of text positions whose next-token loss is computed (the 32k-row output layer "
                          "dominates CPU time; the sampled positions are unbiased)")
-    ap.add_argument("--repeat-loss-share", type=float, default=0.3, help="the same for repeated-sequence positions")
+    ap.add_argument("--repeat-loss-share", type=float, default=1.0, help="the same for repeated-sequence positions")
+    ap.add_argument("--repeat-negatives", type=int, default=512,
+                    help="repeated sequences are scored against their batch's own rows plus this many random rows, "
+                         "not all rows: copying the right earlier token is what trains induction, and it costs "
+                         "a small part of a full softmax (0 = full softmax)")
     ap.add_argument("--eval-every", type=float, default=240.0, help="seconds between progress evaluations")
     ap.add_argument("--ckpt-every", type=float, default=120.0, help="seconds between checkpoints")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--init-from", default="ca49295",
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init-from", default="none",
                     help="git revision whose models/ starts the run (its layers, the rows of the ids it knows, its "
                          "256 positions); 'none' starts from random weights")
     ap.add_argument("--export-only", action="store_true", help="write OUT from the last checkpoint")
@@ -209,8 +213,8 @@ def train(args):
         x, y = x.to(dev), y.to(dev)
         h, _, _ = model.transformer(x, pos_offset=off)
         sel = y.reshape(-1) != -100
-        logits = model.compact_logits(h.reshape(-1, h.size(-1))[sel])
-        loss = F.cross_entropy(logits, y.reshape(-1)[sel])
+        loss = next_token_loss(model, h.reshape(-1, h.size(-1))[sel], y.reshape(-1)[sel],
+                               args.repeat_negatives if name.startswith("repeat") else 0, n_rows, gen)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -240,6 +244,16 @@ def train(args):
     return model
 
 
+def next_token_loss(model, h, targets, negatives, n_rows, gen):
+    """Cross-entropy over all rows, or (negatives > 0) over the targets' rows plus `negatives` random rows."""
+    if negatives <= 0:
+        return F.cross_entropy(model.compact_logits(h), targets)
+    extra = torch.randint(1, n_rows, (negatives,), generator=gen).to(targets.device)
+    cands, index = torch.unique(torch.cat([targets, extra]), return_inverse=True)
+    logits = F.linear(h, model.transformer.wte.weight[cands])
+    return F.cross_entropy(logits, index[:len(targets)])
+
+
 def save_ckpt(model, args, id_map, n_rows, step, tokens, train_s, log, start):
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     tmp = CKPT + ".tmp"
@@ -252,7 +266,7 @@ def save_ckpt(model, args, id_map, n_rows, step, tokens, train_s, log, start):
 def where(args):
     if args.device.startswith("cuda"):
         return f"a GPU ({torch.cuda.get_device_name(0)}), torch {torch.__version__}"
-    return (f"this project's build machine's CPU (2 cores shared with other work, under nice 19, {args.threads} torch "
+    return (f"this project's build machine's CPU (2 cores shared with other work, {args.threads} torch "
             f"threads, torch {torch.__version__} with OpenBLAS)")
 
 

@@ -1,13 +1,13 @@
 // Runs in Node on the caller's thread (extension host or CLI): the engine's front door.
-// Every run happens in one worker thread, which keeps its model sessions between runs.
+// Every run happens in one engine (a worker thread or a child process), which keeps its model sessions between runs.
 import * as path from 'node:path';
-import type { HeapInfo } from 'node:v8';
-import { Worker } from 'node:worker_threads';
 import type { AttentionResult } from '../../shared/attentionResult';
 import { deserializeError, QkvError } from '../../shared/errors';
-import type { BackendNotice, DownloadProgress, FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
+import { openEngineChannel, type EngineChannel, type EngineIsolation } from './engineChannel';
+import type { BackendNotice, DownloadProgress, EngineMemory, FromWorker, RunRequest, RunStage, ToWorker } from './workerProtocol';
 
-export type { BackendNotice, DownloadProgress, HubSettings, RunRequest, RunStage } from './workerProtocol';
+export type { EngineIsolation } from './engineChannel';
+export type { BackendNotice, DownloadProgress, EngineMemory, HubSettings, RunRequest, RunStage } from './workerProtocol';
 
 export interface RunOptions {
   /** Aborting rejects the run at once with a 'cancelled' QkvError; the worker drops its result. */
@@ -24,20 +24,30 @@ interface Pending {
   onDownload?: (progress: DownloadProgress) => void;
 }
 
+interface Engine {
+  readonly channel: EngineChannel;
+  /** Settles when the engine has stopped, for whatever reason. */
+  readonly exited: Promise<void>;
+}
+
 export class AttentionEngine {
-  private worker: Worker | undefined;
+  private worker: Engine | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  /** Workers asked to stop and not yet exited; dispose() waits for them all. */
+  /** Engines asked to stop and not yet exited; dispose() waits for them all. */
   private readonly stopping = new Set<Promise<void>>();
+  /** Callers waiting for the engine's memory figures, answered in order. */
+  private readonly memoryWaiters: ((memory: EngineMemory | undefined) => void)[] = [];
 
   /**
-   * @param workerScript the built worker; by default engineWorker.js beside this file (dist/ or out/).
-   * @param onBackend told once per worker which onnxruntime runs the graphs (native or the WASM fallback).
+   * @param workerScript the built engine; by default engineWorker.js beside this file (dist/ or out/).
+   * @param onBackend told once per engine which onnxruntime runs the graphs (native or the WASM fallback).
+   * @param isolation a worker thread (default) or a child process (src/attention/engineChannel.ts).
    */
   constructor(
     private readonly workerScript = path.join(__dirname, 'engineWorker.js'),
     private readonly onBackend?: (notice: BackendNotice) => void,
+    private readonly isolation: EngineIsolation = 'thread',
   ) {}
 
   run(request: RunRequest, options: RunOptions = {}): Promise<AttentionResult> {
@@ -57,17 +67,19 @@ export class AttentionEngine {
         fn(value);
       };
       this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress, onDownload });
-      worker.postMessage({ type: 'run', id, request } satisfies ToWorker);
+      worker.channel.send({ type: 'run', id, request });
     });
   }
 
   /**
-   * The engine thread's V8 heap, for the soak benchmark; undefined when no worker runs or this Node cannot say
-   * (Worker.getHeapStatistics arrived in Node 22.16). Native memory (onnxruntime's) is not in it.
+   * The engine's V8 heap and resident size, for the soak benchmark; undefined when no engine runs. The heap holds
+   * no native memory (onnxruntime's); the resident size does, and is the whole process's for a thread.
    */
-  async heapStatistics(): Promise<HeapInfo | undefined> {
-    const worker = this.worker as (Worker & { getHeapStatistics?: () => Promise<HeapInfo> }) | undefined;
-    return worker?.getHeapStatistics ? worker.getHeapStatistics().catch(() => undefined) : undefined;
+  memory(): Promise<EngineMemory | undefined> {
+    if (!this.worker) return Promise.resolve(undefined);
+    const answer = new Promise<EngineMemory | undefined>((resolve) => this.memoryWaiters.push(resolve));
+    this.worker.channel.send({ type: 'memory' });
+    return answer;
   }
 
   /**
@@ -80,27 +92,39 @@ export class AttentionEngine {
     this.worker = undefined;
     this.failAll(new QkvError('cancelled', 'The attention engine was shut down.'));
     if (worker) {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      const { exited } = worker;
       this.stopping.add(exited);
       void exited.then(() => this.stopping.delete(exited));
-      worker.postMessage({ type: 'shutdown' } satisfies ToWorker);
+      worker.channel.send({ type: 'shutdown' });
     }
     return Promise.all(this.stopping).then(() => undefined);
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): Engine {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerScript);
-    worker.on('message', (message: FromWorker) => this.receive(message));
-    worker.on('error', (error) => this.crashed(worker, error));
-    worker.on('exit', (code) => this.crashed(worker, new Error(`the engine worker exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
+    let stopped!: () => void;
+    const exited = new Promise<void>((resolve) => (stopped = resolve));
+    const engine: Engine = {
+      exited,
+      channel: openEngineChannel(this.workerScript, this.isolation, {
+        message: (message) => this.receive(message),
+        exit: (reason) => {
+          stopped();
+          this.crashed(engine, new Error(reason));
+        },
+      }),
+    };
+    this.worker = engine;
+    return engine;
   }
 
   private receive(message: FromWorker): void {
     if (message.type === 'backend') {
       this.onBackend?.(message);
+      return;
+    }
+    if (message.type === 'memory') {
+      this.memoryWaiters.shift()?.(message);
       return;
     }
     const pending = this.pending.get(message.id);
@@ -119,11 +143,11 @@ export class AttentionEngine {
   }
 
   private send(message: ToWorker): void {
-    this.worker?.postMessage(message);
+    this.worker?.channel.send(message);
   }
 
-  /** A dead worker takes its sessions with it; the next run starts a fresh one. */
-  private crashed(worker: Worker, error: Error): void {
+  /** A dead engine takes its sessions with it; the next run starts a fresh one. */
+  private crashed(worker: Engine, error: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     this.failAll(new QkvError('internal', `The attention engine stopped unexpectedly: ${error.message}`));
@@ -132,5 +156,6 @@ export class AttentionEngine {
   private failAll(error: Error): void {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
+    for (const waiter of this.memoryWaiters.splice(0)) waiter(undefined);
   }
 }

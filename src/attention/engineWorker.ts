@@ -1,5 +1,6 @@
-// Runs in a worker thread: decoding, surgery, session creation and the forward pass stay off the caller's thread.
-import { parentPort } from 'node:worker_threads';
+// Runs in a worker thread or a child process (src/attention/engineChannel.ts): decoding, surgery, session creation
+// and the forward pass stay off the caller's thread.
+import { getHeapStatistics } from 'node:v8';
 import type { AttentionResult, LayerTensors } from '../../shared/attentionResult';
 import { QkvError, serializeError } from '../../shared/errors';
 import { explainBrokenCache } from '../model/hub/brokenCache';
@@ -12,13 +13,13 @@ import { assertFewEnoughTokens, assertInputSize, countFirst, precheckLength } fr
 import { checkSelectionEarly } from './earlySelection';
 import { ModelCache, type LoadedAny } from './modelCache';
 import { ortBackend } from './ortBackend';
+import { callerPort } from './callerPort';
 import { assertHasText, runAttention, tokenize } from './runAttention';
 import { runTranslation, tokenizeSource } from './runTranslation';
 import { translationStart } from '../model/translationLanguages';
 import type { FromWorker, RunRequest, ToWorker } from './workerProtocol';
 
-const port = parentPort;
-if (!port) throw new Error('engineWorker must run in a worker thread');
+const port = callerPort();
 
 /** Sessions of the few models used last (plain models and translators together). */
 const models = new ModelCache();
@@ -37,10 +38,14 @@ const buffersOf = (layers: readonly LayerTensors[]) =>
 const post = (message: FromWorker) => {
   const result = message.type === 'result' ? message.result : undefined;
   const layers = result ? [...result.layers, ...(result.translation?.decoder ?? []), ...(result.translation?.cross ?? [])] : [];
-  port.postMessage(message, [...new Set(buffersOf(layers))]);
+  port.post(message, [...new Set(buffersOf(layers))]);
 };
 
-port.on('message', (message: ToWorker) => {
+port.onMessage((message: ToWorker) => {
+  if (message.type === 'memory') {
+    post({ type: 'memory', heap: getHeapStatistics(), rss: process.memoryUsage().rss, pid: process.pid });
+    return;
+  }
   if (message.type === 'cancel') {
     cancelled.add(message.id);
     aborts.get(message.id)?.abort();
@@ -61,7 +66,7 @@ port.on('message', (message: ToWorker) => {
 function shutDown(): void {
   shuttingDown = true;
   for (const abort of aborts.values()) abort.abort();
-  queue = queue.then(() => models.clear()).finally(() => parentPort?.close());
+  queue = queue.then(() => models.clear()).finally(() => port.close());
 }
 
 async function handleRun(id: number, request: RunRequest): Promise<void> {

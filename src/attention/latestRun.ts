@@ -23,9 +23,9 @@ export class LatestRun {
     return this.current !== undefined;
   }
 
-  /** The engine thread's V8 heap (benchmarks). */
-  heapStatistics(): ReturnType<AttentionEngine['heapStatistics']> {
-    return this.engine.heapStatistics();
+  /** The engine's heap and resident size (benchmarks). */
+  memory(): ReturnType<AttentionEngine['memory']> {
+    return this.engine.memory();
   }
 
   cancel(): void {

@@ -1,4 +1,5 @@
-// Runs in Node on both sides of the engine worker: the messages between the caller and the worker thread.
+// Runs in Node on both sides of the engine: the messages between the caller and the engine (thread or process).
+import type { HeapInfo } from 'node:v8';
 import type { AttentionResult } from '../../shared/attentionResult';
 import type { SerializedError } from '../../shared/errors';
 import type { ExportSelection } from '../../shared/exportSchema';
@@ -46,6 +47,8 @@ export type RunStage = 'loading-model' | 'tokenizing' | 'running';
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly request: RunRequest }
   | { readonly type: 'cancel'; readonly id: number }
+  /** The engine's memory, for the soak benchmark. */
+  | { readonly type: 'memory' }
   /** Finish what is inside onnxruntime, release the sessions, then exit. */
   | { readonly type: 'shutdown' };
 
@@ -56,8 +59,18 @@ export interface BackendNotice {
   readonly description: string;
 }
 
+/** The engine's JS heap, and its resident size (the whole process's when the engine is a thread). */
+export interface EngineMemory {
+  readonly type: 'memory';
+  readonly heap: HeapInfo;
+  readonly rss: number;
+  /** The engine's process (the caller's own, for a thread). */
+  readonly pid: number;
+}
+
 export type FromWorker =
   | BackendNotice
+  | EngineMemory
   | { readonly type: 'progress'; readonly id: number; readonly stage: RunStage }
   | { readonly type: 'download'; readonly id: number; readonly progress: DownloadProgress }
   | { readonly type: 'result'; readonly id: number; readonly result: AttentionResult }

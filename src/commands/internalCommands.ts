@@ -82,7 +82,7 @@ export function registerInternalCommands(services: Services): vscode.Disposable[
     vscode.commands.registerCommand('qkvScope.internal.waitForPaint', (ref?: HeadRef, timeoutMs?: number) => waitForPaint(ref, timeoutMs)),
     vscode.commands.registerCommand('qkvScope.internal.cancelRun', () => runs.cancel()),
     /** The engine thread's V8 heap: the soak benchmark reports it beside the extension host's RSS. */
-    vscode.commands.registerCommand('qkvScope.internal.engineHeap', () => runs.heapStatistics()),
+    vscode.commands.registerCommand('qkvScope.internal.engineMemory', () => runs.memory()),
     /** What VS Code does after a reload: a fresh webview panel handed to the serializer with saved (untrusted) state. */
     vscode.commands.registerCommand('qkvScope.internal.restorePanel', (state: unknown) => {
       const created = vscode.window.createWebviewPanel(AttentionPanel.viewType, 'QKV Scope', vscode.ViewColumn.Beside);

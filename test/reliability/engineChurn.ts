@@ -1,19 +1,20 @@
 // Runs in Node, as a child process of engineDispose.test.ts: runs the engine and cancels or disposes it at random
 // moments (seeded, so a failure can be replayed). A dispose inside onnxruntime used to abort the whole process
 // (exit 134), which is why this runs in a child: the test checks that the child is still alive at the end.
-// Usage: node engineChurn.js SEED RUNS MODEL_DIR
-import { AttentionEngine } from '../../src/attention/attentionEngine';
+// Usage: node engineChurn.js SEED RUNS MODEL_DIR [thread|process]
+import { AttentionEngine, type EngineIsolation } from '../../src/attention/attentionEngine';
 import { QkvError } from '../../shared/errors';
 import { seededRandom } from '../../src/attention/seededRandom';
 
-const [seedText = '1', runsText = '50', modelDir = ''] = process.argv.slice(2);
-
+const [seedText = '1', runsText = '50', modelDir = '', isolationText = 'thread'] = process.argv.slice(2);
+const isolation: EngineIsolation = isolationText === 'process' ? 'process' : 'thread';
+const newEngine = () => new AttentionEngine(undefined, undefined, isolation);
 
 const SENTENCES = ['The pizza came out of the oven.', 'Le chat dort sur le canapé.', 'It tasted good, and then it rained.'];
 
 async function main(): Promise<void> {
   const random = seededRandom(Number(seedText));
-  let engine = new AttentionEngine();
+  let engine = newEngine();
   const outcomes = { done: 0, cancelled: 0, disposed: 0 };
   for (let run = 0; run < Number(runsText); run++) {
     const text = Array.from({ length: 1 + Math.floor(random() * 30) }, () => SENTENCES[Math.floor(random() * SENTENCES.length)]).join(' ');
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     if (dispose) {
       await engine.dispose();
       outcomes.disposed++;
-      engine = new AttentionEngine();
+      engine = newEngine();
     }
   }
   // The engine still works after all that.

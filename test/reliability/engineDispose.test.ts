@@ -12,22 +12,25 @@ function node(script: string, args: readonly string[]) {
   return { code: run.status, signal: run.signal, out: run.stdout, err: run.stderr };
 }
 
-describe('engine dispose and cancel', () => {
-  it('disposing while a forward pass runs finishes it, drops the result, and the process lives on', () => {
-    const run = node(path.join(__dirname, 'disposeMidRun.js'), [fixtureDir('wide-gpt2')]);
-    assert.equal(run.signal, null, run.err);
-    assert.equal(run.code, 0, run.err);
-    assert.match(run.out, /rejected: cancelled\nalive/);
-  });
+// The CLI's engine is a worker thread; the extension host's is a child process (src/attention/engineChannel.ts).
+for (const [isolation, runs] of [['thread', 50], ['process', 20]] as const) {
+  describe(`engine dispose and cancel (${isolation})`, () => {
+    it('disposing while a forward pass runs finishes it, drops the result, and the process lives on', () => {
+      const run = node(path.join(__dirname, 'disposeMidRun.js'), [fixtureDir('wide-gpt2'), isolation]);
+      assert.equal(run.signal, null, run.err);
+      assert.equal(run.code, 0, run.err);
+      assert.match(run.out, /rejected: cancelled\nalive/);
+    });
 
-  it('50 runs cancelled or disposed at random moments: every run settles and the process is still alive', () => {
-    const seed = String(Date.now() % 100_000);
-    const run = node(path.join(__dirname, 'engineChurn.js'), [seed, '50', fixtureDir('wide-gpt2')]);
-    assert.equal(run.signal, null, `seed ${seed}: ${run.err}`);
-    assert.equal(run.code, 0, `seed ${seed}: ${run.err}`);
-    const outcome = JSON.parse(run.out) as { done: number; cancelled: number; disposed: number; lastTokens: number };
-    assert.equal(outcome.done + outcome.cancelled, 50);
-    assert.ok(outcome.disposed > 0, `seed ${seed} never disposed`);
-    assert.ok(outcome.lastTokens > 0);
+    it(`${runs} runs cancelled or disposed at random moments: every run settles and the process is still alive`, () => {
+      const seed = String(Date.now() % 100_000);
+      const run = node(path.join(__dirname, 'engineChurn.js'), [seed, String(runs), fixtureDir('wide-gpt2'), isolation]);
+      assert.equal(run.signal, null, `seed ${seed}: ${run.err}`);
+      assert.equal(run.code, 0, `seed ${seed}: ${run.err}`);
+      const outcome = JSON.parse(run.out) as { done: number; cancelled: number; disposed: number; lastTokens: number };
+      assert.equal(outcome.done + outcome.cancelled, runs);
+      assert.ok(outcome.disposed > 0, `seed ${seed} never disposed`);
+      assert.ok(outcome.lastTokens > 0);
+    });
   });
-});
+}
