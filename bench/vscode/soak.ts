@@ -105,6 +105,7 @@ export async function run(): Promise<void> {
     `without the pause, medians of the readings after commands 11-20 and ${COMMANDS - 9}-${COMMANDS}: ` +
     `${windowRatio(afterEachCommand)}); engine process RSS ${formatMiB(first.engine.rss)} → ${formatMiB(last.engine.rss)}, ` +
     `ratio ${(last.engine.rss / first.engine.rss).toFixed(3)} (its JS heap ${formatMiB(first.engine.heap)} → ` +
-    `${formatMiB(last.engine.heap)})`);
+    `${formatMiB(last.engine.heap)}); both processes together ${formatMiB(first.rss + first.engine.rss)} → ` +
+    `${formatMiB(last.rss + last.engine.rss)}, ratio ${((last.rss + last.engine.rss) / (first.rss + first.engine.rss)).toFixed(3)}`);
   console.log('1 passed, 0 failed');
 }
