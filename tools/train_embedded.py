@@ -42,8 +42,8 @@ CKPT = os.path.join(ed.CACHE, "embedded-ckpt.pt")
 TOKENIZER_DIR = os.path.join(ed.CACHE, "gpt2-tokenizer")
 # (name, probability, window length, sequences per batch): small steps, so that a CPU shared with other
 # work still makes many updates.
-WINDOW_MIX = [("text128", 0.26, 128, 4), ("text512", 0.10, 512, 1), ("text1024", 0.04, 1024, 1),
-              ("repeat256", 0.60, 256, 8)]
+WINDOW_MIX = [("text128", 0.26, 128, 8), ("text512", 0.10, 512, 1), ("text1024", 0.04, 1024, 1),
+              ("repeat96", 0.60, 96, 24)]
 
 
 def parse_args():
@@ -55,22 +55,25 @@ def parse_args():
     ap.add_argument("--n-head", type=int, default=4)
     ap.add_argument("--n-embd", type=int, default=64)
     ap.add_argument("--n-positions", type=int, default=1024)
-    ap.add_argument("--steps", type=int, default=15000, help="optimizer steps (the LR schedule spans them)")
-    ap.add_argument("--minutes", type=float, default=105.0, help="wall-clock cap; training stops early if hit")
+    ap.add_argument("--steps", type=int, default=12000, help="optimizer steps (the LR schedule spans them)")
+    ap.add_argument("--minutes", type=float, default=80.0, help="wall-clock cap; training stops early if hit")
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--weight-decay", type=float, default=0.1)
     ap.add_argument("--min-count", type=int, default=16, help="train-split count for an id to get its own row")
     ap.add_argument("--french-share", type=float, default=0.3, help="share of text windows drawn from French")
-    ap.add_argument("--loss-share", type=float, default=0.3,
-                    help="share of text positions whose next-token loss is computed (the 32k-row output layer "
-                         "dominates CPU time; the sampled positions are unbiased)")
+    ap.add_argument("--loss-share", type=float, default=1.0,
+                    help="share of text positions whose next-token loss is computed (sampled positions are unbiased)")
+    ap.add_argument("--text-negatives", type=int, default=4096,
+                    help="text windows are scored against their batch's own target rows (frequent words, as often as "
+                         "they occur) plus this many random rows: the 32k-row output layer would otherwise take most "
+                         "of the CPU time (0 = full softmax)")
     ap.add_argument("--repeat-loss-share", type=float, default=1.0, help="the same for repeated-sequence positions")
     ap.add_argument("--repeat-negatives", type=int, default=512,
                     help="repeated sequences are scored against their batch's own rows plus this many random rows, "
                          "not all rows: copying the right earlier token is what trains induction, and it costs "
                          "a small part of a full softmax (0 = full softmax)")
-    ap.add_argument("--eval-every", type=float, default=240.0, help="seconds between progress evaluations")
+    ap.add_argument("--eval-every", type=float, default=300.0, help="seconds between progress evaluations")
     ap.add_argument("--ckpt-every", type=float, default=120.0, help="seconds between checkpoints")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init-from", default="none",
@@ -100,10 +103,11 @@ class Batches:
         return xy[:, :-1], xy[:, 1:].clone()
 
     def repeats(self, block, batch):
-        """[r1..rT] repeated to fill the window, T in 8..80; targets only where the next token is a repeat."""
+        """[r1..rT] repeated to fill the window, T in 6..block/2 (so at least two copies); targets only where the next
+        token is a repeat. Short windows give many sequences per step: each is one more example of copying."""
         xs, ys = [], []
         for _ in range(batch):
-            T = 8 + self._rand(73)
+            T = 6 + self._rand(block // 2 - 5)
             r = torch.randint(1, self.n_rows, (T,), generator=self.gen)
             seq = r.repeat(block // T + 2)[:block + 1]
             y = seq[1:].clone()
@@ -214,7 +218,7 @@ def train(args):
         h, _, _ = model.transformer(x, pos_offset=off)
         sel = y.reshape(-1) != -100
         loss = next_token_loss(model, h.reshape(-1, h.size(-1))[sel], y.reshape(-1)[sel],
-                               args.repeat_negatives if name.startswith("repeat") else 0, n_rows, gen)
+                               args.repeat_negatives if name.startswith("repeat") else args.text_negatives, n_rows, gen)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -83,9 +83,9 @@ export class AttentionEngine {
   }
 
   /**
-   * Stops the worker and its sessions; runs still pending are rejected at once. The worker is asked to stop,
-   * never terminated: terminating it inside onnxruntime aborts the whole process (the extension host).
-   * Resolves when the thread has exited, after any forward pass in progress has finished.
+   * Stops the engine and its sessions; runs still pending are rejected at once. The engine is asked to stop,
+   * never terminated: terminating a thread inside onnxruntime aborts the whole process.
+   * Resolves when the engine has exited, after any forward pass in progress has finished.
    */
   dispose(): Promise<void> {
     const worker = this.worker;
