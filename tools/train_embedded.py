@@ -56,9 +56,9 @@ def parse_args():
     ap.add_argument("--n-embd", type=int, default=64)
     ap.add_argument("--n-positions", type=int, default=1024)
     ap.add_argument("--steps", type=int, default=12000, help="optimizer steps (the LR schedule spans them)")
-    ap.add_argument("--minutes", type=float, default=80.0, help="wall-clock cap; training stops early if hit")
-    ap.add_argument("--lr", type=float, default=4e-3)
-    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--minutes", type=float, default=55.0, help="wall-clock cap; training stops early if hit")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--weight-decay", type=float, default=0.1)
     ap.add_argument("--min-count", type=int, default=16, help="train-split count for an id to get its own row")
     ap.add_argument("--french-share", type=float, default=0.3, help="share of text windows drawn from French")
@@ -211,7 +211,9 @@ def train(args):
         if share < 1:
             keep = torch.rand(y.shape, generator=gen) < share
             y[~keep] = -100
-        off = batches.offset(block)
+        # Repeats stay at position 0, as the induction measure and a learner's text do; text windows move about the
+        # table so that every one of its positions is trained.
+        off = 0 if name.startswith("repeat") else batches.offset(block)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args)
         x, y = x.to(dev), y.to(dev)
