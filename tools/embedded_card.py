@@ -168,11 +168,14 @@ initialised with sinusoids); {t['parameters']:,} parameters.
 {_warm(t)}Every step draws one kind of batch (sequences × window): {mix}. Text windows are drawn from English or French
 ({int(100 * hp['french_share'])}% French); half of them start at position 0, the others anywhere in the
 position table, so all {hp['n_positions']} positions are trained, and the 512- and 1,024-token windows train attention
-over long ranges, not only the position table. The repeat batches are random known tokens [r1…rT] (T = 8…80)
-repeated to fill the window, with the loss only where the next token is a repeat: they make previous-token and
-induction heads form quickly. The next-token loss is computed on a random {int(100 * hp['loss_share'])}% of
-text positions and {int(100 * hp['repeat_loss_share'])}% of repeat positions (the {m['rows']:,}-row output layer
-dominates CPU time; the sample is unbiased).
+over long ranges, not only the position table. The repeat batches are random known tokens [r1…rT]
+(T = 6…{t['window_mix'][-1][2] // 2}) repeated to fill the window, always at position 0, with the loss only where the next
+token is a repeat. **The first {hp.get('repeats_first', 0):,} steps train on repeat batches alone**: there the previous-token
+and induction heads form within about a thousand steps, whereas mixed with text from the first step they had not
+formed after 4,000 (the text's gradients hold attention on other patterns). The text loss is computed on
+{int(100 * hp['loss_share'])}% of text positions, scored against the batch's own target rows plus
+{hp.get('text_negatives', 0):,} random rows (repeat batches: plus {hp.get('repeat_negatives', 0):,}), not all {m['rows']:,}:
+the output layer would otherwise take most of the CPU time. The held-out losses below use the full softmax.
 
 | hyperparameter | value |
 |---|---|

@@ -133,9 +133,9 @@ export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
   await extension.activate();
-  // QKV_BENCH=keystroke runs only that part (while working on it).
+  // QKV_BENCH=keystroke or QKV_BENCH=show runs only that part (while working on it).
   const only = process.env.QKV_BENCH;
-  if (!only) await showToPaint();
+  if (!only || only === 'show') await showToPaint();
   if (!only || only === 'keystroke') await keystrokeToPaint();
   const wide = path.join(extension.extensionPath, 'test', 'fixtures', 'models', 'wide-gpt2');
   if (!only) for (const tokens of [32, 128, 512]) await headSwitches(wide, tokens);
