@@ -33,7 +33,7 @@ export async function clickToken(panel: Panel, index: number): Promise<void> {
 export const VIEW_SCENES: readonly Scene[] = [
   {
     name: 'step',
-    show: { layer: 0, head: 1 },
+    show: { layer: 1, head: 2 }, // the embedded model's induction head: " it" → " pizza" is worth following
     async play(panel, fixture) {
       const [it, pizza] = [tokenIndex(fixture, '␣it'), tokenIndex(fixture, '␣pizza')];
       await panel.hoverCell(it, pizza);
