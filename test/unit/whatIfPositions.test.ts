@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AttentionEngine } from '../../src/attention/attentionEngine';
+import { halfToFloat } from '../../src/model/onnx/constantValue';
 import { decodeModel } from '../../src/model/onnx/onnxGraph';
+import { embeddedModelDir } from '../../src/model/packageRoot';
 import { parseModelConfig, readModelConfig, UNKNOWN_CONFIG } from '../../src/model/modelConfig';
 import { findPositionTable, positionRows } from '../../src/model/onnx/positionEmbeddings';
 import { fixtureDir, PIZZA } from './support';
@@ -25,6 +27,18 @@ function initializer(name: string, tensor: string): Float32Array {
 }
 
 describe('learned position embeddings', () => {
+  it('the embedded model: a float16 table cast to float32 inside the graph is found behind its Cast', async () => {
+    const graph = decodeModel(fs.readFileSync(path.join(embeddedModelDir(), 'onnx', 'model.onnx'))).graph!;
+    const table = findPositionTable(graph, UNKNOWN_CONFIG);
+    assert.equal(table?.source, 'transformer.wpe.weight');
+    assert.deepEqual([table?.rows, table?.dim], [1024, 64]);
+    const stored = graph.initializer!.find((i) => i.name === 'transformer.wpe.weight.f16')!.rawData!;
+    const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
+    const result = await engine.run({ text: PIZZA, model: 'embedded', maxTokens: 512 });
+    const n = result.tokens.length;
+    assert.deepEqual(Array.from(result.positions!.data), Array.from({ length: n * 64 }, (_, i) => halfToFloat(view.getUint16(i * 2, true))));
+  });
+
   const cases = [
     ['tiny-gpt2', 'transformer.wpe.weight', 128, 0],
     ['tiny-bert', 'embeddings.position_embeddings.weight', 128, 0],

@@ -5,7 +5,8 @@
 // position ids or the attention mask (the token embedding's indices come from input_ids, the token-type
 // embedding's from token_type_ids), or whose name says "position" (RoBERTa computes position ids from input_ids).
 // Among several, a name that says "position" wins. Rotary tables (cos/sin caches) and token-type tables are not
-// position embeddings and are skipped.
+// position embeddings and are skipped. A table stored as float16 and cast to float32 inside the graph (the embedded
+// model, tools/onnx_half.py) is found behind its Cast.
 import { onnx } from 'onnx-proto';
 import type { PositionVectors } from '../../../shared/attentionResult';
 import type { ModelConfig } from '../modelConfig';
@@ -36,28 +37,39 @@ const RELATIVE_NAME = /relative_attention_bias|rel_embeddings/i;
 export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig): PositionTable | undefined {
   const ix = indexGraph(graph);
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const candidates: { tensor: onnx.ITensorProto; named: boolean }[] = [];
+  const candidates: { tensor: onnx.ITensorProto; named: boolean; source: string }[] = [];
   for (const node of graph.node ?? []) {
     if (node.opType !== 'Gather') continue;
-    const tensor = initializers.get(node.input?.[0] ?? '');
+    const tensor = initializerBehindCast(ix, initializers, node.input?.[0] ?? '');
     const name = tensor?.name ?? '';
     if (!tensor || tensor.dims?.length !== 2 || Number(tensor.dims[0]) < 2 || ROTARY_NAME.test(name) || SEGMENT_NAME.test(name) ||
       RELATIVE_NAME.test(name) || !isFloatTable(tensor)) continue;
     const named = POSITION_NAME.test(name);
     const inputs = inputsBehind(ix, node.input?.[1] ?? '');
     // RoBERTa-style exports compute position ids from input_ids, so a name that says "position" is enough.
-    if (named || [...inputs].every((input) => POSITION_INPUT.test(input))) candidates.push({ tensor, named });
+    // The source is the table the Gather reads: the initializer, or the float32 tensor its Cast writes.
+    if (named || [...inputs].every((input) => POSITION_INPUT.test(input))) candidates.push({ tensor, named, source: node.input?.[0] ?? name });
   }
   candidates.sort((a, b) => Number(b.named) - Number(a.named));
   const chosen = candidates[0]?.tensor;
+  const source = candidates[0]?.source;
   const data = chosen && floatValues(chosen);
   if (!chosen || !data) return undefined;
   const [rows, dim] = (chosen.dims ?? []).map(Number);
   if (data.length !== rows * dim) return undefined;
-  return { source: chosen.name ?? 'position embeddings', rows, dim, data, firstRow: config.firstPositionRow };
+  return { source: source || 'position embeddings', rows, dim, data, firstRow: config.firstPositionRow };
 }
 
 const { FLOAT, FLOAT16 } = onnx.TensorProto.DataType;
+
+/** The initializer named `tensor`, or the one a Cast turns into `tensor`. */
+function initializerBehindCast(ix: ReturnType<typeof indexGraph>, initializers: ReadonlyMap<string, onnx.ITensorProto>,
+  tensor: string): onnx.ITensorProto | undefined {
+  const direct = initializers.get(tensor);
+  if (direct) return direct;
+  const cast = ix.producer(tensor);
+  return cast?.opType === 'Cast' ? initializers.get(cast.input?.[0] ?? '') : undefined;
+}
 
 function isFloatTable(tensor: onnx.ITensorProto): boolean {
   return (tensor.dataType === FLOAT || tensor.dataType === FLOAT16) && tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL;
