@@ -65,7 +65,10 @@ describe('the embedded model', () => {
     const config = JSON.parse(fs.readFileSync(path.join(embeddedModelDir(), 'config.json'), 'utf8')) as { n_positions: number };
     assert.ok(config.n_positions >= 1024, `n_positions ${config.n_positions}`);
     const bytes = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
-      .reduce((sum, entry) => sum + (entry.isDirectory() ? bytes(path.join(dir, entry.name)) : fs.statSync(path.join(dir, entry.name)).size), 0);
+      .reduce((sum, entry) => {
+        const file = path.join(dir, entry.name);
+        return sum + (entry.isDirectory() ? bytes(file) : fs.statSync(file).size);
+      }, 0);
     const total = bytes(embeddedModelDir());
     assert.ok(total <= 24 * 2 ** 20, `${(total / 2 ** 20).toFixed(1)} MiB`);
   });

@@ -36,7 +36,8 @@ describe('learned position embeddings', () => {
     const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
     const result = await engine.run({ text: PIZZA, model: 'embedded', maxTokens: 512 });
     const n = result.tokens.length;
-    assert.deepEqual(Array.from(result.positions!.data), Array.from({ length: n * 64 }, (_, i) => halfToFloat(view.getUint16(i * 2, true))));
+    const expected = Array.from({ length: n * 64 }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
+    assert.deepEqual(Array.from(result.positions!.data), expected);
   });
 
   const cases = [

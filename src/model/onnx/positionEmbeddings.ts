@@ -48,7 +48,9 @@ export function findPositionTable(graph: onnx.IGraphProto, config: ModelConfig):
     const inputs = inputsBehind(ix, node.input?.[1] ?? '');
     // RoBERTa-style exports compute position ids from input_ids, so a name that says "position" is enough.
     // The source is the table the Gather reads: the initializer, or the float32 tensor its Cast writes.
-    if (named || [...inputs].every((input) => POSITION_INPUT.test(input))) candidates.push({ tensor, named, source: node.input?.[0] ?? name });
+    if (named || [...inputs].every((input) => POSITION_INPUT.test(input))) {
+      candidates.push({ tensor, named, source: node.input?.[0] ?? name });
+    }
   }
   candidates.sort((a, b) => Number(b.named) - Number(a.named));
   const chosen = candidates[0]?.tensor;
